@@ -1,0 +1,183 @@
+package dev.lip.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import java.util.stream.Collectors;
+
+/** The slicer-api REST API as Java calls; every failure becomes a {@link CliException} with a sentence. */
+final class ApiClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String base;
+    private final HttpClient http;
+
+    ApiClient(String base) {
+        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    JsonNode upload(Path image, Map<String, String> query, LongConsumer progress) {
+        long size;
+        try {
+            size = Files.size(image);
+        } catch (IOException e) {
+            throw new CliException(LipCli.USAGE, "Cannot read " + image + ": " + e.getMessage());
+        }
+        String q = query.entrySet().stream()
+                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(() -> counting(image, progress)), size);
+        HttpRequest req = HttpRequest.newBuilder(uri("/api/v1/jobs" + (q.isEmpty() ? "" : "?" + q)))
+                .header("Content-Type", "application/octet-stream").POST(body).build();
+        return json(send(req, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    private static InputStream counting(Path image, LongConsumer progress) {
+        try {
+            return new FilterInputStream(Files.newInputStream(image)) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = super.read(b, off, len);
+                    if (n > 0) {
+                        progress.accept(n);
+                    }
+                    return n;
+                }
+            };
+        } catch (IOException e) {
+            throw new CliException(LipCli.USAGE, "Cannot read " + image + ": " + e.getMessage());
+        }
+    }
+
+    JsonNode job(String id) {
+        return json(send(HttpRequest.newBuilder(uri("/api/v1/jobs/" + enc(id))).GET().build(),
+                HttpResponse.BodyHandlers.ofString()));
+    }
+
+    JsonNode jobs() {
+        return json(send(HttpRequest.newBuilder(uri("/api/v1/jobs")).GET().build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    JsonNode algorithms() {
+        return json(send(HttpRequest.newBuilder(uri("/api/v1/algorithms")).GET().build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    JsonNode requestResult(String id) {
+        return json(send(HttpRequest.newBuilder(uri("/api/v1/jobs/" + enc(id) + "/result"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    JsonNode cancel(String id) {
+        return json(send(HttpRequest.newBuilder(uri("/api/v1/jobs/" + enc(id))).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** Downloads the result to {@code out} (through a temporary file beside it, so a failed download leaves nothing). */
+    long download(String id, Path out, LongConsumer totalKnown, LongConsumer progress) {
+        HttpRequest req = HttpRequest.newBuilder(uri("/api/v1/jobs/" + enc(id) + "/result")).GET().build();
+        HttpResponse<InputStream> resp = send(req, HttpResponse.BodyHandlers.ofInputStream());
+        Path abs = out.toAbsolutePath();
+        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".part");
+        try (InputStream in = resp.body()) {
+            totalKnown.accept(resp.headers().firstValueAsLong("Content-Length").orElse(-1));
+            Files.createDirectories(abs.getParent());
+            long total = 0;
+            try (OutputStream o = Files.newOutputStream(tmp)) {
+                byte[] buf = new byte[1 << 20];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    o.write(buf, 0, n);
+                    total += n;
+                    progress.accept(n);
+                }
+            }
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            return total;
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+            throw new CliException(LipCli.FAILED, "The download to " + out + " failed: " + e.getMessage());
+        }
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler) {
+        HttpResponse<T> resp;
+        try {
+            resp = http.send(req, handler);
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            throw new CliException(LipCli.UNREACHABLE, "Cannot reach slicer-api at " + base + ": is it running? (--api sets the address)");
+        } catch (IOException e) {
+            throw new CliException(LipCli.UNREACHABLE, "The connection to slicer-api at " + base + " failed: "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(LipCli.FAILED, "Interrupted.");
+        }
+        if (resp.statusCode() >= 400) {
+            throw new CliException(LipCli.FAILED, problem(resp));
+        }
+        return resp;
+    }
+
+    /** The problem detail's sentence, or the status line when the body is not problem+json. */
+    private static String problem(HttpResponse<?> resp) {
+        String body = null;
+        Object b = resp.body();
+        try {
+            if (b instanceof String s) {
+                body = s;
+            } else if (b instanceof InputStream in) {
+                body = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+            }
+            JsonNode p = JSON.readTree(body);
+            if (p != null && p.hasNonNull("detail")) {
+                return p.get("detail").asText() + " (HTTP " + resp.statusCode() + ")";
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not JSON: fall through
+        }
+        return "slicer-api answered HTTP " + resp.statusCode() + (body != null && !body.isBlank() && body.length() < 300 ? ": " + body : ".");
+    }
+
+    private static JsonNode json(HttpResponse<String> resp) {
+        try {
+            return JSON.readTree(resp.body());
+        } catch (IOException e) {
+            throw new CliException(LipCli.FAILED, "slicer-api sent a response that is not JSON.");
+        }
+    }
+
+    private URI uri(String path) {
+        try {
+            return URI.create(base + path);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(LipCli.USAGE, "Not a valid API URL: " + base);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.lip.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** What several commands share: uploading, following a job, downloading its result. */
+final class Jobs {
+    private static final Set<String> ENDED = Set.of("DONE", "FAILED", "CANCELLED");
+
+    private Jobs() {
+    }
+
+    static JsonNode upload(ApiClient api, Path image, String algorithm, Integer tileSize, Integer overlap,
+                           Map<String, String> params, boolean quiet) {
+        if (!Files.isRegularFile(image)) {
+            throw new CliException(LipCli.USAGE, "No such file: " + image);
+        }
+        if (!Files.isReadable(image)) {
+            throw new CliException(LipCli.USAGE, "Cannot read " + image + " (permission denied).");
+        }
+        Map<String, String> query = new LinkedHashMap<>();
+        if (algorithm != null) {
+            query.put("algorithm", algorithm);
+        }
+        if (tileSize != null) {
+            query.put("tileSize", tileSize.toString());
+        }
+        if (overlap != null) {
+            query.put("overlap", overlap.toString());
+        }
+        if (params != null) {
+            query.putAll(params);
+        }
+        long size = image.toFile().length();
+        try (Progress p = Progress.bytes(quiet, "Upload", size)) {
+            return api.upload(image, query, p::step);
+        }
+    }
+
+    /**
+     * Polls the job until it ends (or, with {@code untilDone} false, until it is no longer slicing or processing),
+     * showing processed patches against the total.
+     */
+    static JsonNode follow(ApiClient api, String id, boolean quiet, long pollMillis) {
+        JsonNode job = api.job(id);
+        try (Progress p = Progress.count(quiet, "Process", job.path("patches").path("total").asLong())) {
+            while (true) {
+                String state = job.path("state").asText();
+                JsonNode patches = job.path("patches");
+                p.to(patches.path("processed").asLong(), patches.path("total").asLong(),
+                        state + " (sliced " + patches.path("sliced").asLong() + ")");
+                if (ENDED.contains(state)) {
+                    break;
+                }
+                sleep(pollMillis);
+                job = api.job(id);
+            }
+        }
+        return job;
+    }
+
+    static void requireDone(JsonNode job) {
+        String state = job.path("state").asText();
+        if (state.equals("FAILED")) {
+            throw new CliException(LipCli.FAILED, "Job " + job.path("id").asText() + " failed: " + job.path("error").asText());
+        }
+        if (!state.equals("DONE")) {
+            throw new CliException(LipCli.FAILED, "Job " + job.path("id").asText() + " is " + state + "; there is no result.");
+        }
+    }
+
+    static long download(ApiClient api, String id, Path out, boolean quiet) {
+        try (Progress p = Progress.bytes(quiet, "Download", 0)) {
+            return api.download(id, out, p::max, p::step);
+        }
+    }
+
+    static void printSummary(PrintWriter out, JsonNode job) {
+        JsonNode img = job.path("image");
+        JsonNode patches = job.path("patches");
+        out.printf("%s  %-10s %s %dx%d  %s  patches %d/%d processed, %d failed%s%n",
+                job.path("id").asText(), job.path("state").asText(), img.path("format").asText("?"),
+                img.path("width").asInt(), img.path("height").asInt(), job.path("algorithm").asText(),
+                patches.path("processed").asInt(), patches.path("total").asInt(), patches.path("failed").asInt(),
+                job.hasNonNull("error") ? "  error: " + job.get("error").asText() : "");
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(LipCli.FAILED, "Interrupted.");
+        }
+    }
+}

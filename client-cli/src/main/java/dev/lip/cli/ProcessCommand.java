@@ -1,0 +1,64 @@
+package dev.lip.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "process", mixinStandardHelpOptions = true,
+        description = "Upload IMAGE, process it, stitch the result and download it to OUT (the whole job).")
+final class ProcessCommand implements Callable<Integer> {
+    @Mixin
+    ApiOptions options;
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "IMAGE", description = "JPEG, PNG, TIFF or BigTIFF image.")
+    Path image;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Where to write the result TIFF.")
+    Path output;
+
+    @Option(names = "--algorithm", description = "Algorithm name (default: threshold; see 'lip algorithms').")
+    String algorithm;
+
+    @Option(names = "--tile-size", description = "Core tile size, a multiple of 16 (default 512).")
+    Integer tileSize;
+
+    @Option(names = "--overlap", description = "Halo in pixels around each tile (default 0).")
+    Integer overlap;
+
+    @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "Algorithm parameter, e.g. threshold=100.")
+    Map<String, String> params;
+
+    @Option(names = "--poll-interval", defaultValue = "250", description = "Status poll interval in ms (default ${DEFAULT-VALUE}).")
+    long pollMillis;
+
+    @Override
+    public Integer call() {
+        Instant start = Instant.now();
+        ApiClient api = options.client();
+        JsonNode job = Jobs.upload(api, image, algorithm, tileSize, overlap, params, options.quiet);
+        String id = job.path("id").asText();
+        var out = spec.commandLine().getOut();
+        JsonNode img = job.path("image");
+        out.printf("Job %s: %s %dx%d, %d patches%n", id, img.path("format").asText(), img.path("width").asInt(),
+                img.path("height").asInt(), job.path("patches").path("total").asInt());
+        out.flush();
+        api.requestResult(id);
+        job = Jobs.follow(api, id, options.quiet, pollMillis);
+        Jobs.requireDone(job);
+        long bytes = Jobs.download(api, id, output, options.quiet);
+        out.printf("Wrote %s (%d bytes) in %s%n", output, bytes, Progress.seconds(Duration.between(start, Instant.now())));
+        return LipCli.OK;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.lip.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "upload", mixinStandardHelpOptions = true,
+        description = "Upload IMAGE and start processing; prints the job id.")
+final class UploadCommand implements Callable<Integer> {
+    @Mixin
+    ApiOptions options;
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "IMAGE")
+    Path image;
+
+    @Option(names = "--algorithm")
+    String algorithm;
+
+    @Option(names = "--tile-size")
+    Integer tileSize;
+
+    @Option(names = "--overlap")
+    Integer overlap;
+
+    @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE")
+    Map<String, String> params;
+
+    @Option(names = "--stitch", description = "Ask for the result now, so it is stitched as soon as processing ends.")
+    boolean stitch;
+
+    @Override
+    public Integer call() {
+        ApiClient api = options.client();
+        JsonNode job = Jobs.upload(api, image, algorithm, tileSize, overlap, params, options.quiet);
+        String id = job.path("id").asText();
+        if (stitch) {
+            api.requestResult(id);
+        }
+        spec.commandLine().getOut().println(id);
+        return LipCli.OK;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.lip.common.pixels;
+
+import dev.lip.common.geometry.Rect;
+
+import java.util.Arrays;
+
+/**
+ * A rectangle of pixels held in one byte array: rows top to bottom, samples of a pixel interleaved, 16-bit samples
+ * little-endian. It is deliberately not a {@code BufferedImage}: a Raster cannot pass 2^31 samples, carries colour
+ * models we don't need, and this layout is byte for byte the body of a patch file, so reading and writing patches
+ * is one bulk copy. Regions are small (a patch or a band of rows); nothing ever puts a whole image in one.
+ */
+public final class PixelRegion {
+    private final Rect bounds;
+    private final int bands;
+    private final int bitsPerSample;
+    private final byte[] data;
+
+    public PixelRegion(Rect bounds, int bands, int bitsPerSample) {
+        this(bounds, bands, bitsPerSample, new byte[checkedSize(bounds, bands, bitsPerSample)]);
+    }
+
+    public PixelRegion(Rect bounds, int bands, int bitsPerSample, byte[] data) {
+        if (bitsPerSample != 8 && bitsPerSample != 16) {
+            throw new IllegalArgumentException("bitsPerSample must be 8 or 16, not " + bitsPerSample);
+        }
+        if (data.length != checkedSize(bounds, bands, bitsPerSample)) {
+            throw new IllegalArgumentException("data holds " + data.length + " bytes, the region needs "
+                    + checkedSize(bounds, bands, bitsPerSample));
+        }
+        this.bounds = bounds;
+        this.bands = bands;
+        this.bitsPerSample = bitsPerSample;
+        this.data = data;
+    }
+
+    private static int checkedSize(Rect bounds, int bands, int bitsPerSample) {
+        long size = bounds.area() * bands * (bitsPerSample / 8);
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("a region of " + bounds.width() + " x " + bounds.height()
+                    + " pixels is too large for one buffer; use smaller tiles");
+        }
+        return (int) size;
+    }
+
+    public Rect bounds() {
+        return bounds;
+    }
+
+    public int width() {
+        return bounds.width();
+    }
+
+    public int height() {
+        return bounds.height();
+    }
+
+    public int bands() {
+        return bands;
+    }
+
+    public int bitsPerSample() {
+        return bitsPerSample;
+    }
+
+    public int bytesPerSample() {
+        return bitsPerSample / 8;
+    }
+
+    /** Bytes of one row. */
+    public int rowStride() {
+        return bounds.width() * bands * bytesPerSample();
+    }
+
+    /** The backing array, shared, not copied. */
+    public byte[] data() {
+        return data;
+    }
+
+    /** Sample at region-relative coordinates. */
+    public int sample(int x, int y, int band) {
+        int i = (y * bounds.width() + x) * bands + band;
+        if (bitsPerSample == 8) {
+            return data[i] & 0xFF;
+        }
+        i <<= 1;
+        return (data[i] & 0xFF) | (data[i + 1] & 0xFF) << 8;
+    }
+
+    public void setSample(int x, int y, int band, int value) {
+        int i = (y * bounds.width() + x) * bands + band;
+        if (bitsPerSample == 8) {
+            data[i] = (byte) value;
+        } else {
+            i <<= 1;
+            data[i] = (byte) value;
+            data[i + 1] = (byte) (value >>> 8);
+        }
+    }
+
+    /**
+     * Copies the part of {@code area} (image coordinates) that lies in this region into a new region. Used to cut a
+     * patch out of a band of rows.
+     */
+    public PixelRegion crop(Rect area) {
+        if (!bounds.contains(area)) {
+            throw new IllegalArgumentException(area + " is not inside " + bounds);
+        }
+        PixelRegion out = new PixelRegion(area, bands, bitsPerSample);
+        int pixelBytes = bands * bytesPerSample();
+        int rowBytes = area.width() * pixelBytes;
+        for (int row = 0; row < area.height(); row++) {
+            int src = ((area.y() - bounds.y() + row) * bounds.width() + (area.x() - bounds.x())) * pixelBytes;
+            System.arraycopy(data, src, out.data, row * rowBytes, rowBytes);
+        }
+        return out;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PixelRegion p && p.bounds.equals(bounds) && p.bands == bands
+                && p.bitsPerSample == bitsPerSample && Arrays.equals(p.data, data);
+    }
+
+    @Override
+    public int hashCode() {
+        return bounds.hashCode() * 31 + Arrays.hashCode(data);
+    }
+
+    @Override
+    public String toString() {
+        return "PixelRegion[" + bounds + ", bands=" + bands + ", bits=" + bitsPerSample + "]";
+    }
+}

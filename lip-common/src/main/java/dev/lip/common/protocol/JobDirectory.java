@@ -1,0 +1,220 @@
+package dev.lip.common.protocol;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * One job's directory under the work directory, and the moves of the work-directory protocol (docs/protocol.md):
+ * a patch moves {@code pending/ -> claimed/ -> done/} (or {@code failed/}) by atomic renames, and every file appears
+ * under its final name only when complete (written under a dot-name first, then renamed). Safe for any number of
+ * processes sharing the directory: a rename either wins or finds the file gone.
+ */
+public final class JobDirectory {
+    public static final String MANIFEST = "manifest.json";
+    private static final Pattern JOB_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final String jobId;
+
+    public JobDirectory(Path workDir, String jobId) {
+        if (!isValidJobId(jobId)) {
+            throw new IllegalArgumentException("not a job id: " + jobId);
+        }
+        this.jobId = jobId;
+        this.dir = workDir.resolve(jobId);
+    }
+
+    /** Job ids come from the server, but are checked wherever they become a path so that none can escape. */
+    public static boolean isValidJobId(String id) {
+        return id != null && JOB_ID.matcher(id).matches();
+    }
+
+    public String jobId() {
+        return jobId;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path manifestFile() {
+        return dir.resolve(MANIFEST);
+    }
+
+    public Path pending() {
+        return dir.resolve("pending");
+    }
+
+    public Path claimed() {
+        return dir.resolve("claimed");
+    }
+
+    public Path done() {
+        return dir.resolve("done");
+    }
+
+    public Path failed() {
+        return dir.resolve("failed");
+    }
+
+    public void createDirectories() throws IOException {
+        for (Path p : List.of(pending(), claimed(), done(), failed())) {
+            Files.createDirectories(p);
+        }
+    }
+
+    public void writeManifest(JobManifest manifest) throws IOException {
+        writeAtomically(manifestFile(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+    }
+
+    /** @return the manifest, or empty while it is not there (the job is being created, or was deleted) */
+    public Optional<JobManifest> readManifest() throws IOException {
+        try {
+            return Optional.of(JSON.readValue(Files.readAllBytes(manifestFile()), JobManifest.class));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A temporary name in {@code dir}, hidden from readers: they skip names starting with a dot. */
+    public static Path temporaryFileIn(Path dir) {
+        return dir.resolve("." + UUID.randomUUID() + ".tmp");
+    }
+
+    /** Writes {@code bytes} so that readers see either the old file or the whole new one. */
+    public static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path tmp = temporaryFileIn(target.getParent());
+        Files.write(tmp, bytes);
+        moveAtomically(tmp, target);
+    }
+
+    public static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the work directory must support atomic renames (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Patches in a state directory, in no particular order; temporary files are skipped. */
+    public List<PatchName> list(Path stateDir) {
+        List<PatchName> names = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(stateDir, "*" + PatchName.SUFFIX)) {
+            for (Path f : files) {
+                PatchName.parse(f.getFileName().toString()).ifPresent(names::add);
+            }
+        } catch (NoSuchFileException e) {
+            return names;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return names;
+    }
+
+    public int count(Path stateDir) {
+        return list(stateDir).size();
+    }
+
+    /**
+     * Takes a pending patch for this process. The rename is the lock: exactly one of any number of competing
+     * processes gets the file. The claim's modification time starts the lease; {@link #renewClaim} extends it.
+     *
+     * @return the claimed file, or empty when another worker was faster or the job is gone
+     */
+    public Optional<Path> claim(PatchName patch) throws IOException {
+        Path claimedFile = claimed().resolve(patch.fileName());
+        try {
+            Files.move(pending().resolve(patch.fileName()), claimedFile, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        try {
+            Files.setLastModifiedTime(claimedFile, FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        return Optional.of(claimedFile);
+    }
+
+    /** Heartbeat: a claim whose time is older than the lease timeout is taken back (see {@link #reclaimExpired}). */
+    public void renewClaim(PatchName patch) throws IOException {
+        Files.setLastModifiedTime(claimed().resolve(patch.fileName()), FileTime.fromMillis(System.currentTimeMillis()));
+    }
+
+    /**
+     * Publishes a result: {@code write} fills a temporary file in {@code done/}, which is then renamed to the patch's
+     * name, and the claim is released. A result that was published twice (a lease expired under a slow but live
+     * worker) is the same bytes, so the second rename is harmless.
+     */
+    public void publish(PatchName patch, IoConsumer<Path> write) throws IOException {
+        Path tmp = temporaryFileIn(done());
+        try {
+            write.accept(tmp);
+            moveAtomically(tmp, done().resolve(patch.fileName()));
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        Files.deleteIfExists(claimed().resolve(patch.fileName()));
+    }
+
+    /** Records that a patch could not be processed: its reason goes to {@code failed/<name>.error}, the patch beside it. */
+    public void fail(PatchName patch, String reason) throws IOException {
+        writeAtomically(failed().resolve(patch.fileName() + ".error"), reason.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            moveAtomically(claimed().resolve(patch.fileName()), failed().resolve(patch.fileName()));
+        } catch (NoSuchFileException ignored) {
+            // The claim was taken back meanwhile; the .error file still records the failure.
+        }
+    }
+
+    public Optional<String> failureReason(PatchName patch) throws IOException {
+        try {
+            return Optional.of(Files.readString(failed().resolve(patch.fileName() + ".error")));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Returns claims older than {@code leaseMillis} to {@code pending/}: their holder died or hung. A worker that is
+     * merely slow renews its claim well within the lease, so this never races a live one.
+     *
+     * @return how many were taken back
+     */
+    public int reclaimExpired(long leaseMillis) throws IOException {
+        long oldest = System.currentTimeMillis() - leaseMillis;
+        int n = 0;
+        for (PatchName p : list(claimed())) {
+            Path f = claimed().resolve(p.fileName());
+            try {
+                if (Files.getLastModifiedTime(f).toMillis() < oldest) {
+                    Files.move(f, pending().resolve(p.fileName()), StandardCopyOption.ATOMIC_MOVE);
+                    n++;
+                }
+            } catch (NoSuchFileException e) {
+                // published or failed meanwhile
+            }
+        }
+        return n;
+    }
+
+    @FunctionalInterface
+    public interface IoConsumer<T> {
+        void accept(T t) throws IOException;
+    }
+}

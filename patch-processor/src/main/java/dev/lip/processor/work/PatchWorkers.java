@@ -1,0 +1,262 @@
+package dev.lip.processor.work;
+
+import dev.lip.common.geometry.Tile;
+import dev.lip.common.pixels.PatchFile;
+import dev.lip.common.pixels.PixelRegion;
+import dev.lip.common.protocol.JobDirectory;
+import dev.lip.common.protocol.JobManifest;
+import dev.lip.common.protocol.PatchName;
+import dev.lip.processor.algorithm.PatchAlgorithm;
+import dev.lip.processor.config.ProcessorProperties;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The processor's loop: a scanner thread finds pending patches in the work directory and queues them; worker
+ * threads claim each by atomic rename (losing a race is normal with several processors), run the job's algorithm
+ * and publish the result. Claims held are renewed on a timer, so a live worker keeps its lease however long a
+ * patch takes, and a killed one's claims expire and are queued again by slicer-api. The processor keeps no state
+ * that matters: it can be killed and restarted at any time.
+ */
+@Service
+public class PatchWorkers {
+    private static final Logger log = LoggerFactory.getLogger(PatchWorkers.class);
+
+    private final ProcessorProperties props;
+    private final Map<String, PatchAlgorithm> algorithms;
+    private final BlockingQueue<WorkItem> queue;
+    private final Set<WorkItem> queued = ConcurrentHashMap.newKeySet();
+    private final Set<WorkItem> held = ConcurrentHashMap.newKeySet();
+    private final Map<String, JobManifest> manifests = new ConcurrentHashMap<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicLong processed = new AtomicLong();
+    private volatile boolean running = true;
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "claim-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+
+    record WorkItem(String jobId, PatchName patch) {
+    }
+
+    public PatchWorkers(ProcessorProperties props, List<PatchAlgorithm> algorithms) throws IOException {
+        this.props = props;
+        this.algorithms = algorithms.stream().collect(Collectors.toMap(a -> a.spec().name(), Function.identity()));
+        this.queue = new ArrayBlockingQueue<>(props.effectiveThreads() * 4);
+        Files.createDirectories(props.tempDir());
+    }
+
+    @PostConstruct
+    void start() {
+        Thread scanner = new Thread(this::scanLoop, "patch-scanner");
+        threads.add(scanner);
+        for (int i = 0; i < props.effectiveThreads(); i++) {
+            threads.add(new Thread(this::workLoop, "patch-worker-" + i));
+        }
+        threads.forEach(t -> {
+            t.setDaemon(true);
+            t.start();
+        });
+        long period = Math.max(100, props.leaseTimeout().toMillis() / 3);
+        heartbeat.scheduleAtFixedRate(this::renewClaims, period, period, TimeUnit.MILLISECONDS);
+        log.info("processing patches under {} with {} threads", props.tempDir().toAbsolutePath(), props.effectiveThreads());
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        heartbeat.shutdownNow();
+        threads.forEach(Thread::interrupt);
+    }
+
+    public long processedCount() {
+        return processed.get();
+    }
+
+    private void scanLoop() {
+        while (running) {
+            try {
+                int found = queue.remainingCapacity() > 0 ? scanOnce() : 0;
+                if (found == 0) {
+                    Thread.sleep(props.pollInterval().toMillis());
+                } else {
+                    // Let the workers drain most of the queue before listing directories again.
+                    while (running && queue.size() > props.effectiveThreads()) {
+                        Thread.sleep(5);
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                log.warn("scanning the work directory failed: {}", e.toString());
+                sleepQuietly(props.pollInterval().toMillis());
+            }
+        }
+    }
+
+    /** Queues pending patches, oldest job first. @return how many were queued */
+    private int scanOnce() throws IOException, InterruptedException {
+        int found = 0;
+        for (JobDirectory job : jobsOldestFirst()) {
+            if (manifest(job).isEmpty()) {
+                continue;
+            }
+            for (PatchName p : job.list(job.pending())) {
+                WorkItem item = new WorkItem(job.jobId(), p);
+                if (queued.add(item)) {
+                    if (!queue.offer(item)) {
+                        queued.remove(item);
+                        return found;
+                    }
+                    found++;
+                }
+            }
+        }
+        return found;
+    }
+
+    private List<JobDirectory> jobsOldestFirst() throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(props.tempDir(),
+                d -> Files.isRegularFile(d.resolve(JobDirectory.MANIFEST)))) {
+            ds.forEach(dirs::add);
+        }
+        List<JobDirectory> jobs = new ArrayList<>();
+        Set<String> alive = ConcurrentHashMap.newKeySet();
+        dirs.stream().sorted(Comparator.comparingLong(PatchWorkers::modified)).forEach(d -> {
+            String id = d.getFileName().toString();
+            if (JobDirectory.isValidJobId(id)) {
+                jobs.add(new JobDirectory(props.tempDir(), id));
+                alive.add(id);
+            }
+        });
+        manifests.keySet().retainAll(alive);
+        return jobs;
+    }
+
+    private static long modified(Path dir) {
+        try {
+            return Files.getLastModifiedTime(dir.resolve(JobDirectory.MANIFEST)).toMillis();
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private Optional<JobManifest> manifest(JobDirectory job) throws IOException {
+        JobManifest m = manifests.get(job.jobId());
+        if (m == null) {
+            Optional<JobManifest> read = job.readManifest();
+            if (read.isEmpty()) {
+                return read;
+            }
+            m = read.get();
+            manifests.put(job.jobId(), m);
+        }
+        return Optional.of(m);
+    }
+
+    private void workLoop() {
+        while (running) {
+            WorkItem item;
+            try {
+                item = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            queued.remove(item);
+            try {
+                process(item);
+            } catch (Exception e) {
+                log.warn("patch {} of job {}: {}", item.patch(), item.jobId(), e.toString());
+            }
+        }
+    }
+
+    private void process(WorkItem item) throws IOException {
+        JobDirectory job = new JobDirectory(props.tempDir(), item.jobId());
+        Optional<Path> claim;
+        try {
+            claim = job.claim(item.patch());
+        } catch (NoSuchFileException e) {
+            return; // the job is gone
+        }
+        if (claim.isEmpty()) {
+            return; // another worker took it
+        }
+        held.add(item);
+        try {
+            JobManifest manifest = manifest(job).orElseThrow(() -> new NoSuchFileException("manifest"));
+            PixelRegion result;
+            try {
+                PatchAlgorithm algorithm = algorithms.get(manifest.algorithm());
+                if (algorithm == null) {
+                    throw new IllegalArgumentException("this processor does not know the algorithm '"
+                            + manifest.algorithm() + "' (it knows " + String.join(", ", algorithms.keySet()) + ")");
+                }
+                Tile tile = manifest.tileGrid().tile(item.patch().row(), item.patch().column());
+                PixelRegion patch = PatchFile.read(claim.get());
+                if (!patch.bounds().equals(tile.patch())) {
+                    throw new IOException("the patch file covers " + patch.bounds() + ", the grid says " + tile.patch());
+                }
+                result = algorithm.process(patch, tile, manifest.parameters());
+            } catch (NoSuchFileException e) {
+                throw e;
+            } catch (Exception | OutOfMemoryError e) {
+                String reason = e.getMessage() != null ? e.getMessage() : e.toString();
+                log.warn("patch {} of job {} failed: {}", item.patch(), item.jobId(), reason);
+                job.fail(item.patch(), reason);
+                return;
+            }
+            job.publish(item.patch(), tmp -> PatchFile.write(tmp, result));
+            processed.incrementAndGet();
+        } catch (NoSuchFileException e) {
+            log.debug("job {} vanished while patch {} was processed (cancelled)", item.jobId(), item.patch());
+        } finally {
+            held.remove(item);
+        }
+    }
+
+    /** Renews the lease of every claim this processor holds; runs every third of the lease timeout. */
+    void renewClaims() {
+        for (WorkItem item : held) {
+            try {
+                new JobDirectory(props.tempDir(), item.jobId()).renewClaim(item.patch());
+            } catch (IOException e) {
+                // published, failed or cancelled meanwhile
+            }
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

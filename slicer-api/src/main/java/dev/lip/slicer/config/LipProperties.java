@@ -1,0 +1,31 @@
+package dev.lip.slicer.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Settings under {@code lip.*} (application.yml, environment {@code LIP_...}, or {@code --lip.x=y}).
+ *
+ * @param tempDir                  the work directory shared with the processors
+ * @param resultDir                where stitched results go
+ * @param progressiveJpegMaxPixels progressive JPEGs must be decoded whole; larger ones are refused
+ * @param leaseTimeout             a claimed patch whose processor has not renewed its claim this long is queued again
+ * @param stitchThreads            threads compressing output tiles (0: one per core)
+ * @param monitorInterval          how often active jobs' patch directories are counted
+ */
+@ConfigurationProperties("lip")
+public record LipProperties(
+        @DefaultValue("temp") Path tempDir,
+        @DefaultValue("big_image_result") Path resultDir,
+        @DefaultValue("100000000") long progressiveJpegMaxPixels,
+        @DefaultValue("30s") Duration leaseTimeout,
+        @DefaultValue("0") int stitchThreads,
+        @DefaultValue("200ms") Duration monitorInterval) {
+
+    public int effectiveStitchThreads() {
+        return stitchThreads > 0 ? stitchThreads : Runtime.getRuntime().availableProcessors();
+    }
+}

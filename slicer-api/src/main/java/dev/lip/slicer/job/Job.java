@@ -1,0 +1,176 @@
+package dev.lip.slicer.job;
+
+import dev.lip.common.geometry.TileGrid;
+import dev.lip.common.pixels.ImageInfo;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** One job's live state, owned by {@link JobService}; its {@link #view()} is what the API shows and saves. */
+final class Job {
+    static final String UPLOAD = "upload", SLICING = "slicing", PROCESSING = "processing", STITCHING = "stitching";
+
+    private final String id;
+    private final Instant createdAt;
+    private final String algorithm;
+    private JobState state;
+    private ImageInfo image;
+    private TileGrid grid;
+    private Map<String, String> parameters;
+    private boolean resultRequested;
+    private String error;
+    private long resultBytes = -1;
+    private Instant updatedAt;
+    private final Map<String, Instant[]> stages = new LinkedHashMap<>();
+    final AtomicInteger sliced = new AtomicInteger();
+    volatile int processed;
+    volatile int failed;
+    volatile boolean slicingFinished;
+
+    Job(String id, String algorithm) {
+        this.id = id;
+        this.algorithm = algorithm;
+        this.createdAt = Instant.now();
+        this.updatedAt = createdAt;
+        this.state = JobState.RECEIVING;
+        startStage(UPLOAD);
+    }
+
+    /** Rebuilds a job from its saved view after a restart. */
+    Job(JobView v) {
+        this.id = v.id();
+        this.algorithm = v.algorithm();
+        this.createdAt = v.createdAt();
+        this.updatedAt = v.updatedAt();
+        this.state = v.state();
+        this.image = v.image();
+        if (v.grid() != null && v.image() != null) {
+            this.grid = new TileGrid(v.image().width(), v.image().height(), v.grid().tileSize(), v.grid().overlap());
+        }
+        this.parameters = v.parameters();
+        this.resultRequested = v.resultRequested();
+        this.error = v.error();
+        this.resultBytes = v.result() != null ? v.result().bytes() : -1;
+        if (v.patches() != null) {
+            sliced.set(v.patches().sliced());
+            processed = v.patches().processed();
+            failed = v.patches().failed();
+        }
+        if (v.stages() != null) {
+            v.stages().forEach((k, s) -> stages.put(k, new Instant[]{s.startedAt(), s.endedAt()}));
+        }
+        slicingFinished = state != JobState.RECEIVING && state != JobState.SLICING;
+    }
+
+    String id() {
+        return id;
+    }
+
+    synchronized JobState state() {
+        return state;
+    }
+
+    synchronized void setState(JobState next) {
+        state = next;
+        updatedAt = Instant.now();
+    }
+
+    /** Moves to {@code next} unless the job has already ended (a cancel or failure wins over late progress). */
+    synchronized boolean advance(JobState from, JobState next) {
+        if (state != from) {
+            return false;
+        }
+        setState(next);
+        return true;
+    }
+
+    synchronized boolean fail(String reason) {
+        if (state.isTerminal()) {
+            return false;
+        }
+        error = reason;
+        Instant now = Instant.now();
+        stages.values().forEach(s -> {
+            if (s[1] == null) {
+                s[1] = now;
+            }
+        });
+        setState(JobState.FAILED);
+        return true;
+    }
+
+    synchronized void startStage(String name) {
+        stages.put(name, new Instant[]{Instant.now(), null});
+    }
+
+    synchronized void endStage(String name) {
+        Instant[] s = stages.get(name);
+        if (s != null && s[1] == null) {
+            s[1] = Instant.now();
+        }
+    }
+
+    synchronized boolean hasStage(String name) {
+        return stages.containsKey(name);
+    }
+
+    synchronized void configure(ImageInfo image, TileGrid grid, Map<String, String> parameters) {
+        this.image = image;
+        this.grid = grid;
+        this.parameters = parameters;
+    }
+
+    synchronized ImageInfo image() {
+        return image;
+    }
+
+    synchronized TileGrid grid() {
+        return grid;
+    }
+
+    synchronized Map<String, String> parameters() {
+        return parameters;
+    }
+
+    String algorithm() {
+        return algorithm;
+    }
+
+    synchronized boolean resultRequested() {
+        return resultRequested;
+    }
+
+    synchronized void requestResult() {
+        resultRequested = true;
+        updatedAt = Instant.now();
+    }
+
+    synchronized void resultWritten(long bytes) {
+        resultBytes = bytes;
+    }
+
+    synchronized String error() {
+        return error;
+    }
+
+    int total() {
+        TileGrid g = grid();
+        return g == null ? 0 : g.tileCount();
+    }
+
+    synchronized JobView view() {
+        Map<String, JobView.Stage> st = new LinkedHashMap<>();
+        stages.forEach((k, s) -> st.put(k, new JobView.Stage(s[0], s[1],
+                s[1] == null ? null : Duration.between(s[0], s[1]).toMillis() / 1000.0)));
+        JobView.Grid g = grid == null ? null
+                : new JobView.Grid(grid.tileSize(), grid.overlap(), grid.columns(), grid.rows());
+        JobView.Result result = state == JobState.DONE && resultBytes >= 0
+                ? new JobView.Result("/api/v1/jobs/" + id + "/result", resultBytes) : null;
+        return new JobView(id, state, image, g, algorithm, parameters,
+                new JobView.Patches(total(), sliced.get(), processed, failed), resultRequested, result, error,
+                createdAt, updatedAt, st);
+    }
+}

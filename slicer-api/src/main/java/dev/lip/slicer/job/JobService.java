@@ -1,0 +1,434 @@
+package dev.lip.slicer.job;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lip.common.algorithm.AlgorithmSpec;
+import dev.lip.common.algorithm.Algorithms;
+import dev.lip.common.algorithm.ParameterSpec;
+import dev.lip.common.geometry.TileGrid;
+import dev.lip.common.pixels.ImageInfo;
+import dev.lip.common.protocol.JobDirectory;
+import dev.lip.common.protocol.JobManifest;
+import dev.lip.common.protocol.PatchName;
+import dev.lip.slicer.config.LipProperties;
+import dev.lip.slicer.slicing.Slicer;
+import dev.lip.slicer.source.ImageSource;
+import dev.lip.slicer.source.ImageSources;
+import dev.lip.slicer.source.Messages;
+import dev.lip.slicer.source.UnreadableImageException;
+import dev.lip.slicer.stitching.Stitcher;
+import dev.lip.slicer.web.ApiException;
+import jakarta.annotation.PreDestroy;
+import org.apache.commons.io.FileUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+/**
+ * Owns the jobs: takes uploads, slices them, follows processing through the work directory, stitches on request.
+ * It is the only writer of job state; each change is saved to {@code temp/<job>/status.json} so that a restarted
+ * service picks its jobs up again.
+ */
+@Service
+public class JobService {
+    private static final Logger log = LoggerFactory.getLogger(JobService.class);
+    static final String STATUS_FILE = "status.json";
+    private static final String UPLOAD_FILE = "upload.bin";
+    private static final Set<String> JOB_PARAMETERS = Set.of("algorithm", "tileSize", "overlap");
+
+    private final LipProperties props;
+    private final ImageSources sources;
+    private final Stitcher stitcher;
+    private final ObjectMapper json;
+    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final ExecutorService slicers = Executors.newFixedThreadPool(2, daemon("slicer"));
+    private final ExecutorService stitchers = Executors.newSingleThreadExecutor(daemon("stitcher"));
+    private long lastReclaim;
+
+    public JobService(LipProperties props, Stitcher stitcher, ObjectMapper json) throws IOException {
+        this.props = props;
+        this.stitcher = stitcher;
+        this.json = json;
+        this.sources = new ImageSources(props.progressiveJpegMaxPixels());
+        Files.createDirectories(props.tempDir());
+        Files.createDirectories(props.resultDir());
+        recover();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Job settings from the query, checked before a byte of the upload is read. */
+    public record Submission(String algorithm, int tileSize, int overlap, Map<String, String> algorithmParameters) {
+    }
+
+    public Submission parseSubmission(Map<String, String> query) {
+        String algorithm = query.getOrDefault("algorithm", "threshold").trim();
+        AlgorithmSpec spec = Algorithms.byName(algorithm).orElseThrow(() -> ApiException.badRequest(
+                "Unknown algorithm '" + algorithm + "'. Valid algorithms: " + Algorithms.names() + "."));
+        int tileSize = intParameter(query, "tileSize", 512);
+        String problem = TileGrid.tileSizeProblem(tileSize);
+        if (problem != null) {
+            throw ApiException.badRequest(problem);
+        }
+        int overlap = intParameter(query, "overlap", 0);
+        problem = TileGrid.overlapProblem(overlap, tileSize);
+        if (problem != null) {
+            throw ApiException.badRequest(problem);
+        }
+        Map<String, String> params = new HashMap<>(query);
+        params.keySet().removeAll(JOB_PARAMETERS);
+        Set<String> known = spec.parameters().stream().map(ParameterSpec::name).collect(Collectors.toSet());
+        for (String name : params.keySet()) {
+            if (!known.contains(name)) {
+                throw ApiException.badRequest("Unknown parameter '" + name + "' for algorithm " + algorithm
+                        + ". Valid parameters: algorithm, tileSize, overlap" + (known.isEmpty() ? "" : ", "
+                        + String.join(", ", known.stream().sorted().toList())) + ".");
+            }
+        }
+        return new Submission(algorithm, tileSize, overlap, params);
+    }
+
+    private static int intParameter(Map<String, String> query, String name, int def) {
+        String v = query.get(name);
+        if (v == null) {
+            return def;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + " must be a whole number, not '" + v + "'.");
+        }
+    }
+
+    /**
+     * Receives an upload: streams the body to disk, reads the image header, and starts slicing. Unreadable images
+     * are refused here when their header shows it; damage further in fails the job later.
+     */
+    public JobView create(Submission submission, InputStream body) throws IOException {
+        String id = UUID.randomUUID().toString();
+        JobDirectory dir = new JobDirectory(props.tempDir(), id);
+        Job job = new Job(id, submission.algorithm());
+        Files.createDirectories(dir.dir());
+        jobs.put(id, job);
+        try {
+            Path upload = dir.dir().resolve(UPLOAD_FILE);
+            long bytes = receive(body, upload);
+            if (bytes == 0) {
+                throw ApiException.badRequest("The request body is empty: send the image as the request body, "
+                        + "or as a multipart/form-data part named 'image'.");
+            }
+            job.endStage(Job.UPLOAD);
+            ImageInfo info;
+            try (ImageSource source = sources.open(upload)) {
+                info = source.info();
+            } catch (UnreadableImageException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+            AlgorithmSpec spec = Algorithms.byName(submission.algorithm()).orElseThrow();
+            Map<String, String> resolved;
+            try {
+                resolved = spec.resolve(submission.algorithmParameters(), info);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+            int overlap = Math.max(submission.overlap(), spec.requiredHalo(resolved));
+            TileGrid grid = new TileGrid(info.width(), info.height(), submission.tileSize(), Math.min(overlap, submission.tileSize()));
+            job.configure(info, grid, resolved);
+            dir.createDirectories();
+            dir.writeManifest(new JobManifest(JobManifest.PROTOCOL_VERSION, id, info,
+                    JobManifest.GridSpec.of(grid), submission.algorithm(), resolved, Map.of()));
+            job.setState(JobState.SLICING);
+            job.startStage(Job.SLICING);
+            job.startStage(Job.PROCESSING);
+            save(job);
+            slicers.submit(() -> slice(job, dir, upload));
+            log.info("job {}: {} {}x{} {}-band {}-bit, {} patches of {} (+{} halo), {} {}", id, info.format(),
+                    info.width(), info.height(), info.bands(), info.bitsPerSample(), grid.tileCount(),
+                    grid.tileSize(), grid.overlap(), submission.algorithm(), resolved);
+            return job.view();
+        } catch (RuntimeException | IOException e) {
+            jobs.remove(id);
+            deleteQuietly(dir.dir());
+            throw e;
+        }
+    }
+
+    private static long receive(InputStream body, Path target) throws IOException {
+        try (ReadableByteChannel in = Channels.newChannel(body);
+             FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long total = 0;
+            long n;
+            while ((n = out.transferFrom(in, total, 8L << 20)) > 0) {
+                total += n;
+            }
+            return total;
+        }
+    }
+
+    private void slice(Job job, JobDirectory dir, Path upload) {
+        try (ImageSource source = sources.open(upload)) {
+            new Slicer().slice(source, job.grid(), dir, new Slicer.Progress() {
+                @Override
+                public void patchWritten(dev.lip.common.geometry.Tile tile) {
+                    job.sliced.incrementAndGet();
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return job.state().isTerminal();
+                }
+            });
+            job.endStage(Job.SLICING);
+            job.slicingFinished = true;
+            if (job.advance(JobState.SLICING, JobState.PROCESSING)) {
+                save(job);
+            }
+            Files.deleteIfExists(upload);
+        } catch (Slicer.SlicingCancelledException e) {
+            log.info("job {}: slicing stopped, the job is {}", job.id(), job.state());
+        } catch (UnreadableImageException e) {
+            failJob(job, e.getMessage());
+        } catch (OutOfMemoryError e) {
+            failJob(job, "The image needs more memory to slice than this service has; use smaller tiles or a tiled TIFF.");
+        } catch (Exception e) {
+            log.error("job {}: slicing failed", job.id(), e);
+            failJob(job, "Slicing failed: " + Messages.of(e));
+        }
+    }
+
+    private void failJob(Job job, String reason) {
+        if (job.fail(reason)) {
+            log.warn("job {} failed: {}", job.id(), reason);
+            save(job);
+            cleanPatches(job);
+        }
+    }
+
+    /** Follows active jobs through the work directory: counts results, takes back expired claims, starts stitching. */
+    @Scheduled(fixedDelayString = "${lip.monitor-interval:200ms}")
+    public void monitor() {
+        boolean reclaim = System.currentTimeMillis() - lastReclaim > props.leaseTimeout().toMillis() / 4;
+        if (reclaim) {
+            lastReclaim = System.currentTimeMillis();
+        }
+        for (Job job : jobs.values()) {
+            JobState state = job.state();
+            if (state != JobState.SLICING && state != JobState.PROCESSING && state != JobState.PROCESSED) {
+                continue;
+            }
+            try {
+                follow(job, reclaim);
+            } catch (Exception e) {
+                log.warn("job {}: cannot read its patch directories: {}", job.id(), e.toString());
+            }
+        }
+    }
+
+    private void follow(Job job, boolean reclaim) throws IOException {
+        JobDirectory dir = directory(job.id());
+        if (reclaim) {
+            int n = dir.reclaimExpired(props.leaseTimeout().toMillis());
+            if (n > 0) {
+                log.warn("job {}: {} claims expired (a processor died?) and were queued again", job.id(), n);
+            }
+        }
+        List<PatchName> failed = dir.list(dir.failed());
+        job.failed = failed.size();
+        if (!failed.isEmpty()) {
+            PatchName first = failed.stream().min(Comparator.comparing(PatchName::row).thenComparing(PatchName::column)).get();
+            String reason = dir.failureReason(first).orElse("no reason recorded");
+            failJob(job, "Patch " + first + " failed: " + reason);
+            return;
+        }
+        job.processed = dir.count(dir.done());
+        if (job.slicingFinished && job.processed >= job.total()) {
+            if (job.advance(JobState.PROCESSING, JobState.PROCESSED)) {
+                job.endStage(Job.PROCESSING);
+                save(job);
+            }
+            if (job.resultRequested()) {
+                startStitch(job);
+            }
+        }
+    }
+
+    public JobView requestResult(String id) {
+        Job job = find(id);
+        synchronized (job) {
+            JobState s = job.state();
+            if (s == JobState.FAILED || s == JobState.CANCELLED) {
+                throw ApiException.conflict("The job is " + s + ", so there is no result to stitch"
+                        + (job.error() != null ? ": " + job.error() : "."));
+            }
+            job.requestResult();
+        }
+        save(job);
+        if (job.state() == JobState.PROCESSED) {
+            startStitch(job);
+        }
+        return job.view();
+    }
+
+    private void startStitch(Job job) {
+        if (!job.advance(JobState.PROCESSED, JobState.STITCHING)) {
+            return;
+        }
+        job.startStage(Job.STITCHING);
+        save(job);
+        stitchers.submit(() -> {
+            JobDirectory dir = directory(job.id());
+            Path result = resultFile(job.id());
+            try {
+                long bytes = stitcher.stitch(dir, job.grid(), result, () -> job.state() != JobState.STITCHING);
+                job.resultWritten(bytes);
+                job.endStage(Job.STITCHING);
+                if (job.advance(JobState.STITCHING, JobState.DONE)) {
+                    save(job);
+                    cleanPatches(job);
+                    log.info("job {}: done, {} bytes in {}", job.id(), bytes, result);
+                }
+            } catch (Exception e) {
+                log.error("job {}: stitching failed", job.id(), e);
+                failJob(job, "Stitching failed: " + Messages.of(e));
+            }
+        });
+    }
+
+    public Path resultFile(String id) {
+        return props.resultDir().resolve(id + ".tif");
+    }
+
+    public JobView get(String id) {
+        return find(id).view();
+    }
+
+    public List<JobView> list() {
+        return jobs.values().stream().map(Job::view)
+                .sorted(Comparator.comparing(JobView::createdAt)).toList();
+    }
+
+    /** Cancels a job and removes its work files; a finished job's result is removed too. */
+    public JobView cancel(String id) {
+        Job job = find(id);
+        synchronized (job) {
+            if (!job.state().isTerminal() || job.state() == JobState.DONE) {
+                job.setState(JobState.CANCELLED);
+            }
+        }
+        deleteQuietly(directory(id).dir());
+        try {
+            Files.deleteIfExists(resultFile(id));
+        } catch (IOException e) {
+            log.warn("job {}: cannot remove the result: {}", id, e.toString());
+        }
+        return job.view();
+    }
+
+    private Job find(String id) {
+        if (!JobDirectory.isValidJobId(id)) {
+            throw ApiException.badRequest("'" + id + "' is not a job id.");
+        }
+        Job job = jobs.get(id);
+        if (job == null) {
+            throw ApiException.notFound("There is no job with id " + id + ".");
+        }
+        return job;
+    }
+
+    private JobDirectory directory(String id) {
+        return new JobDirectory(props.tempDir(), id);
+    }
+
+    private void save(Job job) {
+        JobDirectory dir = directory(job.id());
+        if (!Files.isDirectory(dir.dir())) {
+            return; // cancelled and removed
+        }
+        try {
+            JobDirectory.writeAtomically(dir.dir().resolve(STATUS_FILE), json.writeValueAsBytes(job.view()));
+        } catch (IOException e) {
+            log.warn("job {}: cannot save its status: {}", job.id(), e.toString());
+        }
+    }
+
+    /** Removes patches and the upload once a job has ended; the manifest and status stay as its record. */
+    private void cleanPatches(Job job) {
+        JobDirectory dir = directory(job.id());
+        for (Path p : List.of(dir.pending(), dir.claimed(), dir.done(), dir.failed(), dir.dir().resolve(UPLOAD_FILE))) {
+            if (job.state() == JobState.FAILED && p.equals(dir.failed())) {
+                continue; // keep the failed patches and their reasons for inspection
+            }
+            deleteQuietly(p);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            if (Files.isDirectory(p)) {
+                FileUtils.deleteDirectory(p.toFile());
+            } else {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            log.warn("cannot remove {}: {}", p, e.toString());
+        }
+    }
+
+    /** Picks up the jobs a previous run of the service left in the work directory. */
+    private void recover() throws IOException {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(props.tempDir(), Files::isDirectory)) {
+            for (Path d : dirs) {
+                Path status = d.resolve(STATUS_FILE);
+                if (!Files.isRegularFile(status) || !JobDirectory.isValidJobId(d.getFileName().toString())) {
+                    continue;
+                }
+                try {
+                    Job job = new Job(json.readValue(status.toFile(), JobView.class));
+                    jobs.put(job.id(), job);
+                    switch (job.state()) {
+                        case RECEIVING, SLICING -> failJob(job, "slicer-api restarted while the job was being "
+                                + "uploaded or sliced; submit the image again.");
+                        case STITCHING -> job.setState(JobState.PROCESSED);
+                        default -> {
+                        }
+                    }
+                    log.info("recovered job {} ({})", job.id(), job.state());
+                } catch (IOException | RuntimeException e) {
+                    log.warn("cannot recover the job in {}: {}", d, e.toString());
+                }
+            }
+        }
+    }
+
+    @PreDestroy
+    void shutdown() {
+        slicers.shutdownNow();
+        stitchers.shutdownNow();
+    }
+}

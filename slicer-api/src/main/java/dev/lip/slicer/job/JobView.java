@@ -1,0 +1,34 @@
+package dev.lip.slicer.job;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.lip.common.pixels.ImageInfo;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A job as the API shows it, and as it is saved in {@code temp/<job>/status.json} so that it survives a restart.
+ *
+ * @param stages when each phase (upload, slicing, processing, stitching) started and ended
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record JobView(String id, JobState state, ImageInfo image, Grid grid, String algorithm,
+                      Map<String, String> parameters, Patches patches, boolean resultRequested, Result result,
+                      String error, Instant createdAt, Instant updatedAt, Map<String, Stage> stages) {
+
+    public record Grid(int tileSize, int overlap, int columns, int rows) {
+    }
+
+    public record Patches(int total, int sliced, int processed, int failed) {
+    }
+
+    /** {@code bytes} of the stitched file and where to download it. */
+    public record Result(String url, long bytes) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Stage(Instant startedAt, Instant endedAt, Double seconds) {
+    }
+}

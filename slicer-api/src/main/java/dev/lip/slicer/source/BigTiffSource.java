@@ -1,0 +1,117 @@
+package dev.lip.slicer.source;
+
+import dev.lip.common.geometry.Rect;
+import dev.lip.common.pixels.ImageInfo;
+import dev.lip.common.pixels.PixelRegion;
+import net.algart.matrices.tiff.TiffReader;
+import net.algart.matrices.tiff.TiffSampleType;
+import net.algart.matrices.tiff.tiles.TiffReadMap;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * BigTIFF (files past 4 GiB) through AlgART-TIFF, which reads tiled BigTIFF regions with bounded memory. The JDK
+ * TIFF plugin cannot read BigTIFF at all, and is faster on classic TIFF, which therefore goes through
+ * {@link TiffSource}.
+ */
+final class BigTiffSource implements ImageSource {
+    private static final long BAND_BYTES = 32L << 20;
+    private static final int TILE_WIDTH_TAG = 322;
+
+    private final TiffReader reader;
+    private final TiffReadMap map;
+    private final ImageInfo info;
+
+    private BigTiffSource(TiffReader reader, TiffReadMap map, ImageInfo info) {
+        this.reader = reader;
+        this.map = map;
+        this.info = info;
+    }
+
+    static BigTiffSource open(Path file) throws IOException {
+        TiffReader reader = new TiffReader(file);
+        try {
+            TiffReadMap map = reader.newMap(0);
+            TiffSampleType type = map.sampleType();
+            int bits = switch (type) {
+                case UINT8 -> 8;
+                case UINT16 -> 16;
+                default -> throw new UnreadableImageException("BigTIFF images with " + type
+                        + " samples are not supported; use 8 or 16-bit unsigned integers.");
+            };
+            int bands = map.numberOfChannels();
+            if (bands > 4) {
+                throw new UnreadableImageException("BigTIFF images with " + bands + " samples per pixel are not supported (1 to 4).");
+            }
+            if (map.ifd().getPhotometricInterpretation().isIndexed()) {
+                throw new UnreadableImageException("Palette BigTIFF images are not supported; convert to RGB first.");
+            }
+            String format = "BigTIFF (" + (map.ifd().containsKey(TILE_WIDTH_TAG) ? "tiled" : "striped") + ")";
+            return new BigTiffSource(reader, map, new ImageInfo(map.dimX(), map.dimY(), bands, bits, format));
+        } catch (IOException | RuntimeException e) {
+            reader.close();
+            if (e instanceof UnreadableImageException u) {
+                throw u;
+            }
+            throw new UnreadableImageException("The BigTIFF cannot be read: " + Messages.of(e), e);
+        }
+    }
+
+    @Override
+    public ImageInfo info() {
+        return info;
+    }
+
+    @Override
+    public boolean supportsRegions() {
+        return map.ifd().containsKey(TILE_WIDTH_TAG);
+    }
+
+    @Override
+    public PixelRegion readRegion(Rect area) throws IOException {
+        byte[] samples;
+        try {
+            samples = reader.readSampleBytes(map, area.x(), area.y(), area.width(), area.height());
+        } catch (IOException | RuntimeException e) {
+            throw new UnreadableImageException("The BigTIFF cannot be decoded at " + area.x() + "," + area.y() + ": "
+                    + Messages.of(e), e);
+        }
+        if (info.bands() > 1) {
+            samples = map.toInterleavedSamples(samples, info.bands(), area.area());
+        }
+        if (info.bitsPerSample() == 16 && ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            swapPairs(samples);
+        }
+        return new PixelRegion(area, info.bands(), info.bitsPerSample(), samples);
+    }
+
+    private static void swapPairs(byte[] b) {
+        for (int i = 0; i + 1 < b.length; i += 2) {
+            byte t = b[i];
+            b[i] = b[i + 1];
+            b[i + 1] = t;
+        }
+    }
+
+    @Override
+    public void streamRows(RowConsumer consumer) throws IOException {
+        long rowBytes = (long) info.width() * info.bands() * (info.bitsPerSample() / 8);
+        int band = (int) Math.max(1, Math.min(info.height(), BAND_BYTES / rowBytes));
+        byte[] row = new byte[(int) rowBytes];
+        for (int y = 0; y < info.height(); y += band) {
+            int h = Math.min(band, info.height() - y);
+            PixelRegion r = readRegion(new Rect(0, y, info.width(), h));
+            for (int i = 0; i < h; i++) {
+                System.arraycopy(r.data(), i * row.length, row, 0, row.length);
+                consumer.accept(y + i, row);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.lip.slicer.source;
+
+import ar.com.hjg.pngj.IImageLine;
+import ar.com.hjg.pngj.ImageLineHelper;
+import ar.com.hjg.pngj.ImageLineInt;
+import ar.com.hjg.pngj.PngReader;
+import ar.com.hjg.pngj.PngjException;
+import ar.com.hjg.pngj.chunks.PngChunkPLTE;
+import ar.com.hjg.pngj.chunks.PngChunkTRNS;
+import dev.lip.common.pixels.ImageInfo;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * PNG, streamed row by row with PNGJ (the JDK reader decodes the whole image for any region). Palettes are expanded
+ * to RGB, or RGBA when the palette has transparency; grey below 8 bits is scaled to 8 bits.
+ */
+final class PngSource implements ImageSource {
+    private final Path file;
+    private final ImageInfo info;
+
+    private PngSource(Path file, ImageInfo info) {
+        this.file = file;
+        this.info = info;
+    }
+
+    static PngSource open(Path file) throws IOException {
+        PngReader png = newReader(file);
+        try {
+            ar.com.hjg.pngj.ImageInfo pi = png.imgInfo;
+            int bands;
+            if (pi.indexed) {
+                bands = png.getMetadata().getTRNS() != null ? 4 : 3;
+            } else {
+                bands = pi.channels;
+            }
+            int bits = pi.bitDepth == 16 ? 16 : 8;
+            return new PngSource(file, new ImageInfo(pi.cols, pi.rows, bands, bits, png.isInterlaced() ? "PNG (interlaced)" : "PNG"));
+        } catch (PngjException e) {
+            throw new UnreadableImageException("The PNG cannot be read: " + Messages.of(e), e);
+        } finally {
+            png.close();
+        }
+    }
+
+    private static PngReader newReader(Path file) throws UnreadableImageException {
+        try {
+            PngReader png = new PngReader(file.toFile());
+            png.setMaxTotalBytesRead(Long.MAX_VALUE);
+            return png;
+        } catch (PngjException e) {
+            throw new UnreadableImageException("The PNG cannot be read: " + Messages.of(e), e);
+        }
+    }
+
+    @Override
+    public ImageInfo info() {
+        return info;
+    }
+
+    @Override
+    public void streamRows(RowConsumer consumer) throws IOException {
+        PngReader png = newReader(file);
+        try {
+            ar.com.hjg.pngj.ImageInfo pi = png.imgInfo;
+            int width = info.width();
+            int bands = info.bands();
+            boolean wide = info.bitsPerSample() == 16;
+            byte[] row = new byte[width * bands * (wide ? 2 : 1)];
+            int[] expanded = null;
+            PngChunkPLTE plte = pi.indexed ? png.getMetadata().getPLTE() : null;
+            PngChunkTRNS trns = pi.indexed ? png.getMetadata().getTRNS() : null;
+            int lowBitMax = (1 << pi.bitDepth) - 1;
+            for (int y = 0; y < pi.rows; y++) {
+                IImageLine line = png.readRow();
+                int[] samples;
+                if (pi.indexed) {
+                    if (plte == null) {
+                        throw new UnreadableImageException("The PNG has a palette type but no palette (PLTE chunk).");
+                    }
+                    expanded = trns != null ? ImageLineHelper.palette2rgba((ImageLineInt) line, plte, trns, expanded)
+                            : ImageLineHelper.palette2rgb((ImageLineInt) line, plte, expanded);
+                    samples = expanded;
+                } else {
+                    samples = ((ImageLineInt) line).getScanline();
+                }
+                int n = width * bands;
+                if (wide) {
+                    for (int i = 0; i < n; i++) {
+                        int v = samples[i];
+                        row[2 * i] = (byte) v;
+                        row[2 * i + 1] = (byte) (v >>> 8);
+                    }
+                } else if (!pi.indexed && pi.bitDepth < 8) {
+                    for (int i = 0; i < n; i++) {
+                        row[i] = (byte) (samples[i] * 255 / lowBitMax);
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        row[i] = (byte) samples[i];
+                    }
+                }
+                consumer.accept(y, row);
+            }
+            png.end();
+        } catch (PngjException | ArrayIndexOutOfBoundsException e) {
+            throw new UnreadableImageException("The PNG cannot be decoded: " + Messages.of(e), e);
+        } finally {
+            png.close();
+        }
+    }
+}

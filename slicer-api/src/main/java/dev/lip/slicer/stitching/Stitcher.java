@@ -1,0 +1,105 @@
+package dev.lip.slicer.stitching;
+
+import dev.lip.common.geometry.Tile;
+import dev.lip.common.geometry.TileGrid;
+import dev.lip.common.pixels.PatchFile;
+import dev.lip.common.pixels.PixelRegion;
+import dev.lip.common.protocol.JobDirectory;
+import dev.lip.common.protocol.PatchName;
+import dev.lip.common.tiff.TiledTiffWriter;
+import dev.lip.slicer.config.LipProperties;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import java.util.zip.Deflater;
+
+/**
+ * Writes the processed cores of a job as one tiled, deflate-compressed TIFF (BigTIFF when it could pass 4 GiB).
+ * The output tile size is the core tile size, so each processed core is one output tile. Tiles are compressed on
+ * all cores and written in order; at most a few tiles are in memory at once.
+ */
+@Component
+public class Stitcher {
+    private final int threads;
+
+    public Stitcher(LipProperties props) {
+        this.threads = props.effectiveStitchThreads();
+    }
+
+    /**
+     * @return the size of the written file
+     */
+    public long stitch(JobDirectory job, TileGrid grid, Path result, BooleanSupplier cancelled) throws IOException {
+        Files.createDirectories(result.toAbsolutePath().getParent());
+        Path tmp = JobDirectory.temporaryFileIn(result.toAbsolutePath().getParent());
+        boolean big = TiledTiffWriter.needsBigTiff(grid.imageWidth(), grid.imageHeight(), grid.tileSize(), 1, 8);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "stitch-deflate");
+            t.setDaemon(true);
+            return t;
+        });
+        ThreadLocal<Deflater> deflaters = ThreadLocal.withInitial(() -> new Deflater(Deflater.DEFAULT_COMPRESSION));
+        try (TiledTiffWriter writer = new TiledTiffWriter(tmp, grid.imageWidth(), grid.imageHeight(), grid.tileSize(),
+                1, 8, TiledTiffWriter.COMPRESSION_DEFLATE, big)) {
+            Deque<Future<ByteBuffer>> window = new ArrayDeque<>();
+            Deque<Tile> windowTiles = new ArrayDeque<>();
+            int inFlight = threads * 4;
+            for (int r = 0; r < grid.rows(); r++) {
+                for (int c = 0; c < grid.columns(); c++) {
+                    if (cancelled.getAsBoolean()) {
+                        throw new IOException("the job was cancelled");
+                    }
+                    Tile tile = grid.tile(r, c);
+                    Path file = job.done().resolve(new PatchName(r, c).fileName());
+                    window.add(pool.submit(() -> {
+                        PixelRegion core = PatchFile.read(file);
+                        if (!core.bounds().equals(tile.core()) || core.bands() != 1 || core.bitsPerSample() != 8) {
+                            throw new IOException("result " + file.getFileName() + " covers " + core.bounds()
+                                    + " with " + core.bands() + " band(s), expected the core " + tile.core() + " as one 8-bit band");
+                        }
+                        return TiledTiffWriter.encodeTile(core, grid.tileSize(), TiledTiffWriter.COMPRESSION_DEFLATE, deflaters.get());
+                    }));
+                    windowTiles.add(tile);
+                    if (window.size() >= inFlight) {
+                        writeNext(writer, window, windowTiles);
+                    }
+                }
+            }
+            while (!window.isEmpty()) {
+                writeNext(writer, window, windowTiles);
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        } finally {
+            pool.shutdownNow();
+        }
+        JobDirectory.moveAtomically(tmp, result);
+        return Files.size(result);
+    }
+
+    private static void writeNext(TiledTiffWriter writer, Deque<Future<ByteBuffer>> window, Deque<Tile> tiles) throws IOException {
+        Tile tile = tiles.removeFirst();
+        try {
+            writer.writeTile(tile.row(), tile.column(), window.removeFirst().get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.lip.slicer.web;
+
+import dev.lip.slicer.job.JobService;
+import dev.lip.slicer.job.JobState;
+import dev.lip.slicer.job.JobView;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The REST API; thin: it parses and answers, {@link JobService} does the work. See README "REST API". */
+@RestController
+@RequestMapping("/api/v1/jobs")
+public class JobController {
+    private final JobService jobs;
+
+    public JobController(JobService jobs) {
+        this.jobs = jobs;
+    }
+
+    /**
+     * Upload with the image as the raw body. Parameters are read from the query string only: asking the servlet
+     * for parameters would make it parse a body sent as a form (curl's default type) and swallow the image.
+     */
+    @PostMapping(consumes = "!multipart/form-data")
+    public ResponseEntity<JobView> createFromBody(HttpServletRequest request) throws IOException {
+        JobService.Submission submission = jobs.parseSubmission(queryParameters(request));
+        try (InputStream body = request.getInputStream()) {
+            return accepted(jobs.create(submission, body));
+        }
+    }
+
+    /** Upload as {@code multipart/form-data} with the image in a part named {@code image}. */
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    public ResponseEntity<JobView> createFromMultipart(@RequestPart(name = "image", required = false) MultipartFile image,
+                                                       @RequestParam Map<String, String> parameters) throws IOException {
+        if (image == null) {
+            throw ApiException.badRequest("The multipart request has no part named 'image'.");
+        }
+        JobService.Submission submission = jobs.parseSubmission(parameters);
+        try (InputStream body = image.getInputStream()) {
+            return accepted(jobs.create(submission, body));
+        }
+    }
+
+    private static ResponseEntity<JobView> accepted(JobView job) {
+        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(job);
+    }
+
+    private static Map<String, String> queryParameters(HttpServletRequest request) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String query = request.getQueryString();
+        if (query == null) {
+            return out;
+        }
+        UriComponentsBuilder.newInstance().query(query).build().getQueryParams().forEach((k, v) -> {
+            String value = v.isEmpty() || v.get(0) == null ? "" : v.get(0);
+            out.put(decode(k), decode(value));
+        });
+        return out;
+    }
+
+    private static String decode(String s) {
+        return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @GetMapping
+    public List<JobView> list() {
+        return jobs.list();
+    }
+
+    @GetMapping("/{id}")
+    public JobView get(@PathVariable String id) {
+        return jobs.get(id);
+    }
+
+    @DeleteMapping("/{id}")
+    public JobView cancel(@PathVariable String id) {
+        return jobs.cancel(id);
+    }
+
+    /**
+     * Asks for the stitched result. Accepted at any time before the job ends: if patches are still outstanding the
+     * stitch starts as soon as the last one is processed. Idempotent.
+     */
+    @PostMapping("/{id}/result")
+    public ResponseEntity<JobView> requestResult(@PathVariable String id) {
+        JobView job = jobs.requestResult(id);
+        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + id + "/result")).body(job);
+    }
+
+    /** The stitched TIFF; supports HTTP Range requests. */
+    @GetMapping("/{id}/result")
+    public ResponseEntity<Resource> result(@PathVariable String id) {
+        JobView job = jobs.get(id);
+        Path file = jobs.resultFile(id);
+        if (job.state() != JobState.DONE || !Files.isRegularFile(file)) {
+            String why = switch (job.state()) {
+                case FAILED -> "the job failed: " + job.error();
+                case CANCELLED -> "the job was cancelled.";
+                case DONE -> "its file has been removed.";
+                default -> "the job is " + job.state() + " (" + job.patches().processed() + " of "
+                        + job.patches().total() + " patches processed"
+                        + (job.resultRequested() ? "" : "; ask for it with POST /api/v1/jobs/" + id + "/result") + ").";
+            };
+            throw ApiException.conflict("The result is not ready: " + why);
+        }
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType("image/tiff"))
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(id + ".tif").build().toString())
+                .body(new FileSystemResource(file));
+    }
+}
