@@ -17,6 +17,8 @@ import java.awt.image.DataBufferByte;
 import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
+import org.w3c.dom.Node;
+
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -89,9 +91,13 @@ final class JpegSource implements ImageSource {
         ImageReader reader = jdkJpegReader();
         List<String> warnings = new ArrayList<>();
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            reader.setInput(in, true, true);
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-            RowForwardingRaster raster = new RowForwardingRaster(info.width(), info.height(), info.bands(), consumer);
+            reader.setInput(in, true, false);
+            // A progressive JPEG is handed over once per scan (SOS marker), each pass refining the whole image; only
+            // the last pass is the finished image. (Restricting the reader to that pass with
+            // setSourceProgressivePasses changes the decoded pixels, so the passes are skipped here instead.)
+            int finalPass = progressive ? scanCount(reader) - 1 : 0;
+            RowForwardingRaster raster = new RowForwardingRaster(info.width(), info.height(), info.bands(), finalPass, consumer);
             ColorSpace cs = ColorSpace.getInstance(info.bands() == 1 ? ColorSpace.CS_GRAY : ColorSpace.CS_sRGB);
             ComponentColorModel cm = new ComponentColorModel(cs, false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
             ImageReadParam param = reader.getDefaultReadParam();
@@ -116,6 +122,25 @@ final class JpegSource implements ImageSource {
         }
     }
 
+    /** Progressive JPEGs have one output pass per scan (SOS marker); the JDK metadata lists them without decoding. */
+    private static int scanCount(ImageReader reader) throws IOException {
+        Node tree = reader.getImageMetadata(0).getAsTree("javax_imageio_jpeg_image_1.0");
+        int scans = 0;
+        for (Node n = tree.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n.getNodeName().equals("markerSequence")) {
+                for (Node m = n.getFirstChild(); m != null; m = m.getNextSibling()) {
+                    if (m.getNodeName().equals("sos")) {
+                        scans++;
+                    }
+                }
+            }
+        }
+        if (scans == 0) {
+            throw new UnreadableImageException("The progressive JPEG has no scans.");
+        }
+        return scans;
+    }
+
     /** The JDK's own reader: the row forwarding depends on how it writes into the destination. */
     private static ImageReader jdkJpegReader() throws IOException {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("jpeg");
@@ -132,17 +157,27 @@ final class JpegSource implements ImageSource {
     static final class RowForwardingRaster extends WritableRaster {
         private final RowConsumer consumer;
         private final int rowBytes;
+        private final int finalPass;
+        private int pass = -1;
         int nextRow;
 
-        RowForwardingRaster(int width, int height, int bands, RowConsumer consumer) {
+        RowForwardingRaster(int width, int height, int bands, int finalPass, RowConsumer consumer) {
             super(new PixelInterleavedSampleModel(DataBuffer.TYPE_BYTE, width, height, bands, width * bands,
                     bands == 1 ? new int[]{0} : new int[]{0, 1, 2}), new DataBufferByte(1), new Point(0, 0));
             this.consumer = consumer;
             this.rowBytes = width * bands;
+            this.finalPass = finalPass;
         }
 
         @Override
         public void setRect(int dx, int dy, Raster src) {
+            if (dy == 0) {
+                pass++;
+                nextRow = 0;
+            }
+            if (pass != finalPass) {
+                return;
+            }
             if (dx != 0 || src.getHeight() != 1 || src.getWidth() != getWidth() || dy != nextRow) {
                 throw new IllegalStateException("unexpected decoder write at " + dx + "," + dy + " of "
                         + src.getWidth() + "x" + src.getHeight() + " (expected row " + nextRow + ")");

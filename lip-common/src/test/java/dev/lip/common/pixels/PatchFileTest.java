@@ -1,0 +1,66 @@
+package dev.lip.common.pixels;
+
+import dev.lip.common.geometry.Rect;
+import dev.lip.common.testing.SampleImage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class PatchFileTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void roundTripsEveryLayout() throws IOException {
+        for (int bands = 1; bands <= 4; bands++) {
+            for (int bits : new int[]{8, 16}) {
+                SampleImage img = SampleImage.generate(37, 21, bands, bits, bands * 100 + bits);
+                PixelRegion r = img.region(new Rect(3, 4, 30, 15));
+                Path f = dir.resolve("p" + bands + "-" + bits + ".patch");
+                PatchFile.write(f, r);
+                PixelRegion back = PatchFile.read(f);
+                assertEquals(r, back);
+                assertEquals(img.sample(3 + 29, 4 + 14, bands - 1), back.sample(29, 14, bands - 1));
+                assertEquals(PatchFile.HEADER_SIZE + 30 * 15 * bands * bits / 8, Files.size(f));
+            }
+        }
+    }
+
+    @Test
+    void headerIsLittleEndianAsDocumented() throws IOException {
+        PixelRegion r = new PixelRegion(new Rect(512, 1024, 2, 1), 1, 16);
+        r.setSample(1, 0, 0, 0x1234);
+        Path f = dir.resolve("x.patch");
+        PatchFile.write(f, r);
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals('L', b.get(0));
+        assertEquals(1, b.getInt(4));
+        assertEquals(512, b.getInt(8));
+        assertEquals(1024, b.getInt(12));
+        assertEquals(2, b.getInt(16));
+        assertEquals(1, b.getInt(20));
+        assertEquals(1, b.getShort(24));
+        assertEquals(16, b.getShort(26));
+        assertEquals(0x1234, b.getShort(34));
+    }
+
+    @Test
+    void refusesTruncatedOrForeignFiles() throws IOException {
+        PixelRegion r = new PixelRegion(new Rect(0, 0, 10, 10), 3, 8);
+        Path f = dir.resolve("t.patch");
+        PatchFile.write(f, r);
+        byte[] all = Files.readAllBytes(f);
+        Files.write(f, java.util.Arrays.copyOf(all, all.length - 1));
+        assertThrows(IOException.class, () -> PatchFile.read(f));
+        Files.writeString(f, "hello, this is not a patch file at all");
+        assertThrows(IOException.class, () -> PatchFile.read(f));
+    }
+}
