@@ -1,0 +1,196 @@
+package dev.lip.e2e;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The three real programs, as a user runs them: slicer-api and patch-processor started from their packaged jars as
+ * separate JVMs on free ports, sharing a fresh work directory, and the client jar run as a process per command.
+ * Started once for all end-to-end test classes and stopped when they are done.
+ */
+public final class Trio implements ExtensionContext.Store.CloseableResource {
+    public static final Path ROOT = Path.of(System.getProperty("lip.projectRoot", "..")).toAbsolutePath().normalize();
+    public static final Path SLICER_JAR = ROOT.resolve("slicer-api/target/slicer-api.jar");
+    public static final Path PROCESSOR_JAR = ROOT.resolve("patch-processor/target/patch-processor.jar");
+    public static final Path CLIENT_JAR = ROOT.resolve("client-cli/target/client-cli.jar");
+
+    public final Path work;
+    public final Path tempDir;
+    public final Path resultDir;
+    public final int apiPort;
+    public final int processorPort;
+    private final List<Process> services = new ArrayList<>();
+
+    private Trio() throws IOException {
+        for (Path jar : List.of(SLICER_JAR, PROCESSOR_JAR, CLIENT_JAR)) {
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(jar + " is missing: run the tests with ./mvnw verify, which packages it first");
+            }
+        }
+        work = Files.createTempDirectory("lip-e2e-");
+        tempDir = work.resolve("temp");
+        resultDir = work.resolve("big_image_result");
+        apiPort = freePort();
+        processorPort = freePort();
+        startService("slicer-api", SLICER_JAR, "--server.port=" + apiPort, "--lip.temp-dir=" + tempDir,
+                "--lip.result-dir=" + resultDir, "--lip.lease-timeout=10s");
+        startService("patch-processor", PROCESSOR_JAR, "--server.port=" + processorPort, "--lip.temp-dir=" + tempDir,
+                "--lip.threads=2", "--lip.lease-timeout=10s");
+        awaitHealthy(apiPort, "slicer-api");
+        awaitHealthy(processorPort, "patch-processor");
+    }
+
+    /** The running trio, started on first use. */
+    public static Trio get(ExtensionContext context) {
+        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(Trio.class, k -> {
+                    try {
+                        return new Trio();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }, Trio.class);
+    }
+
+    /**
+     * JUnit extension: {@code @ExtendWith(Trio.Started.class)} starts the trio before the class's tests and hands it
+     * to test methods that take a {@code Trio} parameter.
+     */
+    public static final class Started implements BeforeAllCallback, ParameterResolver {
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            get(context);
+        }
+
+        @Override
+        public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
+            return p.getParameter().getType() == Trio.class;
+        }
+
+        @Override
+        public Object resolveParameter(ParameterContext p, ExtensionContext e) {
+            return get(e);
+        }
+    }
+
+    public String api() {
+        return "http://localhost:" + apiPort;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private void startService(String name, Path jar, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", jar.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(work.toFile())
+                .redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile()).start();
+        services.add(p);
+    }
+
+    private void awaitHealthy(int port, String name) throws IOException {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().contains("UP")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+        throw new IllegalStateException(name + " did not become healthy in 90 s; its log:\n" + log(name));
+    }
+
+    public String log(String name) {
+        try {
+            return Files.readString(work.resolve(name + ".log"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** What a client command printed and returned. */
+    public record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    /** Runs the client jar with {@code args} (the API address is added), as a user would in a terminal. */
+    public Run client(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", CLIENT_JAR.toString()));
+        cmd.addAll(List.of(args));
+        if (!cmd.contains("--api")) {
+            cmd.add("--api");
+            cmd.add(api());
+        }
+        return run(cmd);
+    }
+
+    public static Run run(List<String> cmd) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("lip-client", ".out");
+        Path err = Files.createTempFile("lip-client", ".err");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(180, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("the client did not finish in 180 s: " + cmd);
+            }
+            return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Process p : services) {
+            p.destroy();
+        }
+        for (Process p : services) {
+            try {
+                if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
