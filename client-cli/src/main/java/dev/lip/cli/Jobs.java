@@ -44,7 +44,7 @@ final class Jobs {
     }
 
     /**
-     * Polls the job until it ends (or, with {@code untilDone} false, until it is no longer slicing or processing),
+     * Polls the job until it ends, or until all patches are processed when nobody has asked for the result yet,
      * showing processed patches against the total.
      */
     static JsonNode follow(ApiClient api, String id, boolean quiet, long pollMillis) {
@@ -57,6 +57,9 @@ final class Jobs {
                         state + " (sliced " + patches.path("sliced").asLong() + ")");
                 if (ENDED.contains(state)) {
                     break;
+                }
+                if (state.equals("PROCESSED") && !job.path("resultRequested").asBoolean()) {
+                    break; // nothing more happens until someone asks for the result
                 }
                 sleep(pollMillis);
                 job = api.job(id);
