@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lip", mixinStandardHelpOptions = true, version = "lip 0.1.0",
         description = "Runs a per-patch algorithm over a very large image through slicer-api and patch-processor.",
         subcommands = {ProcessCommand.class, UploadCommand.class, StatusCommand.class, ResultCommand.class,
-                ListCommand.class, CancelCommand.class, AlgorithmsCommand.class})
+                ListCommand.class, CancelCommand.class, AlgorithmsCommand.class, SampleCommand.class})
 public final class LipCli {
     public static final int OK = 0, FAILED = 1, USAGE = 2, UNREACHABLE = 3;
 
