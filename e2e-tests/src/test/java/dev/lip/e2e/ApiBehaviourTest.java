@@ -197,6 +197,34 @@ class ApiBehaviourTest {
     }
 
     @Test
+    void multipartUploadWithAPartNamedImageWorks(Trio trio) throws Exception {
+        SampleImage img = SampleImage.generate(97, 61, 1, 16, 5);
+        Path f = dir.resolve("m.png");
+        img.writePng(f);
+        String boundary = "lip-" + UUID.randomUUID();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"m.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n").getBytes());
+        body.write(Files.readAllBytes(f));
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes());
+        Answer a = send(HttpRequest.newBuilder(URI.create(trio.api() + "/api/v1/jobs?tileSize=32&threshold=20000"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+        assertEquals(202, a.status(), a.body().toString());
+        assertEquals("20000", a.body().path("parameters").path("threshold").asText());
+        String id = a.body().path("id").asText();
+        send(HttpRequest.newBuilder(URI.create(trio.api() + "/api/v1/jobs/" + id + "/result")).POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals("DONE", awaitState(trio, id, s -> s.equals("DONE") || s.equals("FAILED")).path("state").asText());
+        Masks.assertMaskEquals(img.thresholdMask(20000, false), 97, 61, trio.resultDir.resolve(id + ".tif"), "multipart");
+
+        String other = "lip-" + UUID.randomUUID();
+        Answer noPart = send(HttpRequest.newBuilder(URI.create(trio.api() + "/api/v1/jobs"))
+                .header("Content-Type", "multipart/form-data; boundary=" + other)
+                .POST(HttpRequest.BodyPublishers.ofString("--" + other + "\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nx\r\n--" + other + "--\r\n")));
+        assertProblem(noPart, 400, "image");
+    }
+
+    @Test
     void cancelRemovesTheJobsFiles(Trio trio) throws Exception {
         Answer created = upload(trio, "?tileSize=16", png(300, 200));
         String id = created.body().path("id").asText();
