@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param leaseTimeout             a claimed patch whose processor has not renewed its claim this long is queued again
  * @param stitchThreads            threads compressing output tiles (0: one per core)
  * @param monitorInterval          how often active jobs' patch directories are counted
+ * @param deflateLevel             zlib level of the result's tiles, 1 (fastest) to 9 (smallest)
  */
 @ConfigurationProperties("lip")
 public record LipProperties(
@@ -23,7 +24,8 @@ public record LipProperties(
         @DefaultValue("100000000") long progressiveJpegMaxPixels,
         @DefaultValue("30s") Duration leaseTimeout,
         @DefaultValue("0") int stitchThreads,
-        @DefaultValue("200ms") Duration monitorInterval) {
+        @DefaultValue("200ms") Duration monitorInterval,
+        @DefaultValue("1") int deflateLevel) {
 
     public int effectiveStitchThreads() {
         return stitchThreads > 0 ? stitchThreads : Runtime.getRuntime().availableProcessors();

@@ -14,7 +14,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
-import java.awt.image.PixelInterleavedSampleModel;
+import java.awt.image.ComponentSampleModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import org.w3c.dom.Node;
@@ -162,8 +162,11 @@ final class JpegSource implements ImageSource {
         int nextRow;
 
         RowForwardingRaster(int width, int height, int bands, int finalPass, RowConsumer consumer) {
-            super(new PixelInterleavedSampleModel(DataBuffer.TYPE_BYTE, width, height, bands, width * bands,
-                    bands == 1 ? new int[]{0} : new int[]{0, 1, 2}), new DataBufferByte(1), new Point(0, 0));
+            // Scanline stride 0: all rows alias one row of storage, so the sample model stays valid for images past
+            // 2^31 samples (a real stride overflows: "Invalid scanline stride"). Nothing is ever stored in it:
+            // setRect below forwards rows instead. (PixelInterleavedSampleModel would refuse stride 0.)
+            super(new ComponentSampleModel(DataBuffer.TYPE_BYTE, width, height, bands, 0,
+                    bands == 1 ? new int[]{0} : new int[]{0, 1, 2}), new DataBufferByte(width * bands), new Point(0, 0));
             this.consumer = consumer;
             this.rowBytes = width * bands;
             this.finalPass = finalPass;

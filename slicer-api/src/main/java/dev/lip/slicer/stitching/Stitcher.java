@@ -31,9 +31,11 @@ import java.util.zip.Deflater;
 @Component
 public class Stitcher {
     private final int threads;
+    private final int deflateLevel;
 
     public Stitcher(LipProperties props) {
         this.threads = props.effectiveStitchThreads();
+        this.deflateLevel = Math.max(1, Math.min(9, props.deflateLevel()));
     }
 
     /**
@@ -48,7 +50,7 @@ public class Stitcher {
             t.setDaemon(true);
             return t;
         });
-        ThreadLocal<Deflater> deflaters = ThreadLocal.withInitial(() -> new Deflater(Deflater.DEFAULT_COMPRESSION));
+        ThreadLocal<Deflater> deflaters = ThreadLocal.withInitial(() -> new Deflater(deflateLevel));
         try (TiledTiffWriter writer = new TiledTiffWriter(tmp, grid.imageWidth(), grid.imageHeight(), grid.tileSize(),
                 1, 8, TiledTiffWriter.COMPRESSION_DEFLATE, big)) {
             Deque<Future<ByteBuffer>> window = new ArrayDeque<>();
