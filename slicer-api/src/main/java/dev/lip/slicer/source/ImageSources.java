@@ -8,7 +8,8 @@ public final class ImageSources {
     private final long progressiveJpegMaxPixels;
 
     /**
-     * @param progressiveJpegMaxPixels a progressive JPEG can only be decoded whole; above this many pixels it is refused
+     * @param progressiveJpegMaxPixels a progressive JPEG can only be decoded whole; above this many pixels it is refused.
+     *                                 Interlaced PNGs, decoded whole into ints (4 bytes a sample), get a quarter of it.
      */
     public ImageSources(long progressiveJpegMaxPixels) {
         this.progressiveJpegMaxPixels = progressiveJpegMaxPixels;
@@ -20,7 +21,7 @@ public final class ImageSources {
         try {
             return switch (format) {
                 case JPEG -> JpegSource.open(file, progressiveJpegMaxPixels);
-                case PNG -> PngSource.open(file);
+                case PNG -> PngSource.open(file, progressiveJpegMaxPixels / 4);
                 case TIFF -> TiffSource.open(file);
                 case BIGTIFF -> BigTiffSource.open(file);
             };

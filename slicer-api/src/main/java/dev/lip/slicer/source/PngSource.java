@@ -25,10 +25,19 @@ final class PngSource implements ImageSource {
         this.info = info;
     }
 
-    static PngSource open(Path file) throws IOException {
+    /**
+     * @param interlacedMaxPixels PNGJ reads an interlaced (Adam7) PNG into memory whole; above this many pixels such
+     *                            a PNG is refused rather than risking the heap
+     */
+    static PngSource open(Path file, long interlacedMaxPixels) throws IOException {
         PngReader png = newReader(file);
         try {
             ar.com.hjg.pngj.ImageInfo pi = png.imgInfo;
+            if (png.isInterlaced() && (long) pi.cols * pi.rows > interlacedMaxPixels) {
+                throw new UnreadableImageException("The PNG is interlaced and " + pi.cols + " x " + pi.rows
+                        + " pixels; interlaced PNGs must be decoded whole, which is allowed only up to "
+                        + interlacedMaxPixels + " pixels. Save it without interlacing.");
+            }
             int bands;
             if (pi.indexed) {
                 bands = png.getMetadata().getTRNS() != null ? 4 : 3;

@@ -88,6 +88,22 @@ class ImageSourcesTest {
         }
     }
 
+    @Test
+    void interlacedPngStreamsUnderItsBudgetAndIsRefusedAbove() throws IOException {
+        SampleImage img = SampleImage.generate(123, 45, 3, 8, 19);
+        Path f = dir.resolve("adam7.png");
+        javax.imageio.ImageWriter w = javax.imageio.ImageIO.getImageWritersByFormatName("png").next();
+        javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
+        p.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+        try (var out = javax.imageio.ImageIO.createImageOutputStream(f.toFile())) {
+            w.setOutput(out);
+            w.write(null, new javax.imageio.IIOImage(img.toBufferedImage(), null, null), p);
+        }
+        assertStreams(f, img, "PNG (interlaced)");
+        UnreadableImageException e = assertThrows(UnreadableImageException.class, () -> new ImageSources(4000).open(f));
+        assertTrue(e.getMessage().contains("interlaced"), e.getMessage());
+    }
+
     @ParameterizedTest(name = "TIFF {0} bands {1}-bit {2} tile {3}")
     @CsvSource({"3,8,,0", "3,8,LZW,0", "3,8,Deflate,0", "3,8,PackBits,0", "3,8,,64", "3,8,LZW,64", "3,8,Deflate,32",
             "1,8,PackBits,32", "1,16,Deflate,0", "1,16,LZW,64", "3,16,Deflate,64", "4,8,LZW,0", "2,8,Deflate,32"})
