@@ -16,8 +16,7 @@ final class Jobs {
     private Jobs() {
     }
 
-    static JsonNode upload(ApiClient api, Path image, String algorithm, Integer tileSize, Integer overlap,
-                           Map<String, String> params, boolean quiet) {
+    static JsonNode upload(ApiClient api, Path image, JobOptions options, boolean quiet) {
         if (!Files.isRegularFile(image)) {
             throw new CliException(LipCli.USAGE, "No such file: " + image);
         }
@@ -25,17 +24,17 @@ final class Jobs {
             throw new CliException(LipCli.USAGE, "Cannot read " + image + " (permission denied).");
         }
         Map<String, String> query = new LinkedHashMap<>();
-        if (algorithm != null) {
-            query.put("algorithm", algorithm);
+        if (options.algorithm != null) {
+            query.put("algorithm", options.algorithm);
         }
-        if (tileSize != null) {
-            query.put("tileSize", tileSize.toString());
+        if (options.tileSize != null) {
+            query.put("tileSize", options.tileSize.toString());
         }
-        if (overlap != null) {
-            query.put("overlap", overlap.toString());
+        if (options.overlap != null) {
+            query.put("overlap", options.overlap.toString());
         }
-        if (params != null) {
-            query.putAll(params);
+        if (options.params != null) {
+            query.putAll(options.params);
         }
         long size = image.toFile().length();
         try (Progress p = Progress.bytes(quiet, "Upload", size)) {

@@ -11,7 +11,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "process", mixinStandardHelpOptions = true,
@@ -19,6 +18,8 @@ import java.util.concurrent.Callable;
 final class ProcessCommand implements Callable<Integer> {
     @Mixin
     ApiOptions options;
+    @Mixin
+    JobOptions jobOptions;
     @Spec
     CommandSpec spec;
 
@@ -28,18 +29,6 @@ final class ProcessCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Where to write the result TIFF.")
     Path output;
 
-    @Option(names = "--algorithm", description = "Algorithm name (default: threshold; see 'lip algorithms').")
-    String algorithm;
-
-    @Option(names = "--tile-size", description = "Core tile size, a multiple of 16 (default 512).")
-    Integer tileSize;
-
-    @Option(names = "--overlap", description = "Halo in pixels around each tile (default 0).")
-    Integer overlap;
-
-    @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "Algorithm parameter, e.g. threshold=100.")
-    Map<String, String> params;
-
     @Option(names = "--poll-interval", defaultValue = "250", description = "Status poll interval in ms (default ${DEFAULT-VALUE}).")
     long pollMillis;
 
@@ -47,7 +36,7 @@ final class ProcessCommand implements Callable<Integer> {
     public Integer call() {
         Instant start = Instant.now();
         ApiClient api = options.client();
-        JsonNode job = Jobs.upload(api, image, algorithm, tileSize, overlap, params, options.quiet);
+        JsonNode job = Jobs.upload(api, image, jobOptions, options.quiet);
         String id = job.path("id").asText();
         var out = spec.commandLine().getOut();
         JsonNode img = job.path("image");

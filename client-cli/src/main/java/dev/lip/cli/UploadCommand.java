@@ -9,7 +9,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "upload", mixinStandardHelpOptions = true,
@@ -17,23 +16,13 @@ import java.util.concurrent.Callable;
 final class UploadCommand implements Callable<Integer> {
     @Mixin
     ApiOptions options;
+    @Mixin
+    JobOptions jobOptions;
     @Spec
     CommandSpec spec;
 
     @Parameters(paramLabel = "IMAGE")
     Path image;
-
-    @Option(names = "--algorithm")
-    String algorithm;
-
-    @Option(names = "--tile-size")
-    Integer tileSize;
-
-    @Option(names = "--overlap")
-    Integer overlap;
-
-    @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE")
-    Map<String, String> params;
 
     @Option(names = "--stitch", description = "Ask for the result now, so it is stitched as soon as processing ends.")
     boolean stitch;
@@ -41,7 +30,7 @@ final class UploadCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ApiClient api = options.client();
-        JsonNode job = Jobs.upload(api, image, algorithm, tileSize, overlap, params, options.quiet);
+        JsonNode job = Jobs.upload(api, image, jobOptions, options.quiet);
         String id = job.path("id").asText();
         if (stitch) {
             api.requestResult(id);

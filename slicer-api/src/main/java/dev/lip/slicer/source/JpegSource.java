@@ -88,7 +88,7 @@ final class JpegSource implements ImageSource {
 
     @Override
     public void streamRows(RowConsumer consumer) throws IOException {
-        ImageReader reader = jdkJpegReader();
+        ImageReader reader = JdkReaders.get("jpeg", "com.sun.imageio.plugins.jpeg.JPEGImageReader");
         List<String> warnings = new ArrayList<>();
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
@@ -139,18 +139,6 @@ final class JpegSource implements ImageSource {
             throw new UnreadableImageException("The progressive JPEG has no scans.");
         }
         return scans;
-    }
-
-    /** The JDK's own reader: the row forwarding depends on how it writes into the destination. */
-    private static ImageReader jdkJpegReader() throws IOException {
-        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("jpeg");
-        while (readers.hasNext()) {
-            ImageReader r = readers.next();
-            if (r.getClass().getName().equals("com.sun.imageio.plugins.jpeg.JPEGImageReader")) {
-                return r;
-            }
-        }
-        throw new IOException("the JDK JPEG reader is missing from this Java runtime");
     }
 
     /** A full-size raster that keeps no pixels: each row the decoder stores is handed to the consumer. */

@@ -45,7 +45,7 @@ final class TiffSource implements ImageSource {
 
     static TiffSource open(Path file) throws IOException {
         ImageInputStream stream = ImageIO.createImageInputStream(file.toFile());
-        ImageReader reader = jdkTiffReader();
+        ImageReader reader = JdkReaders.get("tiff", "com.sun.imageio.plugins.tiff.TIFFImageReader");
         try {
             reader.setInput(stream, false, true);
             int width = reader.getWidth(0);
@@ -78,16 +78,6 @@ final class TiffSource implements ImageSource {
         }
     }
 
-    private static ImageReader jdkTiffReader() throws IOException {
-        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("tiff");
-        while (readers.hasNext()) {
-            ImageReader r = readers.next();
-            if (r.getClass().getName().equals("com.sun.imageio.plugins.tiff.TIFFImageReader")) {
-                return r;
-            }
-        }
-        throw new IOException("the JDK TIFF reader is missing from this Java runtime");
-    }
 
     @Override
     public ImageInfo info() {

@@ -1,0 +1,20 @@
+package dev.lip.cli;
+
+import picocli.CommandLine.Option;
+
+import java.util.Map;
+
+/** How a job is to be run; shared by the commands that upload. */
+final class JobOptions {
+    @Option(names = "--algorithm", description = "Algorithm name (default: threshold; see 'lip algorithms').")
+    String algorithm;
+
+    @Option(names = "--tile-size", description = "Core tile size, a multiple of 16 (default 512).")
+    Integer tileSize;
+
+    @Option(names = "--overlap", description = "Halo in pixels around each tile (default 0).")
+    Integer overlap;
+
+    @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "Algorithm parameter, e.g. threshold=100.")
+    Map<String, String> params;
+}
