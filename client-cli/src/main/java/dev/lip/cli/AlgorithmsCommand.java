@@ -22,8 +22,9 @@ final class AlgorithmsCommand implements Callable<Integer> {
         for (JsonNode a : options.client().algorithms()) {
             out.printf("%s: %s%n", a.path("name").asText(), a.path("description").asText());
             for (JsonNode p : a.path("parameters")) {
-                out.printf("  %s (%s, default %s): %s%n", p.path("name").asText(), p.path("type").asText(),
-                        p.path("defaultValue").asText(), p.path("description").asText());
+                out.printf("  --param %s=...  %s; %s, %s, default %s%n", p.path("name").asText(),
+                        p.path("description").asText(), p.path("type").asText(), p.path("allowed").asText(),
+                        p.path("defaultValue").asText());
             }
         }
         return LipCli.OK;

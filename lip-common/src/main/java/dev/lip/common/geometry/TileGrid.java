@@ -11,6 +11,8 @@ public record TileGrid(int imageWidth, int imageHeight, int tileSize, int overla
     public static final int TILE_ALIGNMENT = 16;
     public static final int MIN_TILE_SIZE = 16;
     public static final int MAX_TILE_SIZE = 8192;
+    /** The largest halo an algorithm may ask for (users may ask for at most the tile size). */
+    public static final int MAX_OVERLAP = 2048;
 
     public TileGrid {
         if (imageWidth <= 0 || imageHeight <= 0) {
@@ -20,9 +22,8 @@ public record TileGrid(int imageWidth, int imageHeight, int tileSize, int overla
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
-        problem = overlapProblem(overlap, tileSize);
-        if (problem != null) {
-            throw new IllegalArgumentException(problem);
+        if (overlap < 0 || overlap > MAX_OVERLAP) {
+            throw new IllegalArgumentException("overlap must be between 0 and " + MAX_OVERLAP + ", not " + overlap + ".");
         }
     }
 
@@ -35,7 +36,12 @@ public record TileGrid(int imageWidth, int imageHeight, int tileSize, int overla
         return null;
     }
 
-    /** @return a sentence saying why {@code overlap} is unusable with {@code tileSize}, or null when it is fine */
+    /**
+     * Checks an overlap a user asked for: at most the tile size (an algorithm may raise it further, up to
+     * {@link #MAX_OVERLAP}, when it needs a larger halo).
+     *
+     * @return a sentence saying why {@code overlap} is unusable with {@code tileSize}, or null when it is fine
+     */
     public static String overlapProblem(int overlap, int tileSize) {
         if (overlap < 0 || overlap > tileSize) {
             return "overlap must be between 0 and the tile size (" + tileSize + "), not " + overlap + ".";

@@ -39,7 +39,7 @@ class TileGridTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1001,777,16,0", "1001,777,256,17", "5,3,16,16", "4096,4096,512,64", "1,1,16,0", "513,1,512,512"})
+    @CsvSource({"1001,777,16,0", "1001,777,256,17", "5,3,16,16", "4096,4096,512,64", "1,1,16,0", "513,1,512,512", "100,90,16,40"})
     void coresPartitionTheImageAndPatchesContainTheirCores(int w, int h, int tile, int overlap) {
         TileGrid g = new TileGrid(w, h, tile, overlap);
         long area = 0;
@@ -80,5 +80,6 @@ class TileGridTest {
         assertNotNull(TileGrid.overlapProblem(513, 512));
         assertThrows(IllegalArgumentException.class, () -> new TileGrid(10, 10, 100, 0));
         assertThrows(IllegalArgumentException.class, () -> new TileGrid(0, 10, 16, 0));
+        assertThrows(IllegalArgumentException.class, () -> new TileGrid(10, 10, 16, TileGrid.MAX_OVERLAP + 1));
     }
 }

@@ -6,7 +6,8 @@ import dev.lip.common.pixels.PixelRegion;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.common.protocol.JobManifest;
 import dev.lip.common.protocol.PatchName;
-import dev.lip.processor.algorithm.PatchAlgorithm;
+import dev.lip.algorithms.Algorithm;
+import dev.lip.algorithms.Algorithms;
 import dev.lip.processor.config.ProcessorProperties;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -32,8 +33,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The processor's loop: a scanner thread finds pending patches in the work directory and queues them; worker
@@ -47,7 +46,6 @@ public class PatchWorkers {
     private static final Logger log = LoggerFactory.getLogger(PatchWorkers.class);
 
     private final ProcessorProperties props;
-    private final Map<String, PatchAlgorithm> algorithms;
     private final BlockingQueue<WorkItem> queue;
     private final Set<WorkItem> queued = ConcurrentHashMap.newKeySet();
     private final Set<WorkItem> held = ConcurrentHashMap.newKeySet();
@@ -64,9 +62,8 @@ public class PatchWorkers {
     record WorkItem(String jobId, PatchName patch) {
     }
 
-    public PatchWorkers(ProcessorProperties props, List<PatchAlgorithm> algorithms) throws IOException {
+    public PatchWorkers(ProcessorProperties props) throws IOException {
         this.props = props;
-        this.algorithms = algorithms.stream().collect(Collectors.toMap(a -> a.spec().name(), Function.identity()));
         this.queue = new ArrayBlockingQueue<>(props.effectiveThreads() * 4);
         Files.createDirectories(props.tempDir());
     }
@@ -213,17 +210,16 @@ public class PatchWorkers {
             JobManifest manifest = manifest(job).orElseThrow(() -> new NoSuchFileException("manifest"));
             PixelRegion result;
             try {
-                PatchAlgorithm algorithm = algorithms.get(manifest.algorithm());
-                if (algorithm == null) {
-                    throw new IllegalArgumentException("this processor does not know the algorithm '"
-                            + manifest.algorithm() + "' (it knows " + String.join(", ", algorithms.keySet()) + ")");
-                }
+                Algorithm algorithm = Algorithms.byName(manifest.algorithm()).orElseThrow(() -> new IllegalArgumentException(
+                        "this processor does not know the algorithm '" + manifest.algorithm() + "' (it knows "
+                                + Algorithms.names() + ")"));
                 Tile tile = manifest.tileGrid().tile(item.patch().row(), item.patch().column());
                 PixelRegion patch = PatchFile.read(claim.get());
                 if (!patch.bounds().equals(tile.patch())) {
                     throw new IOException("the patch file covers " + patch.bounds() + ", the grid says " + tile.patch());
                 }
-                result = algorithm.process(patch, tile, manifest.parameters());
+                result = algorithm.process(patch, tile, manifest.parameters(),
+                        manifest.jobValues() == null ? Map.of() : manifest.jobValues());
             } catch (NoSuchFileException e) {
                 throw e;
             } catch (Exception | OutOfMemoryError e) {

@@ -24,6 +24,8 @@ final class Job {
     private String error;
     private long resultBytes = -1;
     private Instant updatedAt;
+    private final java.util.List<String> notes = new java.util.ArrayList<>();
+    private Map<String, Object> jobValues;
     private final Map<String, Instant[]> stages = new LinkedHashMap<>();
     final AtomicInteger sliced = new AtomicInteger();
     volatile int processed;
@@ -54,6 +56,10 @@ final class Job {
         this.resultRequested = v.resultRequested();
         this.error = v.error();
         this.resultBytes = v.result() != null ? v.result().bytes() : -1;
+        if (v.notes() != null) {
+            notes.addAll(v.notes());
+        }
+        this.jobValues = v.jobValues();
         if (v.patches() != null) {
             sliced.set(v.patches().sliced());
             processed = v.patches().processed();
@@ -148,6 +154,15 @@ final class Job {
         updatedAt = Instant.now();
     }
 
+    synchronized void note(String note) {
+        notes.add(note);
+    }
+
+    synchronized void setJobValues(Map<String, Object> values) {
+        jobValues = values;
+        updatedAt = Instant.now();
+    }
+
     synchronized void resultWritten(long bytes) {
         resultBytes = bytes;
     }
@@ -169,8 +184,8 @@ final class Job {
                 : new JobView.Grid(grid.tileSize(), grid.overlap(), grid.columns(), grid.rows());
         JobView.Result result = state == JobState.DONE && resultBytes >= 0
                 ? new JobView.Result("/api/v1/jobs/" + id + "/result", resultBytes) : null;
-        return new JobView(id, state, image, g, algorithm, parameters,
+        return new JobView(id, state, image, g, algorithm, parameters, jobValues,
                 new JobView.Patches(total(), sliced.get(), processed, failed), resultRequested, result, error,
-                createdAt, updatedAt, st);
+                notes.isEmpty() ? null : java.util.List.copyOf(notes), createdAt, updatedAt, st);
     }
 }

@@ -1,9 +1,10 @@
 package dev.lip.slicer.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lip.common.algorithm.AlgorithmSpec;
-import dev.lip.common.algorithm.Algorithms;
-import dev.lip.common.algorithm.ParameterSpec;
+import dev.lip.algorithms.Algorithm;
+import dev.lip.algorithms.Algorithms;
+import dev.lip.algorithms.JobStatistics;
+import dev.lip.algorithms.ParameterSpec;
 import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.protocol.JobDirectory;
@@ -89,7 +90,7 @@ public class JobService {
 
     public Submission parseSubmission(Map<String, String> query) {
         String algorithm = query.getOrDefault("algorithm", "threshold").trim();
-        AlgorithmSpec spec = Algorithms.byName(algorithm).orElseThrow(() -> ApiException.badRequest(
+        Algorithm spec = Algorithms.byName(algorithm).orElseThrow(() -> ApiException.badRequest(
                 "Unknown algorithm '" + algorithm + "'. Valid algorithms: " + Algorithms.names() + "."));
         int tileSize = intParameter(query, "tileSize", 512);
         String problem = TileGrid.tileSizeProblem(tileSize);
@@ -150,24 +151,38 @@ public class JobService {
             } catch (UnreadableImageException e) {
                 throw ApiException.badRequest(e.getMessage());
             }
-            AlgorithmSpec spec = Algorithms.byName(submission.algorithm()).orElseThrow();
+            Algorithm algorithm = Algorithms.byName(submission.algorithm()).orElseThrow();
             Map<String, String> resolved;
             try {
-                resolved = spec.resolve(submission.algorithmParameters(), info);
+                resolved = algorithm.resolve(submission.algorithmParameters(), info);
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest(e.getMessage());
             }
-            int overlap = Math.max(submission.overlap(), spec.requiredHalo(resolved));
-            TileGrid grid = new TileGrid(info.width(), info.height(), submission.tileSize(), Math.min(overlap, submission.tileSize()));
+            int halo = algorithm.requiredHalo(resolved);
+            int overlap = Math.max(submission.overlap(), halo);
+            if (overlap > TileGrid.MAX_OVERLAP) {
+                throw ApiException.badRequest(algorithm.name() + " with these parameters needs a halo of " + halo
+                        + " pixels; at most " + TileGrid.MAX_OVERLAP + " is supported.");
+            }
+            if (overlap > submission.overlap()) {
+                job.note("overlap raised from " + submission.overlap() + " to " + overlap + ": " + algorithm.name()
+                        + " needs a halo of " + halo + " pixels for an exact result");
+            }
+            TileGrid grid = new TileGrid(info.width(), info.height(), submission.tileSize(), overlap);
             job.configure(info, grid, resolved);
             dir.createDirectories();
-            dir.writeManifest(new JobManifest(JobManifest.PROTOCOL_VERSION, id, info,
-                    JobManifest.GridSpec.of(grid), submission.algorithm(), resolved, Map.of()));
+            JobStatistics statistics = new JobStatistics(algorithm.requiredStatistics());
+            if (statistics.isEmpty()) {
+                // Patches are claimable as soon as they are written: processing overlaps slicing.
+                dir.writeManifest(manifest(job, Map.of()));
+            } else {
+                job.note("patches are processed once slicing has gathered " + algorithm.requiredStatistics());
+            }
             job.setState(JobState.SLICING);
             job.startStage(Job.SLICING);
             job.startStage(Job.PROCESSING);
             save(job);
-            slicers.submit(() -> slice(job, dir, upload));
+            slicers.submit(() -> slice(job, dir, upload, algorithm, statistics));
             log.info("job {}: {} {}x{} {}-band {}-bit, {} patches of {} (+{} halo), {} {}", id, info.format(),
                     info.width(), info.height(), info.bands(), info.bitsPerSample(), grid.tileCount(),
                     grid.tileSize(), grid.overlap(), submission.algorithm(), resolved);
@@ -191,9 +206,14 @@ public class JobService {
         }
     }
 
-    private void slice(Job job, JobDirectory dir, Path upload) {
+    private JobManifest manifest(Job job, Map<String, Object> jobValues) {
+        return new JobManifest(JobManifest.PROTOCOL_VERSION, job.id(), job.image(), JobManifest.GridSpec.of(job.grid()),
+                job.algorithm(), job.parameters(), jobValues);
+    }
+
+    private void slice(Job job, JobDirectory dir, Path upload, Algorithm algorithm, JobStatistics statistics) {
         try (ImageSource source = sources.open(upload)) {
-            new Slicer().slice(source, job.grid(), dir, new Slicer.Progress() {
+            new Slicer().slice(source, job.grid(), dir, statistics, new Slicer.Progress() {
                 @Override
                 public void patchWritten(dev.lip.common.geometry.Tile tile) {
                     job.sliced.incrementAndGet();
@@ -204,6 +224,13 @@ public class JobService {
                     return job.state().isTerminal();
                 }
             });
+            if (!statistics.isEmpty()) {
+                // Job-wide values are final now; the manifest makes the patches claimable.
+                Map<String, Object> values = new java.util.LinkedHashMap<>(algorithm.jobValues(job.parameters(), statistics));
+                job.setJobValues(Map.copyOf(values));
+                values.put("lumaHistogram", statistics.lumaHistogram());
+                dir.writeManifest(manifest(job, values));
+            }
             job.endStage(Job.SLICING);
             job.slicingFinished = true;
             if (job.advance(JobState.SLICING, JobState.PROCESSING)) {

@@ -10,13 +10,16 @@ import java.util.Map;
 /**
  * A job as the API shows it, and as it is saved in {@code temp/<job>/status.json} so that it survives a restart.
  *
- * @param stages when each phase (upload, slicing, processing, stitching) started and ended
+ * @param jobValues job-wide values the algorithm derived from the whole image (Otsu's threshold, say)
+ * @param notes     what the service decided for the user (a halo raised to what the algorithm needs, say)
+ * @param stages    when each phase (upload, slicing, processing, stitching) started and ended
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record JobView(String id, JobState state, ImageInfo image, Grid grid, String algorithm,
-                      Map<String, String> parameters, Patches patches, boolean resultRequested, Result result,
-                      String error, Instant createdAt, Instant updatedAt, Map<String, Stage> stages) {
+                      Map<String, String> parameters, Map<String, Object> jobValues, Patches patches,
+                      boolean resultRequested, Result result, String error, java.util.List<String> notes,
+                      Instant createdAt, Instant updatedAt, Map<String, Stage> stages) {
 
     public record Grid(int tileSize, int overlap, int columns, int rows) {
     }

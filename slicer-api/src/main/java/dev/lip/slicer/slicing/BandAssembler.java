@@ -6,27 +6,32 @@ import dev.lip.common.pixels.PixelRegion;
 import dev.lip.slicer.source.ImageSource;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.Deque;
 
 /**
- * Collects streamed rows into the bands of rows each tile row needs, halo included, and hands over each band as
- * soon as its last row arrives. A row can belong to several bands when tiles overlap; at most a few bands are open
- * at a time, so memory is a few bands, never the image.
+ * Keeps the last rows of a streamed image in a ring buffer as tall as the tallest band of rows a tile row needs
+ * (tile plus halo on both sides), and hands over each tile row as soon as its last row has arrived. Bands of
+ * neighbouring tile rows overlap when there is a halo; the ring holds them all at once, so memory is one band
+ * whatever the halo, never the image.
  */
 final class BandAssembler implements ImageSource.RowConsumer {
     private final TileGrid grid;
     private final int bands;
     private final int bits;
+    private final int rowBytes;
+    private final int ringRows;
+    private final byte[] ring;
     private final BandConsumer consumer;
-    private final Deque<OpenBand> open = new ArrayDeque<>();
-    private int nextBandRow;
+    private int nextTileRow;
+    private int rowsSeen;
 
+    /** Receives each completed tile row; {@code rows} can cut any rectangle out of that row's band. */
     interface BandConsumer {
-        void accept(int tileRow, PixelRegion band) throws IOException;
+        void accept(int tileRow, Rows rows) throws IOException;
     }
 
-    private record OpenBand(int tileRow, PixelRegion pixels) {
+    /** The rows currently held. */
+    interface Rows {
+        PixelRegion crop(Rect area);
     }
 
     BandAssembler(TileGrid grid, int bands, int bits, BandConsumer consumer) {
@@ -34,28 +39,46 @@ final class BandAssembler implements ImageSource.RowConsumer {
         this.bands = bands;
         this.bits = bits;
         this.consumer = consumer;
+        this.rowBytes = grid.imageWidth() * bands * (bits / 8);
+        int tallest = 0;
+        for (int r = 0; r < grid.rows(); r++) {
+            tallest = Math.max(tallest, grid.rowBand(r).height());
+        }
+        this.ringRows = tallest;
+        long size = (long) rowBytes * ringRows;
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("A band of " + ringRows + " rows of " + grid.imageWidth()
+                    + " pixels is too large to buffer; use smaller tiles or a smaller halo.");
+        }
+        this.ring = new byte[(int) size];
     }
 
     @Override
     public void accept(int y, byte[] row) throws IOException {
-        while (nextBandRow < grid.rows() && grid.rowBand(nextBandRow).y() == y) {
-            Rect b = grid.rowBand(nextBandRow);
-            open.addLast(new OpenBand(nextBandRow, new PixelRegion(b, bands, bits)));
-            nextBandRow++;
-        }
-        for (OpenBand band : open) {
-            PixelRegion p = band.pixels();
-            int stride = p.rowStride();
-            System.arraycopy(row, 0, p.data(), (y - p.bounds().y()) * stride, stride);
-        }
-        while (!open.isEmpty() && open.peekFirst().pixels().bounds().bottom() == y + 1) {
-            OpenBand done = open.removeFirst();
-            consumer.accept(done.tileRow(), done.pixels());
+        System.arraycopy(row, 0, ring, (y % ringRows) * rowBytes, rowBytes);
+        rowsSeen = y + 1;
+        while (nextTileRow < grid.rows() && grid.rowBand(nextTileRow).bottom() == y + 1) {
+            consumer.accept(nextTileRow, this::crop);
+            nextTileRow++;
         }
     }
 
-    /** Whether every band was completed, i.e. the source delivered every row. */
+    private PixelRegion crop(Rect area) {
+        if (area.y() < rowsSeen - ringRows || area.bottom() > rowsSeen) {
+            throw new IllegalArgumentException(area + " is not among the rows held");
+        }
+        PixelRegion out = new PixelRegion(area, bands, bits);
+        int pixelBytes = bands * (bits / 8);
+        int bytes = area.width() * pixelBytes;
+        for (int r = 0; r < area.height(); r++) {
+            int src = ((area.y() + r) % ringRows) * rowBytes + area.x() * pixelBytes;
+            System.arraycopy(ring, src, out.data(), r * bytes, bytes);
+        }
+        return out;
+    }
+
+    /** Whether every tile row was completed, i.e. the source delivered every row. */
     boolean complete() {
-        return nextBandRow == grid.rows() && open.isEmpty();
+        return nextTileRow == grid.rows();
     }
 }

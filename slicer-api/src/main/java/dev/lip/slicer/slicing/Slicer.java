@@ -1,5 +1,6 @@
 package dev.lip.slicer.slicing;
 
+import dev.lip.algorithms.JobStatistics;
 import dev.lip.common.geometry.Tile;
 import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.pixels.ImageInfo;
@@ -25,7 +26,11 @@ public final class Slicer {
         boolean cancelled();
     }
 
-    public void slice(ImageSource source, TileGrid grid, JobDirectory job, Progress progress) throws IOException {
+    /**
+     * @param statistics job-wide statistics to gather over every pixel (each core once), or an empty set
+     */
+    public void slice(ImageSource source, TileGrid grid, JobDirectory job, JobStatistics statistics, Progress progress)
+            throws IOException {
         PatchWriter writer = new PatchWriter(job);
         ImageInfo info = source.info();
         if (source.supportsRegions()) {
@@ -33,17 +38,20 @@ public final class Slicer {
                 for (int c = 0; c < grid.columns(); c++) {
                     checkCancelled(progress::cancelled);
                     Tile tile = grid.tile(r, c);
-                    writer.write(tile, source.readRegion(tile.patch()));
+                    PixelRegion patch = source.readRegion(tile.patch());
+                    statistics.add(patch, tile.core());
+                    writer.write(tile, patch);
                     progress.patchWritten(tile);
                 }
             }
             return;
         }
-        BandAssembler assembler = new BandAssembler(grid, info.bands(), info.bitsPerSample(), (row, band) -> {
+        BandAssembler assembler = new BandAssembler(grid, info.bands(), info.bitsPerSample(), (row, rows) -> {
             checkCancelled(progress::cancelled);
             for (int c = 0; c < grid.columns(); c++) {
                 Tile tile = grid.tile(row, c);
-                PixelRegion patch = band.crop(tile.patch());
+                PixelRegion patch = rows.crop(tile.patch());
+                statistics.add(patch, tile.core());
                 writer.write(tile, patch);
                 progress.patchWritten(tile);
             }

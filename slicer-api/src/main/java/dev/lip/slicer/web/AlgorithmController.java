@@ -1,7 +1,7 @@
 package dev.lip.slicer.web;
 
-import dev.lip.common.algorithm.Algorithms;
-import dev.lip.common.algorithm.ParameterSpec;
+import dev.lip.algorithms.Algorithms;
+import dev.lip.algorithms.ParameterSpec;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -10,11 +10,13 @@ import java.util.List;
 @RestController
 public class AlgorithmController {
 
-    public record AlgorithmView(String name, String description, List<ParameterSpec> parameters) {
+    /** @param statistics job-wide statistics the algorithm needs before its patches can be processed */
+    public record AlgorithmView(String name, String description, List<ParameterSpec> parameters, List<String> statistics) {
     }
 
     @GetMapping("/api/v1/algorithms")
     public List<AlgorithmView> algorithms() {
-        return Algorithms.all().stream().map(a -> new AlgorithmView(a.name(), a.description(), a.parameters())).toList();
+        return Algorithms.all().stream().map(a -> new AlgorithmView(a.name(), a.description(), a.parameters(),
+                a.requiredStatistics().stream().map(Enum::name).sorted().toList())).toList();
     }
 }

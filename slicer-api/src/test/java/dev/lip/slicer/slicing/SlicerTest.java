@@ -1,5 +1,6 @@
 package dev.lip.slicer.slicing;
 
+import dev.lip.algorithms.JobStatistics;
 import dev.lip.common.geometry.Tile;
 import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.pixels.PatchFile;
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,7 +27,7 @@ class SlicerTest {
     Path dir;
 
     @ParameterizedTest(name = "{0} tile {1} overlap {2}")
-    @CsvSource({"png,64,0", "png,48,5", "png,32,32", "png,16,16", "tiled-tiff,64,9", "striped-tiff,32,20", "bigtiff,48,48"})
+    @CsvSource({"png,64,0", "png,48,5", "png,32,32", "png,16,16", "tiled-tiff,64,9", "striped-tiff,32,20", "bigtiff,48,48", "png,16,40", "striped-tiff,16,35"})
     void patchesHoldTheImagePixelsOfTheirRectangles(String kind, int tileSize, int overlap) throws IOException {
         SampleImage img = SampleImage.generate(203, 119, 3, kind.equals("bigtiff") ? 16 : 8, 31);
         Path file = dir.resolve("in");
@@ -40,7 +42,7 @@ class SlicerTest {
         TileGrid grid = new TileGrid(img.width, img.height, tileSize, overlap);
         AtomicInteger written = new AtomicInteger();
         try (ImageSource src = new ImageSources(1_000_000).open(file)) {
-            new Slicer().slice(src, grid, job, new Slicer.Progress() {
+            new Slicer().slice(src, grid, job, new JobStatistics(Set.of()), new Slicer.Progress() {
                 @Override
                 public void patchWritten(Tile tile) {
                     written.incrementAndGet();

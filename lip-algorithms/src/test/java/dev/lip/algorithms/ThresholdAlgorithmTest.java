@@ -1,6 +1,5 @@
-package dev.lip.processor.algorithm;
+package dev.lip.algorithms;
 
-import dev.lip.common.algorithm.ThresholdSpec;
 import dev.lip.common.geometry.Rect;
 import dev.lip.common.geometry.Tile;
 import dev.lip.common.geometry.TileGrid;
@@ -77,11 +76,11 @@ class ThresholdAlgorithmTest {
         TileGrid grid = new TileGrid(90, 70, 32, 7);
         byte[] reference = img.thresholdMask(128, false);
         ThresholdAlgorithm alg = new ThresholdAlgorithm();
-        Map<String, String> params = new ThresholdSpec().resolve(Map.of(), new ImageInfo(90, 70, 3, 8, "test"));
+        Map<String, String> params = new ThresholdAlgorithm().resolve(Map.of(), new ImageInfo(90, 70, 3, 8, "test"));
         for (int r = 0; r < grid.rows(); r++) {
             for (int c = 0; c < grid.columns(); c++) {
                 Tile t = grid.tile(r, c);
-                PixelRegion out = alg.process(img.region(t.patch()), t, params);
+                PixelRegion out = alg.process(img.region(t.patch()), t, params, Map.of());
                 assertEquals(t.core(), out.bounds());
                 byte[] expected = new byte[(int) t.core().area()];
                 for (int y = 0; y < t.core().height(); y++) {
@@ -94,7 +93,7 @@ class ThresholdAlgorithmTest {
 
     @Test
     void parametersAreValidatedWithDefaultsFromTheBitDepth() {
-        ThresholdSpec spec = new ThresholdSpec();
+        ThresholdAlgorithm spec = new ThresholdAlgorithm();
         assertEquals("128", spec.resolve(Map.of(), new ImageInfo(1, 1, 1, 8, "x")).get("threshold"));
         assertEquals("32768", spec.resolve(Map.of(), new ImageInfo(1, 1, 1, 16, "x")).get("threshold"));
         assertThrows(IllegalArgumentException.class, () -> spec.resolve(Map.of("threshold", "abc"), new ImageInfo(1, 1, 1, 8, "x")));

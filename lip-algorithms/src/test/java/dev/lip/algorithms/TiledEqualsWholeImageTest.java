@@ -1,0 +1,200 @@
+package dev.lip.algorithms;
+
+import dev.lip.common.geometry.Tile;
+import dev.lip.common.geometry.TileGrid;
+import dev.lip.common.pixels.ImageInfo;
+import dev.lip.common.pixels.PixelRegion;
+import dev.lip.common.testing.SampleImage;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The contract of every algorithm: processing patch by patch, with the halo the algorithm asks for, and keeping the
+ * cores gives exactly what a straightforward whole-image implementation (written here, independently) gives, for any
+ * tile size and overlap, including tiles smaller than the window, and at the image's edges and corners.
+ */
+class TiledEqualsWholeImageTest {
+
+    /** Runs an algorithm the way the services do, tile by tile, and assembles the cores. */
+    static byte[] tiled(Algorithm alg, SampleImage img, int tileSize, int requestedOverlap, Map<String, String> given) {
+        ImageInfo info = new ImageInfo(img.width, img.height, img.bands, img.bits, "test");
+        Map<String, String> params = alg.resolve(given, info);
+        int overlap = Math.max(requestedOverlap, alg.requiredHalo(params));
+        TileGrid grid = new TileGrid(img.width, img.height, tileSize, overlap);
+        Map<String, Object> values = Map.of();
+        if (!alg.requiredStatistics().isEmpty()) {
+            JobStatistics stats = new JobStatistics(alg.requiredStatistics());
+            for (int r = 0; r < grid.rows(); r++) {
+                for (int c = 0; c < grid.columns(); c++) {
+                    Tile t = grid.tile(r, c);
+                    stats.add(img.region(t.patch()), t.core());
+                }
+            }
+            values = alg.jobValues(params, stats);
+        }
+        byte[] out = new byte[img.width * img.height];
+        for (int r = 0; r < grid.rows(); r++) {
+            for (int c = 0; c < grid.columns(); c++) {
+                Tile t = grid.tile(r, c);
+                PixelRegion res = alg.process(img.region(t.patch()), t, params, values);
+                assertEquals(t.core(), res.bounds());
+                for (int y = 0; y < t.core().height(); y++) {
+                    System.arraycopy(res.data(), y * t.core().width(), out, (t.core().y() + y) * img.width + t.core().x(), t.core().width());
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---- whole-image references, deliberately naive ----
+
+    static int[] floorLuma(SampleImage img) {
+        int[] l = new int[img.width * img.height];
+        for (int i = 0; i < l.length; i++) {
+            int v = img.bands >= 3
+                    ? (299 * img.samples[i * img.bands] + 587 * img.samples[i * img.bands + 1] + 114 * img.samples[i * img.bands + 2]) / 1000
+                    : img.samples[i * img.bands];
+            l[i] = img.bits == 16 ? v >> 8 : v;
+        }
+        return l;
+    }
+
+    static byte[] otsuReference(SampleImage img) {
+        int[] l = floorLuma(img);
+        double[] h = new double[256];
+        for (int v : l) {
+            h[v]++;
+        }
+        double n = l.length, total = 0;
+        for (int i = 0; i < 256; i++) {
+            total += i * h[i];
+        }
+        int best = 0;
+        double bestVar = -1, w0 = 0, s0 = 0;
+        for (int t = 0; t < 255; t++) {
+            w0 += h[t];
+            s0 += t * h[t];
+            double w1 = n - w0;
+            if (w0 == 0 || w1 == 0) {
+                continue;
+            }
+            double mu0 = s0 / w0, mu1 = (total - s0) / w1;
+            double var = w0 * w1 * (mu0 - mu1) * (mu0 - mu1);
+            if (var > bestVar * (1 + 1e-12)) {
+                bestVar = var;
+                best = t;
+            }
+        }
+        byte[] out = new byte[l.length];
+        for (int i = 0; i < l.length; i++) {
+            out[i] = (byte) (l[i] > best ? 255 : 0);
+        }
+        return out;
+    }
+
+    static byte[] adaptiveReference(SampleImage img, int r, double c) {
+        int[] l = floorLuma(img);
+        int w = img.width, h = img.height;
+        byte[] out = new byte[l.length];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                long s = 0, n = 0;
+                for (int yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) {
+                    for (int xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) {
+                        s += l[yy * w + xx];
+                        n++;
+                    }
+                }
+                // L·n >= S − C·n, with C = c exactly representable in thousandths
+                long c1000 = Math.round(c * 1000);
+                out[y * w + x] = (byte) (1000L * l[y * w + x] * n >= 1000L * s - c1000 * n ? 255 : 0);
+            }
+        }
+        return out;
+    }
+
+    static boolean[] morph(boolean[] m, int w, int h, int r, boolean dilate) {
+        boolean[] out = new boolean[m.length];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                boolean any = false, all = true;
+                for (int yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) {
+                    for (int xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) {
+                        any |= m[yy * w + xx];
+                        all &= m[yy * w + xx];
+                    }
+                }
+                out[y * w + x] = dilate ? any : all;
+            }
+        }
+        return out;
+    }
+
+    static byte[] morphologyReference(SampleImage img, int t, boolean opening, int r) {
+        byte[] th = img.thresholdMask(t, false);
+        boolean[] m = new boolean[th.length];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = th[i] != 0;
+        }
+        boolean[] res = opening ? morph(morph(m, img.width, img.height, r, false), img.width, img.height, r, true)
+                : morph(morph(m, img.width, img.height, r, true), img.width, img.height, r, false);
+        byte[] out = new byte[m.length];
+        for (int i = 0; i < m.length; i++) {
+            out[i] = (byte) (res[i] ? 255 : 0);
+        }
+        return out;
+    }
+
+    static void assertSame(byte[] expected, byte[] actual, int width, String what) {
+        if (!Arrays.equals(expected, actual)) {
+            int diff = 0, first = -1;
+            for (int i = 0; i < expected.length; i++) {
+                if (expected[i] != actual[i]) {
+                    diff++;
+                    first = first < 0 ? i : first;
+                }
+            }
+            fail(what + ": " + diff + " pixels differ, first at (" + first % width + "," + first / width + ")");
+        }
+    }
+
+    @ParameterizedTest(name = "otsu {0}x{1} {2} bands {3}-bit, tile {4}")
+    @CsvSource({"97,61,3,8,16", "97,61,3,8,64", "130,77,1,8,32", "130,77,1,16,48", "101,99,4,16,16"})
+    void otsu(int w, int h, int bands, int bits, int tile) {
+        SampleImage img = SampleImage.generate(w, h, bands, bits, w + bands + bits);
+        assertSame(otsuReference(img), tiled(new OtsuAlgorithm(), img, tile, 0, Map.of()), w, "otsu");
+    }
+
+    @ParameterizedTest(name = "adaptive r={4} C={5}, tile {2}, overlap {3}")
+    @CsvSource({"83,71,16,0,15,0", "83,71,16,5,3,2.5", "83,71,32,32,7,-4", "83,71,48,0,1,0", "60,50,16,0,40,0.125",
+            "83,71,96,0,15,-1.5", "40,90,16,16,25,10"})
+    void adaptive(int w, int h, int tile, int overlap, int r, String c) {
+        SampleImage img = SampleImage.generate(w, h, 3, 8, r);
+        Map<String, String> p = new HashMap<>(Map.of("radius", Integer.toString(r), "offset", c));
+        assertSame(adaptiveReference(img, r, Double.parseDouble(c)), tiled(new AdaptiveAlgorithm(), img, tile, overlap, p), w,
+                "adaptive r=" + r);
+    }
+
+    @ParameterizedTest(name = "morphology {0} r={1} tile {2}")
+    @CsvSource({"opening,1,16", "closing,1,16", "opening,3,32", "closing,5,16", "opening,9,48", "closing,12,16"})
+    void morphology(String op, int r, int tile) {
+        SampleImage img = SampleImage.generate(77, 69, 1, 8, r);
+        Map<String, String> p = Map.of("operation", op, "radius", Integer.toString(r), "threshold", "120");
+        assertSame(morphologyReference(img, 120, op.equals("opening"), r), tiled(new MorphologyAlgorithm(), img, tile, 0, p), 77,
+                "morphology " + op + " r=" + r);
+    }
+
+    @ParameterizedTest(name = "threshold tile {0} overlap {1}")
+    @CsvSource({"16,0", "32,7", "64,64"})
+    void threshold(int tile, int overlap) {
+        SampleImage img = SampleImage.generate(75, 53, 3, 16, 3);
+        assertSame(img.thresholdMask(32768, false), tiled(new ThresholdAlgorithm(), img, tile, overlap, Map.of()), 75, "threshold");
+    }
+}
