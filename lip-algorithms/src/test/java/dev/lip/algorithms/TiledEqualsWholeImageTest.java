@@ -4,6 +4,7 @@ import dev.lip.common.geometry.Tile;
 import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.pixels.PixelRegion;
+import dev.lip.common.testing.References;
 import dev.lip.common.testing.SampleImage;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -53,105 +54,6 @@ class TiledEqualsWholeImageTest {
         return out;
     }
 
-    // ---- whole-image references, deliberately naive ----
-
-    static int[] floorLuma(SampleImage img) {
-        int[] l = new int[img.width * img.height];
-        for (int i = 0; i < l.length; i++) {
-            int v = img.bands >= 3
-                    ? (299 * img.samples[i * img.bands] + 587 * img.samples[i * img.bands + 1] + 114 * img.samples[i * img.bands + 2]) / 1000
-                    : img.samples[i * img.bands];
-            l[i] = img.bits == 16 ? v >> 8 : v;
-        }
-        return l;
-    }
-
-    static byte[] otsuReference(SampleImage img) {
-        int[] l = floorLuma(img);
-        double[] h = new double[256];
-        for (int v : l) {
-            h[v]++;
-        }
-        double n = l.length, total = 0;
-        for (int i = 0; i < 256; i++) {
-            total += i * h[i];
-        }
-        int best = 0;
-        double bestVar = -1, w0 = 0, s0 = 0;
-        for (int t = 0; t < 255; t++) {
-            w0 += h[t];
-            s0 += t * h[t];
-            double w1 = n - w0;
-            if (w0 == 0 || w1 == 0) {
-                continue;
-            }
-            double mu0 = s0 / w0, mu1 = (total - s0) / w1;
-            double var = w0 * w1 * (mu0 - mu1) * (mu0 - mu1);
-            if (var > bestVar * (1 + 1e-12)) {
-                bestVar = var;
-                best = t;
-            }
-        }
-        byte[] out = new byte[l.length];
-        for (int i = 0; i < l.length; i++) {
-            out[i] = (byte) (l[i] > best ? 255 : 0);
-        }
-        return out;
-    }
-
-    static byte[] adaptiveReference(SampleImage img, int r, double c) {
-        int[] l = floorLuma(img);
-        int w = img.width, h = img.height;
-        byte[] out = new byte[l.length];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                long s = 0, n = 0;
-                for (int yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) {
-                    for (int xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) {
-                        s += l[yy * w + xx];
-                        n++;
-                    }
-                }
-                // L·n >= S − C·n, with C = c exactly representable in thousandths
-                long c1000 = Math.round(c * 1000);
-                out[y * w + x] = (byte) (1000L * l[y * w + x] * n >= 1000L * s - c1000 * n ? 255 : 0);
-            }
-        }
-        return out;
-    }
-
-    static boolean[] morph(boolean[] m, int w, int h, int r, boolean dilate) {
-        boolean[] out = new boolean[m.length];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                boolean any = false, all = true;
-                for (int yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) {
-                    for (int xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) {
-                        any |= m[yy * w + xx];
-                        all &= m[yy * w + xx];
-                    }
-                }
-                out[y * w + x] = dilate ? any : all;
-            }
-        }
-        return out;
-    }
-
-    static byte[] morphologyReference(SampleImage img, int t, boolean opening, int r) {
-        byte[] th = img.thresholdMask(t, false);
-        boolean[] m = new boolean[th.length];
-        for (int i = 0; i < m.length; i++) {
-            m[i] = th[i] != 0;
-        }
-        boolean[] res = opening ? morph(morph(m, img.width, img.height, r, false), img.width, img.height, r, true)
-                : morph(morph(m, img.width, img.height, r, true), img.width, img.height, r, false);
-        byte[] out = new byte[m.length];
-        for (int i = 0; i < m.length; i++) {
-            out[i] = (byte) (res[i] ? 255 : 0);
-        }
-        return out;
-    }
-
     static void assertSame(byte[] expected, byte[] actual, int width, String what) {
         if (!Arrays.equals(expected, actual)) {
             int diff = 0, first = -1;
@@ -169,7 +71,7 @@ class TiledEqualsWholeImageTest {
     @CsvSource({"97,61,3,8,16", "97,61,3,8,64", "130,77,1,8,32", "130,77,1,16,48", "101,99,4,16,16"})
     void otsu(int w, int h, int bands, int bits, int tile) {
         SampleImage img = SampleImage.generate(w, h, bands, bits, w + bands + bits);
-        assertSame(otsuReference(img), tiled(new OtsuAlgorithm(), img, tile, 0, Map.of()), w, "otsu");
+        assertSame(References.otsu(img), tiled(new OtsuAlgorithm(), img, tile, 0, Map.of()), w, "otsu");
     }
 
     @ParameterizedTest(name = "adaptive r={4} C={5}, tile {2}, overlap {3}")
@@ -178,7 +80,7 @@ class TiledEqualsWholeImageTest {
     void adaptive(int w, int h, int tile, int overlap, int r, String c) {
         SampleImage img = SampleImage.generate(w, h, 3, 8, r);
         Map<String, String> p = new HashMap<>(Map.of("radius", Integer.toString(r), "offset", c));
-        assertSame(adaptiveReference(img, r, Double.parseDouble(c)), tiled(new AdaptiveAlgorithm(), img, tile, overlap, p), w,
+        assertSame(References.adaptive(img, r, Double.parseDouble(c)), tiled(new AdaptiveAlgorithm(), img, tile, overlap, p), w,
                 "adaptive r=" + r);
     }
 
@@ -187,7 +89,7 @@ class TiledEqualsWholeImageTest {
     void morphology(String op, int r, int tile) {
         SampleImage img = SampleImage.generate(77, 69, 1, 8, r);
         Map<String, String> p = Map.of("operation", op, "radius", Integer.toString(r), "threshold", "120");
-        assertSame(morphologyReference(img, 120, op.equals("opening"), r), tiled(new MorphologyAlgorithm(), img, tile, 0, p), 77,
+        assertSame(References.morphology(img, 120, op.equals("opening"), r), tiled(new MorphologyAlgorithm(), img, tile, 0, p), 77,
                 "morphology " + op + " r=" + r);
     }
 
