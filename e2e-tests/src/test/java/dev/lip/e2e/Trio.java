@@ -39,6 +39,13 @@ public final class Trio implements ExtensionContext.Store.CloseableResource {
     private final List<Process> services = new ArrayList<>();
 
     private Trio() throws IOException {
+        this(true);
+    }
+
+    /**
+     * @param withProcessor false starts slicer-api alone, for tests that bring their own worker
+     */
+    public Trio(boolean withProcessor) throws IOException {
         for (Path jar : List.of(SLICER_JAR, PROCESSOR_JAR, CLIENT_JAR)) {
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException(jar + " is missing: run the tests with ./mvnw verify, which packages it first");
@@ -51,10 +58,14 @@ public final class Trio implements ExtensionContext.Store.CloseableResource {
         processorPort = freePort();
         startService("slicer-api", SLICER_JAR, "--server.port=" + apiPort, "--lip.temp-dir=" + tempDir,
                 "--lip.result-dir=" + resultDir, "--lip.lease-timeout=10s");
-        startService("patch-processor", PROCESSOR_JAR, "--server.port=" + processorPort, "--lip.temp-dir=" + tempDir,
-                "--lip.threads=2", "--lip.lease-timeout=10s");
+        if (withProcessor) {
+            startService("patch-processor", PROCESSOR_JAR, "--server.port=" + processorPort, "--lip.temp-dir=" + tempDir,
+                    "--lip.threads=2", "--lip.lease-timeout=10s");
+        }
         awaitHealthy(apiPort, "slicer-api");
-        awaitHealthy(processorPort, "patch-processor");
+        if (withProcessor) {
+            awaitHealthy(processorPort, "patch-processor");
+        }
     }
 
     /** The running trio, started on first use. */
