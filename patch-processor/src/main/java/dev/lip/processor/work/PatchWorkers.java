@@ -220,6 +220,10 @@ public class PatchWorkers {
                 }
                 result = algorithm.process(patch, tile, manifest.parameters(),
                         manifest.jobValues() == null ? Map.of() : manifest.jobValues());
+                if (!result.bounds().equals(tile.core()) || result.bands() != 1 || result.bitsPerSample() != 8) {
+                    throw new IllegalStateException(algorithm.name() + " returned " + result + " instead of the core "
+                            + tile.core() + " as one 8-bit band");
+                }
             } catch (NoSuchFileException e) {
                 throw e;
             } catch (Exception | OutOfMemoryError e) {
