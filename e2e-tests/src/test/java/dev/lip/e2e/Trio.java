@@ -37,15 +37,18 @@ public final class Trio implements ExtensionContext.Store.CloseableResource {
     public final int apiPort;
     public final int processorPort;
     private final List<Process> services = new ArrayList<>();
+    private final String[] apiArgs;
+    private Process api;
 
     private Trio() throws IOException {
         this(true);
     }
 
     /**
-     * @param withProcessor false starts slicer-api alone, for tests that bring their own worker
+     * @param withProcessor false starts slicer-api alone, for tests that bring their own workers
+     * @param apiArgs       extra slicer-api arguments (they override the defaults here)
      */
-    public Trio(boolean withProcessor) throws IOException {
+    public Trio(boolean withProcessor, String... apiArgs) throws IOException {
         for (Path jar : List.of(SLICER_JAR, PROCESSOR_JAR, CLIENT_JAR)) {
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException(jar + " is missing: run the tests with ./mvnw verify, which packages it first");
@@ -56,16 +59,48 @@ public final class Trio implements ExtensionContext.Store.CloseableResource {
         resultDir = work.resolve("big_image_result");
         apiPort = freePort();
         processorPort = freePort();
-        startService("slicer-api", SLICER_JAR, "--server.port=" + apiPort, "--lip.temp-dir=" + tempDir,
-                "--lip.result-dir=" + resultDir, "--lip.lease-timeout=10s");
+        this.apiArgs = apiArgs;
+        startApi();
         if (withProcessor) {
-            startService("patch-processor", PROCESSOR_JAR, "--server.port=" + processorPort, "--lip.temp-dir=" + tempDir,
-                    "--lip.threads=2", "--lip.lease-timeout=10s");
-        }
-        awaitHealthy(apiPort, "slicer-api");
-        if (withProcessor) {
+            startProcessor("patch-processor", processorPort, "--lip.threads=2");
             awaitHealthy(processorPort, "patch-processor");
         }
+    }
+
+    /** Starts slicer-api (again, after {@link #killApi}) on the same port and work directory and waits until healthy. */
+    public void startApi() throws IOException {
+        api = startService("slicer-api", SLICER_JAR, merge(List.of("--server.port=" + apiPort, "--lip.temp-dir=" + tempDir,
+                "--lip.result-dir=" + resultDir, "--lip.lease-timeout=10s"), apiArgs));
+        awaitHealthy(apiPort, "slicer-api");
+    }
+
+    /** kill -9 of slicer-api. */
+    public void killApi() throws InterruptedException {
+        kill(api);
+    }
+
+    /** Starts a patch-processor on this work directory; {@code port} 0 picks none in particular. */
+    public Process startProcessor(String name, int port, String... args) throws IOException {
+        return startService(name, PROCESSOR_JAR, merge(List.of("--server.port=" + port, "--lip.temp-dir=" + tempDir,
+                "--lip.lease-timeout=10s"), args));
+    }
+
+    /** Defaults overridden by the arguments given for the same property (Spring would make a list of both). */
+    private static String[] merge(List<String> defaults, String... given) {
+        java.util.Map<String, String> byKey = new java.util.LinkedHashMap<>();
+        for (String a : defaults) {
+            byKey.put(a.split("=", 2)[0], a);
+        }
+        for (String a : given) {
+            byKey.put(a.split("=", 2)[0], a);
+        }
+        return byKey.values().toArray(String[]::new);
+    }
+
+    /** kill -9: the process gets no chance to clean up, as when a machine dies. */
+    public static void kill(Process p) throws InterruptedException {
+        p.destroyForcibly();
+        p.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** The running trio, started on first use. */
@@ -115,15 +150,16 @@ public final class Trio implements ExtensionContext.Store.CloseableResource {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private void startService(String name, Path jar, String... args) throws IOException {
+    private Process startService(String name, Path jar, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", jar.toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(work.toFile())
-                .redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile()).start();
+        Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(name + ".log").toFile())).start();
         services.add(p);
+        return p;
     }
 
-    private void awaitHealthy(int port, String name) throws IOException {
+    public void awaitHealthy(int port, String name) throws IOException {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {

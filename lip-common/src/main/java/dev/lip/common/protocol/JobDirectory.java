@@ -72,8 +72,13 @@ public final class JobDirectory {
         return dir.resolve("failed");
     }
 
+    /** How often each patch has failed so far: {@code attempts/<name>} holds the count as text. */
+    public Path attempts() {
+        return dir.resolve("attempts");
+    }
+
     public void createDirectories() throws IOException {
-        for (Path p : List.of(pending(), claimed(), done(), failed())) {
+        for (Path p : List.of(pending(), claimed(), done(), failed(), attempts())) {
             Files.createDirectories(p);
         }
     }
@@ -180,6 +185,30 @@ public final class JobDirectory {
         } catch (NoSuchFileException ignored) {
             // The claim was taken back meanwhile; the .error file still records the failure.
         }
+    }
+
+    /**
+     * Records a failed attempt at a claimed patch. Below {@code maxAttempts} the patch goes back to {@code pending/}
+     * for another try (a passing fault: a full disk, a worker short of memory); at {@code maxAttempts} it is failed
+     * for good with {@code reason}, which fails the job.
+     *
+     * @return true when the patch failed for good
+     */
+    public boolean failAttempt(PatchName patch, String reason, int maxAttempts) throws IOException {
+        Path counter = attempts().resolve(patch.fileName());
+        int attempts = 1;
+        try {
+            attempts += Integer.parseInt(Files.readString(counter).trim());
+        } catch (NoSuchFileException | NumberFormatException e) {
+            // first failure
+        }
+        writeAtomically(counter, Integer.toString(attempts).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (attempts < maxAttempts) {
+            moveAtomically(claimed().resolve(patch.fileName()), pending().resolve(patch.fileName()));
+            return false;
+        }
+        fail(patch, reason + (maxAttempts > 1 ? " (failed " + attempts + " times)" : ""));
+        return true;
     }
 
     public Optional<String> failureReason(PatchName patch) throws IOException {

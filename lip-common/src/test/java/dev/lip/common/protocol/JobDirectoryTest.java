@@ -115,6 +115,22 @@ class JobDirectoryTest {
     }
 
     @Test
+    void aFailingPatchIsRetriedThenFailedForGood() throws IOException {
+        JobDirectory j = job();
+        PatchName p = new PatchName(1, 1);
+        pending(j, p);
+        for (int attempt = 1; attempt < 3; attempt++) {
+            assertTrue(j.claim(p).isPresent());
+            assertFalse(j.failAttempt(p, "broken", 3));
+            assertEquals(List.of(p), j.list(j.pending()), "back in the queue after attempt " + attempt);
+        }
+        assertTrue(j.claim(p).isPresent());
+        assertTrue(j.failAttempt(p, "broken", 3));
+        assertEquals(List.of(p), j.list(j.failed()));
+        assertEquals(Optional.of("broken (failed 3 times)"), j.failureReason(p));
+    }
+
+    @Test
     void expiredClaimsReturnToPendingButLiveOnesStay() throws IOException {
         JobDirectory j = job();
         PatchName dead = new PatchName(0, 0);

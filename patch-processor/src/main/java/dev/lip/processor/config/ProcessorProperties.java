@@ -13,13 +13,15 @@ import java.time.Duration;
  * @param threads      worker threads (0: one per core)
  * @param pollInterval how long an idle processor waits before looking for new patches again
  * @param leaseTimeout must match slicer-api's; claims are renewed every third of it
+ * @param maxAttempts  how often a patch may fail before it fails its job
  */
 @ConfigurationProperties("lip")
 public record ProcessorProperties(
         @DefaultValue("temp") Path tempDir,
         @DefaultValue("0") int threads,
         @DefaultValue("100ms") Duration pollInterval,
-        @DefaultValue("30s") Duration leaseTimeout) {
+        @DefaultValue("30s") Duration leaseTimeout,
+        @DefaultValue("3") int maxAttempts) {
 
     public int effectiveThreads() {
         return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();

@@ -52,6 +52,7 @@ public class PatchWorkers {
     private final Map<String, JobManifest> manifests = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong failedAttempts = new AtomicLong();
     private volatile boolean running = true;
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "claim-heartbeat");
@@ -93,6 +94,14 @@ public class PatchWorkers {
 
     public long processedCount() {
         return processed.get();
+    }
+
+    public long failedAttempts() {
+        return failedAttempts.get();
+    }
+
+    public int threads() {
+        return props.effectiveThreads();
     }
 
     private void scanLoop() {
@@ -228,8 +237,10 @@ public class PatchWorkers {
                 throw e;
             } catch (Exception | OutOfMemoryError e) {
                 String reason = e.getMessage() != null ? e.getMessage() : e.toString();
-                log.warn("patch {} of job {} failed: {}", item.patch(), item.jobId(), reason);
-                job.fail(item.patch(), reason);
+                failedAttempts.incrementAndGet();
+                boolean final_ = job.failAttempt(item.patch(), reason, Math.max(1, props.maxAttempts()));
+                log.warn("patch {} of job {} failed{}: {}", item.patch(), item.jobId(),
+                        final_ ? " for good" : ", queued again", reason);
                 return;
             }
             job.publish(item.patch(), tmp -> PatchFile.write(tmp, result));

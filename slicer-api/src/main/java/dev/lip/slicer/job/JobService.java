@@ -407,7 +407,7 @@ public class JobService {
     /** Removes patches and the upload once a job has ended; the manifest and status stay as its record. */
     private void cleanPatches(Job job) {
         JobDirectory dir = directory(job.id());
-        for (Path p : List.of(dir.pending(), dir.claimed(), dir.done(), dir.failed(), dir.dir().resolve(UPLOAD_FILE))) {
+        for (Path p : List.of(dir.pending(), dir.claimed(), dir.done(), dir.failed(), dir.attempts(), dir.dir().resolve(UPLOAD_FILE))) {
             if (job.state() == JobState.FAILED && p.equals(dir.failed())) {
                 continue; // keep the failed patches and their reasons for inspection
             }
