@@ -28,9 +28,11 @@ final class ApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String base;
     private final HttpClient http;
+    private final String token;
 
-    ApiClient(String base) {
+    ApiClient(String base, String token) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.token = token == null || token.isBlank() ? null : token.trim();
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
@@ -123,6 +125,9 @@ final class ApiClient {
     }
 
     private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler) {
+        if (token != null) {
+            req = HttpRequest.newBuilder(req, (name, value) -> true).header("Authorization", "Bearer " + token).build();
+        }
         HttpResponse<T> resp;
         try {
             resp = http.send(req, handler);

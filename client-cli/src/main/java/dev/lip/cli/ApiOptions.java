@@ -11,7 +11,11 @@ final class ApiOptions {
     @Option(names = {"-q", "--quiet"}, description = "No progress bars.")
     boolean quiet;
 
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:LIP_TOKEN}",
+            description = "API token, when slicer-api requires one (default: $LIP_TOKEN).")
+    String token;
+
     ApiClient client() {
-        return new ApiClient(api);
+        return new ApiClient(api, token);
     }
 }

@@ -239,5 +239,10 @@ public final class Trio implements ExtensionContext.Store.CloseableResource {
                 Thread.currentThread().interrupt();
             }
         }
+        try (var files = Files.walk(work)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temporary directory is harmless
+        }
     }
 }

@@ -16,6 +16,11 @@ import java.time.Duration;
  * @param stitchThreads            threads compressing output tiles (0: one per core)
  * @param monitorInterval          how often active jobs' patch directories are counted
  * @param deflateLevel             zlib level of the result's tiles, 1 (fastest) to 9 (smallest)
+ * @param maxUploadBytes           larger uploads are refused with 413 (0: no limit)
+ * @param maxPixels                images with more pixels are refused with 400, from their header alone
+ * @param apiToken                 when set, every /api request needs {@code Authorization: Bearer <token>}
+ * @param retention                ended jobs (their work files, status and result) are removed this long after
+ *                                 their last change (0: kept forever)
  */
 @ConfigurationProperties("lip")
 public record LipProperties(
@@ -25,7 +30,11 @@ public record LipProperties(
         @DefaultValue("30s") Duration leaseTimeout,
         @DefaultValue("0") int stitchThreads,
         @DefaultValue("200ms") Duration monitorInterval,
-        @DefaultValue("1") int deflateLevel) {
+        @DefaultValue("1") int deflateLevel,
+        @DefaultValue("0") long maxUploadBytes,
+        @DefaultValue("10000000000") long maxPixels,
+        @DefaultValue("") String apiToken,
+        @DefaultValue("7d") Duration retention) {
 
     public int effectiveStitchThreads() {
         return stitchThreads > 0 ? stitchThreads : Runtime.getRuntime().availableProcessors();

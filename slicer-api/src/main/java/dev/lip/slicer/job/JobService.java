@@ -169,6 +169,7 @@ public class JobService {
                         + " needs a halo of " + halo + " pixels for an exact result");
             }
             TileGrid grid = new TileGrid(info.width(), info.height(), submission.tileSize(), overlap);
+            checkLimits(info, grid);
             job.configure(info, grid, resolved);
             dir.createDirectories();
             JobStatistics statistics = new JobStatistics(algorithm.requiredStatistics());
@@ -194,15 +195,47 @@ public class JobService {
         }
     }
 
-    private static long receive(InputStream body, Path target) throws IOException {
+    private long receive(InputStream body, Path target) throws IOException {
+        long max = props.maxUploadBytes() > 0 ? props.maxUploadBytes() : Long.MAX_VALUE;
         try (ReadableByteChannel in = Channels.newChannel(body);
              FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             long total = 0;
             long n;
             while ((n = out.transferFrom(in, total, 8L << 20)) > 0) {
                 total += n;
+                if (total > max) {
+                    throw tooLarge();
+                }
             }
             return total;
+        }
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE, "The upload is larger than the "
+                + props.maxUploadBytes() + " bytes this service accepts (lip.max-upload-bytes).");
+    }
+
+    /** Refuses an upload whose declared length is over the limit before reading any of it. */
+    public void checkDeclaredLength(long contentLength) {
+        if (props.maxUploadBytes() > 0 && contentLength > props.maxUploadBytes()) {
+            throw tooLarge();
+        }
+    }
+
+    /** Refuses an image whose header promises more pixels than allowed, or more patch data than the disk holds. */
+    private void checkLimits(ImageInfo info, TileGrid grid) throws IOException {
+        if (info.pixels() > props.maxPixels()) {
+            throw ApiException.badRequest("The image is " + info.width() + " x " + info.height() + " = " + info.pixels()
+                    + " pixels; this service accepts at most " + props.maxPixels() + " (lip.max-pixels).");
+        }
+        double halo = (double) (grid.tileSize() + 2L * grid.overlap()) / grid.tileSize();
+        long patchBytes = (long) (info.pixels() * Math.min(halo * halo, 9.0) * info.bands() * (info.bitsPerSample() / 8));
+        long needed = patchBytes + info.pixels() + (256L << 20);
+        long free = Files.getFileStore(props.tempDir()).getUsableSpace();
+        if (needed > free) {
+            throw new ApiException(org.springframework.http.HttpStatus.INSUFFICIENT_STORAGE, "Slicing this image needs about "
+                    + (needed >> 20) + " MiB under " + props.tempDir() + " but only " + (free >> 20) + " MiB are free.");
         }
     }
 
@@ -301,6 +334,24 @@ public class JobService {
             }
             if (job.resultRequested()) {
                 startStitch(job);
+            }
+        }
+    }
+
+    /** Removes ended jobs older than the retention: their work files, their status and their result. */
+    @Scheduled(fixedDelayString = "${lip.retention-check-interval:1h}", initialDelayString = "${lip.retention-check-interval:1h}")
+    public void removeExpiredJobs() {
+        if (props.retention().isZero() || props.retention().isNegative()) {
+            return;
+        }
+        java.time.Instant oldest = java.time.Instant.now().minus(props.retention());
+        for (Job job : jobs.values()) {
+            JobView v = job.view();
+            if (v.state().isTerminal() && v.updatedAt().isBefore(oldest)) {
+                jobs.remove(job.id());
+                deleteQuietly(directory(job.id()).dir());
+                deleteQuietly(resultFile(job.id()));
+                log.info("job {}: removed after the retention of {}", job.id(), props.retention());
             }
         }
     }

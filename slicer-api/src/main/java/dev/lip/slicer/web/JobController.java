@@ -47,6 +47,7 @@ public class JobController {
     @PostMapping(consumes = "!multipart/form-data")
     public ResponseEntity<JobView> createFromBody(HttpServletRequest request) throws IOException {
         JobService.Submission submission = jobs.parseSubmission(queryParameters(request));
+        jobs.checkDeclaredLength(request.getContentLengthLong());
         try (InputStream body = request.getInputStream()) {
             return accepted(jobs.create(submission, body));
         }
@@ -60,6 +61,7 @@ public class JobController {
             throw ApiException.badRequest("The multipart request has no part named 'image'.");
         }
         JobService.Submission submission = jobs.parseSubmission(parameters);
+        jobs.checkDeclaredLength(image.getSize());
         try (InputStream body = image.getInputStream()) {
             return accepted(jobs.create(submission, body));
         }
