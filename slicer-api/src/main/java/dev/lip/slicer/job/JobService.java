@@ -466,15 +466,41 @@ public class JobService {
         }
     }
 
+    /**
+     * Removes a file or directory tree that other processes may still be writing into (a slicer thread or a
+     * processor that has not noticed the cancel yet). The tree is first renamed away, atomically: from then on
+     * nobody can add to it under its old name, so the deletion cannot race a writer that recreates what was just
+     * deleted. Writers that held an open file finish into the renamed tree, which is then removed.
+     */
     private static void deleteQuietly(Path p) {
+        if (!Files.exists(p)) {
+            return;
+        }
+        Path trash = p.resolveSibling(".trash-" + UUID.randomUUID());
         try {
-            if (Files.isDirectory(p)) {
-                FileUtils.deleteDirectory(p.toFile());
-            } else {
-                Files.deleteIfExists(p);
-            }
+            Files.move(p, trash, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            log.warn("cannot remove {}: {}", p, e.toString());
+            trash = p;
+        }
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            try {
+                if (Files.isDirectory(trash)) {
+                    FileUtils.deleteDirectory(trash.toFile());
+                } else {
+                    Files.deleteIfExists(trash);
+                }
+                return;
+            } catch (IOException e) {
+                if (attempt == 5) {
+                    log.warn("cannot remove {}: {}", trash, e.toString());
+                }
+                try {
+                    Thread.sleep(100L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
@@ -482,6 +508,10 @@ public class JobService {
     private void recover() throws IOException {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(props.tempDir(), Files::isDirectory)) {
             for (Path d : dirs) {
+                if (d.getFileName().toString().startsWith(".trash-")) {
+                    deleteQuietly(d); // a removal the previous run did not finish
+                    continue;
+                }
                 Path status = d.resolve(STATUS_FILE);
                 if (!Files.isRegularFile(status) || !JobDirectory.isValidJobId(d.getFileName().toString())) {
                     continue;
