@@ -1,0 +1,91 @@
+package dev.lip.e2e;
+
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The deployment files say what docs/deploy.md promises. No cluster or Docker engine is needed to check that; a
+ * Docker engine, where there is one, runs the compose file in {@link DockerComposeTest}.
+ */
+class DeploymentFilesTest {
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> load(String file) throws IOException {
+        List<Map<String, Object>> docs = new ArrayList<>();
+        try (Reader r = Files.newBufferedReader(Trio.ROOT.resolve(file))) {
+            for (Object o : new Yaml().loadAll(r)) {
+                docs.add((Map<String, Object>) o);
+            }
+        }
+        return docs;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o, String... path) {
+        Object cur = o;
+        for (String p : path) {
+            cur = ((Map<String, Object>) cur).get(p);
+        }
+        return (Map<String, Object>) cur;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void assertProbesAndSharedVolume(Map<String, Object> deployment, int port) {
+        Map<String, Object> pod = map(deployment, "spec", "template", "spec");
+        Map<String, Object> container = ((List<Map<String, Object>>) pod.get("containers")).get(0);
+        for (String probe : List.of("readinessProbe", "livenessProbe")) {
+            assertEquals("/actuator/health", map(container, probe, "httpGet").get("path"), probe);
+        }
+        assertEquals(port, ((List<Map<String, Object>>) container.get("ports")).get(0).get("containerPort"));
+        assertTrue(map(container, "resources", "requests").containsKey("memory"));
+        assertEquals("lip-data", map(((List<Map<String, Object>>) pod.get("volumes")).get(0), "persistentVolumeClaim").get("claimName"));
+        List<Map<String, Object>> env = (List<Map<String, Object>>) container.get("env");
+        assertTrue(env.stream().anyMatch(e -> e.get("name").equals("LIP_TEMPDIR") && e.get("value").equals("/data/temp")));
+        assertTrue(env.stream().anyMatch(e -> e.get("name").equals("JAVA_OPTS") && e.get("value").toString().contains("-Xmx512m")));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void kubernetesManifests() throws IOException {
+        Map<String, Object> pvc = load("k8s/storage.yaml").get(0);
+        assertEquals("PersistentVolumeClaim", pvc.get("kind"));
+        assertEquals(List.of("ReadWriteMany"), map(pvc, "spec").get("accessModes"));
+
+        List<Map<String, Object>> api = load("k8s/slicer-api.yaml");
+        assertEquals(List.of("Deployment", "Service"), api.stream().map(d -> d.get("kind")).toList());
+        assertEquals(1, map(api.get(0), "spec").get("replicas"), "one slicer-api per work directory");
+        assertEquals("Recreate", map(api.get(0), "spec", "strategy").get("type"));
+        assertProbesAndSharedVolume(api.get(0), 8080);
+
+        List<Map<String, Object>> proc = load("k8s/patch-processor.yaml");
+        assertEquals(List.of("Deployment", "Service"), proc.stream().map(d -> d.get("kind")).toList());
+        assertTrue((Integer) map(proc.get(0), "spec").get("replicas") > 1, "several processors");
+        assertProbesAndSharedVolume(proc.get(0), 8081);
+
+        assertEquals(List.of("storage.yaml", "slicer-api.yaml", "patch-processor.yaml"),
+                load("k8s/kustomization.yaml").get(0).get("resources"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void composeFileSharesTheDirectoriesAndScalesProcessors() throws IOException {
+        Map<String, Object> services = map(load("docker-compose.yml").get(0), "services");
+        Map<String, Object> api = (Map<String, Object>) services.get("slicer-api");
+        Map<String, Object> proc = (Map<String, Object>) services.get("patch-processor");
+        assertTrue(((List<String>) api.get("volumes")).contains("./temp:/data/temp"));
+        assertTrue(((List<String>) api.get("volumes")).contains("./big_image_result:/data/big_image_result"));
+        assertTrue(((List<String>) proc.get("volumes")).contains("./temp:/data/temp"));
+        assertTrue(!proc.containsKey("ports") && !proc.containsKey("container_name"),
+                "no fixed host port or name, so 'docker-compose up --scale patch-processor=N' works");
+    }
+}
