@@ -50,6 +50,7 @@ final class ApiClient {
                 HttpRequest.BodyPublishers.ofInputStream(() -> counting(image, progress)), size);
         HttpRequest req = HttpRequest.newBuilder(uri("/api/v1/jobs" + (q.isEmpty() ? "" : "?" + q)))
                 .header("Content-Type", "application/octet-stream").POST(body).build();
+        // No "Expect: 100-continue": Java 17's HttpClient hangs when the answer to it is an error (JDK-8286171).
         return json(send(req, HttpResponse.BodyHandlers.ofString()));
     }
 

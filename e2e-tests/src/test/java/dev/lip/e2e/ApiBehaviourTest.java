@@ -93,6 +93,8 @@ class ApiBehaviourTest {
         assertProblem(upload(trio, "?tileSize=abc", ok), 400, "whole number");
         assertProblem(upload(trio, "?overlap=-1", ok), 400, "overlap");
         assertProblem(upload(trio, "?tileSize=64&overlap=65", ok), 400, "overlap");
+        assertProblem(upload(trio, "?tileSize=64&overlap=64", ok), 400, "less than the tile size");
+        assertProblem(upload(trio, "?overlap=1000000000", ok), 400, "overlap");
         assertProblem(upload(trio, "?algorithm=nope", ok), 400, "threshold");
         assertProblem(upload(trio, "?colour=blue", ok), 400, "Unknown parameter 'colour'");
         assertProblem(upload(trio, "?threshold=300", ok), 400, "threshold must be between 0 and 256");

@@ -91,12 +91,17 @@ class LimitsTest {
     @Test
     void uploadsOverTheSizeLimitGet413() throws Exception {
         assertProblem(post("", new byte[8_000_001], TOKEN), 413, "lip.max-upload-bytes");
+        Path big = dir.resolve("big.bin");
+        Files.write(big, new byte[8_000_001]);
+        Trio.Run run = client("upload", big.toString(), "-q");
+        assertEquals(1, run.exitCode());
+        assertTrue(run.stderr().contains("lip.max-upload-bytes") && run.stderr().contains("HTTP 413"), run.stderr());
     }
 
     @Test
     void headersPromisingTooManyPixelsAreRefusedBeforeAnyAllocation() throws Exception {
         assertProblem(post("", hugePngHeader(1_000_000, 1_000_000), TOKEN), 400, "lip.max-pixels");
-        assertProblem(post("", hugeTiledTiffHeader(200_000, 200_000), TOKEN), 400, "lip.max-pixels");
+        assertProblem(post("", hugeTiledTiffHeader(1_000_000, 1_000_000), TOKEN), 400, "lip.max-pixels");
         assertProblem(post("", pngBytes(SampleImage.generate(2001, 2000, 1, 8, 1)), TOKEN), 400, "at most 4000000");
     }
 

@@ -37,14 +37,14 @@ public record TileGrid(int imageWidth, int imageHeight, int tileSize, int overla
     }
 
     /**
-     * Checks an overlap a user asked for: at most the tile size (an algorithm may raise it further, up to
+     * Checks an overlap a user asked for: less than the tile size (an algorithm may raise it further, up to
      * {@link #MAX_OVERLAP}, when it needs a larger halo).
      *
      * @return a sentence saying why {@code overlap} is unusable with {@code tileSize}, or null when it is fine
      */
     public static String overlapProblem(int overlap, int tileSize) {
-        if (overlap < 0 || overlap > tileSize) {
-            return "overlap must be between 0 and the tile size (" + tileSize + "), not " + overlap + ".";
+        if (overlap < 0 || overlap >= tileSize) {
+            return "overlap must be at least 0 and less than the tile size (" + tileSize + "), not " + overlap + ".";
         }
         return null;
     }

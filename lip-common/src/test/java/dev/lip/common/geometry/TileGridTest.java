@@ -78,6 +78,8 @@ class TileGridTest {
         assertNull(TileGrid.tileSizeProblem(512));
         assertNotNull(TileGrid.overlapProblem(-1, 512));
         assertNotNull(TileGrid.overlapProblem(513, 512));
+        assertNotNull(TileGrid.overlapProblem(512, 512));
+        assertNull(TileGrid.overlapProblem(511, 512));
         assertThrows(IllegalArgumentException.class, () -> new TileGrid(10, 10, 100, 0));
         assertThrows(IllegalArgumentException.class, () -> new TileGrid(0, 10, 16, 0));
         assertThrows(IllegalArgumentException.class, () -> new TileGrid(10, 10, 16, TileGrid.MAX_OVERLAP + 1));
