@@ -141,6 +141,22 @@ class LimitsTest {
     }
 
     @Test
+    void aJobThatWouldFillTheWorkDirectoryIsRefusedBeforeSlicing() throws Exception {
+        // A slicer-api that must keep (almost) the whole disk free: any job's patches would eat into that.
+        long free = Files.getFileStore(dir).getUsableSpace();
+        try (Trio tight = new Trio(false, "--lip.min-free-bytes=" + (free - 1000))) {
+            Path in = dir.resolve("space.png");
+            SampleImage.generate(200, 200, 3, 8, 7).writePng(in);
+            Trio.Run run = tight.client("upload", in.toString(), "-q");
+            assertEquals(1, run.exitCode());
+            assertTrue(run.stderr().contains("HTTP 507") && run.stderr().contains("free"), run.stderr());
+            try (var jobs = Files.list(tight.tempDir)) {
+                assertEquals(0, jobs.filter(Files::isDirectory).count(), "nothing is left of the refused job");
+            }
+        }
+    }
+
+    @Test
     void endedJobsAreRemovedAfterTheRetention() throws Exception {
         Path in = dir.resolve("r.png");
         SampleImage.generate(30, 30, 3, 8, 5).writePng(in);

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * separate JVMs on free ports, sharing a fresh work directory, and the client jar run as a process per command.
  * Started once for all end-to-end test classes and stopped when they are done.
  */
-public final class Trio implements ExtensionContext.Store.CloseableResource {
+public final class Trio implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     public static final Path ROOT = Path.of(System.getProperty("lip.projectRoot", "..")).toAbsolutePath().normalize();
     public static final Path SLICER_JAR = ROOT.resolve("slicer-api/target/slicer-api.jar");
     public static final Path PROCESSOR_JAR = ROOT.resolve("patch-processor/target/patch-processor.jar");

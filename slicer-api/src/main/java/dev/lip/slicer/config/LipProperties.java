@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param maxUploadBytes           larger uploads are refused with 413 (0: no limit)
  * @param maxPixels                images with more pixels are refused with 400, from their header alone
  * @param apiToken                 when set, every /api request needs {@code Authorization: Bearer <token>}
+ * @param minFreeBytes             space to leave free under the work directory: a job whose patches would eat into
+ *                                 it is refused before slicing (507)
  * @param retention                ended jobs (their work files, status and result) are removed this long after
  *                                 their last change (0: kept forever)
  */
@@ -34,6 +36,7 @@ public record LipProperties(
         @DefaultValue("0") long maxUploadBytes,
         @DefaultValue("10000000000") long maxPixels,
         @DefaultValue("") String apiToken,
+        @DefaultValue("1073741824") long minFreeBytes,
         @DefaultValue("7d") Duration retention) {
 
     public int effectiveStitchThreads() {

@@ -231,11 +231,12 @@ public class JobService {
         }
         double halo = (double) (grid.tileSize() + 2L * grid.overlap()) / grid.tileSize();
         long patchBytes = (long) (info.pixels() * Math.min(halo * halo, 9.0) * info.bands() * (info.bitsPerSample() / 8));
-        long needed = patchBytes + info.pixels() + (256L << 20);
-        long free = Files.getFileStore(props.tempDir()).getUsableSpace();
+        long needed = patchBytes + info.pixels();
+        long free = Files.getFileStore(props.tempDir()).getUsableSpace() - props.minFreeBytes();
         if (needed > free) {
             throw new ApiException(org.springframework.http.HttpStatus.INSUFFICIENT_STORAGE, "Slicing this image needs about "
-                    + (needed >> 20) + " MiB under " + props.tempDir() + " but only " + (free >> 20) + " MiB are free.");
+                    + (needed >> 20) + " MiB under " + props.tempDir() + " but only " + Math.max(0, free >> 20)
+                    + " MiB are free (keeping lip.min-free-bytes = " + props.minFreeBytes() + " free).");
         }
     }
 
