@@ -139,6 +139,11 @@ class RobustnessTest {
                 Thread.sleep(100);
             }
             assertEquals(0, count(job.resolve("claimed")), "expired claims must return to pending/");
+            // the log line follows the renames by a moment
+            long logDeadline = System.currentTimeMillis() + 5_000;
+            while (!t.log("slicer-api").contains("claims expired") && System.currentTimeMillis() < logDeadline) {
+                Thread.sleep(50);
+            }
             assertTrue(t.log("slicer-api").contains("claims expired"), "slicer-api says it took claims back");
         }
         t.startProcessor("second", 0, "--lip.threads=2", "--lip.lease-timeout=3s");
@@ -151,7 +156,7 @@ class RobustnessTest {
     @Test
     void slicerApiKilledMidProcessingPicksTheJobUpAfterARestart() throws Exception {
         Trio t = trio(false);
-        SampleImage img = SampleImage.generate(900, 700, 3, 8, 3);
+        SampleImage img = SampleImage.generate(1200, 900, 3, 8, 3);
         Path in = dir.resolve("r.png");
         img.writePng(in);
         String id = upload(t, in, "--tile-size", "16");
@@ -166,12 +171,12 @@ class RobustnessTest {
         t.startApi();
         JsonNode recovered = get(t.api() + "/api/v1/jobs/" + id);
         assertTrue(List.of("PROCESSING", "PROCESSED").contains(recovered.path("state").asText()), recovered.toString());
-        assertEquals(900, recovered.path("image").path("width").asInt());
+        assertEquals(1200, recovered.path("image").path("width").asInt());
         JsonNode processed = awaitJob(t, id, state("PROCESSED"), 120);
         assertEquals(processed.path("patches").path("total").asInt(), processed.path("patches").path("processed").asInt());
         Path out = dir.resolve("r.tif");
         download(t, id, out);
-        Masks.assertMaskEquals(img.thresholdMask(128, false), 900, 700, out, "after an API restart");
+        Masks.assertMaskEquals(img.thresholdMask(128, false), 1200, 900, out, "after an API restart");
     }
 
     @Test
