@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param progressiveJpegMaxPixels progressive JPEGs must be decoded whole; larger ones are refused
  * @param leaseTimeout             a claimed patch whose processor has not renewed its claim this long is queued again
  * @param stitchThreads            threads compressing output tiles (0: one per core)
+ * @param sliceThreads             threads reading patches of a random-access input, tiled TIFF (0: one per core)
  * @param monitorInterval          how often active jobs' patch directories are counted
  * @param deflateLevel             zlib level of the result's tiles, 1 (fastest) to 9 (smallest)
  * @param maxUploadBytes           larger uploads are refused with 413 (0: no limit)
@@ -31,6 +32,7 @@ public record LipProperties(
         @DefaultValue("100000000") long progressiveJpegMaxPixels,
         @DefaultValue("30s") Duration leaseTimeout,
         @DefaultValue("0") int stitchThreads,
+        @DefaultValue("0") int sliceThreads,
         @DefaultValue("200ms") Duration monitorInterval,
         @DefaultValue("1") int deflateLevel,
         @DefaultValue("0") long maxUploadBytes,
@@ -38,6 +40,10 @@ public record LipProperties(
         @DefaultValue("") String apiToken,
         @DefaultValue("1073741824") long minFreeBytes,
         @DefaultValue("7d") Duration retention) {
+
+    public int effectiveSliceThreads() {
+        return sliceThreads > 0 ? sliceThreads : Runtime.getRuntime().availableProcessors();
+    }
 
     public int effectiveStitchThreads() {
         return stitchThreads > 0 ? stitchThreads : Runtime.getRuntime().availableProcessors();

@@ -247,7 +247,8 @@ public class JobService {
 
     private void slice(Job job, JobDirectory dir, Path upload, Algorithm algorithm, JobStatistics statistics) {
         try (ImageSource source = sources.open(upload)) {
-            new Slicer().slice(source, job.grid(), dir, statistics, new Slicer.Progress() {
+            new Slicer(props.effectiveSliceThreads()).slice(source, () -> sources.open(upload), job.grid(), dir, statistics,
+                    new Slicer.Progress() {
                 @Override
                 public void patchWritten(dev.lip.common.geometry.Tile tile) {
                     job.sliced.incrementAndGet();

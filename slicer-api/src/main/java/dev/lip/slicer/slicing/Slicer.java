@@ -26,24 +26,33 @@ public final class Slicer {
         boolean cancelled();
     }
 
+    /** Opens another instance of the same source, for another thread (ImageIO readers are not thread-safe). */
+    @FunctionalInterface
+    public interface SourceOpener {
+        ImageSource open() throws IOException;
+    }
+
+    private final int threads;
+
+    /** @param threads threads reading patches from random-access sources (tiled TIFF); streamed sources use one */
+    public Slicer(int threads) {
+        this.threads = Math.max(1, threads);
+    }
+
+    public Slicer() {
+        this(1);
+    }
+
     /**
+     * @param more       opens further instances of the source for parallel region reads
      * @param statistics job-wide statistics to gather over every pixel (each core once), or an empty set
      */
-    public void slice(ImageSource source, TileGrid grid, JobDirectory job, JobStatistics statistics, Progress progress)
-            throws IOException {
+    public void slice(ImageSource source, SourceOpener more, TileGrid grid, JobDirectory job, JobStatistics statistics,
+                      Progress progress) throws IOException {
         PatchWriter writer = new PatchWriter(job);
         ImageInfo info = source.info();
         if (source.supportsRegions()) {
-            for (int r = 0; r < grid.rows(); r++) {
-                for (int c = 0; c < grid.columns(); c++) {
-                    checkCancelled(progress::cancelled);
-                    Tile tile = grid.tile(r, c);
-                    PixelRegion patch = source.readRegion(tile.patch());
-                    statistics.add(patch, tile.core());
-                    writer.write(tile, patch);
-                    progress.patchWritten(tile);
-                }
-            }
+            sliceRegions(source, more, grid, statistics, progress, writer);
             return;
         }
         BandAssembler assembler = new BandAssembler(grid, info.bands(), info.bitsPerSample(), (row, rows) -> {
@@ -59,6 +68,68 @@ public final class Slicer {
         source.streamRows(assembler);
         if (!assembler.complete()) {
             throw new UnreadableImageException("The image ended before its last row (truncated?).");
+        }
+    }
+
+    /**
+     * Reads patch by patch. With several threads each reads its own tiles through its own instance of the source;
+     * patches are published in whatever order they complete, which the protocol allows.
+     */
+    private void sliceRegions(ImageSource first, SourceOpener more, TileGrid grid, JobStatistics statistics,
+                              Progress progress, PatchWriter writer) throws IOException {
+        int n = Math.min(threads, grid.tileCount());
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<java.util.concurrent.Future<?>> workers = new java.util.ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, "slice-region");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        try {
+            for (int w = 0; w < n; w++) {
+                boolean useFirst = w == 0;
+                workers.add(pool.submit(() -> {
+                    ImageSource source = useFirst ? first : more.open();
+                    try {
+                        int i;
+                        while (!failed.get() && (i = next.getAndIncrement()) < grid.tileCount()) {
+                            checkCancelled(progress::cancelled);
+                            Tile tile = grid.tile(i / grid.columns(), i % grid.columns());
+                            PixelRegion patch = source.readRegion(tile.patch());
+                            statistics.add(patch, tile.core());
+                            writer.write(tile, patch);
+                            progress.patchWritten(tile);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        failed.set(true);
+                        throw e;
+                    } finally {
+                        if (!useFirst) {
+                            source.close();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : workers) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof IOException io) {
+                        throw io;
+                    }
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IOException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SlicingCancelledException();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -26,9 +26,10 @@ class SlicerTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0} tile {1} overlap {2}")
-    @CsvSource({"png,64,0", "png,48,5", "png,32,32", "png,16,16", "tiled-tiff,64,9", "striped-tiff,32,20", "bigtiff,48,48", "png,16,40", "striped-tiff,16,35"})
-    void patchesHoldTheImagePixelsOfTheirRectangles(String kind, int tileSize, int overlap) throws IOException {
+    @ParameterizedTest(name = "{0} tile {1} overlap {2} threads {3}")
+    @CsvSource({"png,64,0,1", "png,48,5,1", "png,32,32,1", "png,16,16,1", "tiled-tiff,64,9,1", "tiled-tiff,32,9,3",
+            "striped-tiff,32,20,1", "bigtiff,48,48,1", "bigtiff,16,7,4", "png,16,40,1", "striped-tiff,16,35,2"})
+    void patchesHoldTheImagePixelsOfTheirRectangles(String kind, int tileSize, int overlap, int threads) throws IOException {
         SampleImage img = SampleImage.generate(203, 119, 3, kind.equals("bigtiff") ? 16 : 8, 31);
         Path file = dir.resolve("in");
         switch (kind) {
@@ -41,8 +42,9 @@ class SlicerTest {
         job.createDirectories();
         TileGrid grid = new TileGrid(img.width, img.height, tileSize, overlap);
         AtomicInteger written = new AtomicInteger();
-        try (ImageSource src = new ImageSources(1_000_000).open(file)) {
-            new Slicer().slice(src, grid, job, new JobStatistics(Set.of()), new Slicer.Progress() {
+        ImageSources sources = new ImageSources(1_000_000);
+        try (ImageSource src = sources.open(file)) {
+            new Slicer(threads).slice(src, () -> sources.open(file), grid, job, new JobStatistics(Set.of()), new Slicer.Progress() {
                 @Override
                 public void patchWritten(Tile tile) {
                     written.incrementAndGet();
