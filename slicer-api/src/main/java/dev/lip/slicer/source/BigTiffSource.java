@@ -19,6 +19,7 @@ import java.nio.file.Path;
 final class BigTiffSource implements ImageSource {
     private static final long BAND_BYTES = 32L << 20;
     private static final int TILE_WIDTH_TAG = 322;
+    private static final long TILE_CACHE_BYTES = 24L << 20;
 
     private final TiffReader reader;
     private final TiffReadMap map;
@@ -32,6 +33,9 @@ final class BigTiffSource implements ImageSource {
 
     static BigTiffSource open(Path file) throws IOException {
         TiffReader reader = new TiffReader(file);
+        // AlgART caches decoded tiles (by default up to a large share of the heap, per reader); a patch touches a
+        // few tiles and its halo a few more, so a small cache serves neighbours and keeps the heap bounded.
+        reader.setMaxCachingMemory(TILE_CACHE_BYTES);
         try {
             TiffReadMap map = reader.newMap(0);
             TiffSampleType type = map.sampleType();
