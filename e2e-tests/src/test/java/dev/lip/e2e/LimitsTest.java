@@ -142,9 +142,9 @@ class LimitsTest {
 
     @Test
     void aJobThatWouldFillTheWorkDirectoryIsRefusedBeforeSlicing() throws Exception {
-        // A slicer-api that must keep (almost) the whole disk free: any job's patches would eat into that.
+        // A slicer-api that must keep more free than the disk has: any job's patches would eat into that.
         long free = Files.getFileStore(dir).getUsableSpace();
-        try (Trio tight = new Trio(false, "--lip.min-free-bytes=" + (free - 1000))) {
+        try (Trio tight = new Trio(false, "--lip.min-free-bytes=" + (free + (1L << 40)))) {
             Path in = dir.resolve("space.png");
             SampleImage.generate(200, 200, 3, 8, 7).writePng(in);
             Trio.Run run = tight.client("upload", in.toString(), "-q");
