@@ -39,20 +39,8 @@ public final class ThresholdAlgorithm implements Algorithm {
 
     /** The threshold parameter, defaulting to the middle of the image's sample range. */
     static int threshold(Map<String, String> given, ImageInfo image) {
-        int max = (1 << image.bitsPerSample()) - 1;
-        String t = given.get("threshold");
-        if (t != null) {
-            try {
-                int v = Integer.parseInt(t.trim());
-                if (v < 0 || v > max + 1) {
-                    throw new IllegalArgumentException("threshold must be between 0 and " + (max + 1) + " for "
-                            + image.bitsPerSample() + "-bit images, not " + v + ".");
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("threshold must be a whole number, not '" + t + "'.");
-            }
-        }
-        return Parameters.integer(given, "threshold", (max + 1) / 2, 0, max + 1);
+        int range = 1 << image.bitsPerSample();
+        return Parameters.integer(given, "threshold", range / 2, 0, range);
     }
 
     @Override

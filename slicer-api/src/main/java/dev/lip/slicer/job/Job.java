@@ -119,9 +119,6 @@ final class Job {
         }
     }
 
-    synchronized boolean hasStage(String name) {
-        return stages.containsKey(name);
-    }
 
     synchronized void configure(ImageInfo image, TileGrid grid, Map<String, String> parameters) {
         this.image = image;

@@ -39,10 +39,6 @@ public final class Slicer {
         this.threads = Math.max(1, threads);
     }
 
-    public Slicer() {
-        this(1);
-    }
-
     /**
      * @param more       opens further instances of the source for parallel region reads
      * @param statistics job-wide statistics to gather over every pixel (each core once), or an empty set

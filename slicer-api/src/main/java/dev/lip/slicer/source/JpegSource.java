@@ -82,9 +82,6 @@ final class JpegSource implements ImageSource {
         return info;
     }
 
-    boolean isProgressive() {
-        return progressive;
-    }
 
     @Override
     public void streamRows(RowConsumer consumer) throws IOException {
