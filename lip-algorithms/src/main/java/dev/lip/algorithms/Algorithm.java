@@ -1,9 +1,11 @@
 package dev.lip.algorithms;
 
+import dev.lip.algorithms.blend.Blend;
 import dev.lip.common.geometry.Tile;
 import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.pixels.PixelRegion;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +18,12 @@ import java.util.Set;
  *
  * <p>Both services use the same class: slicer-api validates a job's parameters at upload, sizes the halo, gathers the
  * statistics while slicing and turns them into job values; patch-processor calls {@link #process} per patch.
- * Implementations must be stateless and thread-safe.
+ * Implementations must be thread-safe; what they keep between patches (a loaded model, say) must not change results.
+ *
+ * <p>Two kinds of result: by default ({@link #blend} is {@link Blend#CROP}) {@link #process} returns the core as one
+ * 8-bit band and the stitcher copies it. An algorithm that blends (a segmentation model with overlapping windows)
+ * returns float predictions over the whole patch instead, one band per channel; the stitcher combines the
+ * predictions that cover each output tile with the {@link Blend} weights and calls {@link #finish} on the means.
  */
 public interface Algorithm {
     String name();
@@ -62,4 +69,44 @@ public interface Algorithm {
      * @return pixels of {@code tile.core()}, one band of 8 bits
      */
     PixelRegion process(PixelRegion patch, Tile tile, Map<String, String> parameters, Map<String, Object> jobValues);
+
+    /**
+     * How overlapping results are combined. With {@link Blend#CROP} (the default) {@link #process} returns the core
+     * as one 8-bit band; otherwise it returns 32-bit floats over all of {@code tile.patch()}.
+     */
+    default Blend blend(Map<String, String> parameters) {
+        return Blend.CROP;
+    }
+
+    /**
+     * Turns blended predictions into the 8-bit result; called by the stitcher when {@link #blend} blends.
+     *
+     * @param blended  weighted means, {@code channels} values a pixel, interleaved
+     * @param out      one byte a pixel, {@code out.length} pixels
+     */
+    default void finish(double[] blended, int channels, byte[] out, Map<String, String> parameters) {
+        throw new UnsupportedOperationException(name() + " does not blend");
+    }
+
+    /** How many patches the processor should hand to {@link #processBatch} at once. */
+    default int batchSize(Map<String, String> parameters) {
+        return 1;
+    }
+
+    /** Several patches of one job at once (one model call for all, say); by default one {@link #process} each. */
+    default List<PixelRegion> processBatch(List<PixelRegion> patches, List<Tile> tiles, Map<String, String> parameters,
+                                           Map<String, Object> jobValues) {
+        List<PixelRegion> out = new ArrayList<>(patches.size());
+        for (int i = 0; i < patches.size(); i++) {
+            out.add(process(patches.get(i), tiles.get(i), parameters, jobValues));
+        }
+        return out;
+    }
+
+    /**
+     * The processor's settings for algorithms ({@code models-dir}, {@code inference-threads}, {@code device}),
+     * given once at start-up before any patch. slicer-api never calls it: it only validates and stitches.
+     */
+    default void configure(Map<String, String> settings) {
+    }
 }

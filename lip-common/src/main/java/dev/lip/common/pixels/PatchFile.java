@@ -24,9 +24,9 @@ import java.nio.file.StandardOpenOption;
  * 16     4    width
  * 20     4    height
  * 24     2    bands (samples per pixel)
- * 26     2    bits per sample (8 or 16)
+ * 26     2    bits per sample (8 or 16: unsigned integers; 32: IEEE float)
  * 28     4    reserved (0)
- * 32          samples: rows top to bottom, a pixel's samples interleaved, 16-bit little-endian
+ * 32          samples: rows top to bottom, a pixel's samples interleaved, all little-endian
  * </pre>
  */
 public final class PatchFile {
@@ -54,28 +54,70 @@ public final class PatchFile {
 
     public static PixelRegion read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, header, file);
-            header.flip();
-            if (header.getInt() != MAGIC) {
-                throw new IOException(file.getFileName() + " is not a patch file (bad magic)");
-            }
-            int version = header.getInt();
-            if (version != VERSION) {
-                throw new IOException(file.getFileName() + " has patch format version " + version + ", expected " + VERSION);
-            }
-            Rect bounds = new Rect(header.getInt(), header.getInt(), header.getInt(), header.getInt());
-            int bands = header.getShort();
-            int bits = header.getShort();
-            long expected = bounds.area() * bands * (bits / 8);
-            if (ch.size() != HEADER_SIZE + expected) {
-                throw new IOException(file.getFileName() + " holds " + (ch.size() - HEADER_SIZE)
-                        + " bytes of samples, its header says " + expected);
-            }
-            byte[] data = new byte[(int) expected];
+            Layout layout = header(ch, file);
+            byte[] data = new byte[(int) layout.sampleBytes()];
             readFully(ch, ByteBuffer.wrap(data), file);
-            return new PixelRegion(bounds, bands, bits, data);
+            return new PixelRegion(layout.bounds(), layout.bands(), layout.bits(), data);
         }
+    }
+
+    /**
+     * Reads only the rows and columns of {@code area} (image coordinates, inside the file's region): the stitcher
+     * needs the strips of a neighbour's prediction that overlap one output tile, not the whole of it.
+     */
+    public static PixelRegion readRegion(Path file, Rect area) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Layout layout = header(ch, file);
+            Rect b = layout.bounds();
+            if (!b.contains(area)) {
+                throw new IOException(file.getFileName() + " covers " + b + ", not " + area);
+            }
+            PixelRegion out = new PixelRegion(area, layout.bands(), layout.bits());
+            int pixelBytes = out.bands() * out.bytesPerSample();
+            int rowBytes = area.width() * pixelBytes;
+            for (int row = 0; row < area.height(); row++) {
+                long at = HEADER_SIZE + ((long) (area.y() - b.y() + row) * b.width() + (area.x() - b.x())) * pixelBytes;
+                ByteBuffer dst = ByteBuffer.wrap(out.data(), row * rowBytes, rowBytes);
+                while (dst.hasRemaining()) {
+                    if (ch.read(dst, at + dst.position() - row * rowBytes) < 0) {
+                        throw new IOException(file.getFileName() + " ends early");
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    private record Layout(Rect bounds, int bands, int bits) {
+        long sampleBytes() {
+            return bounds.area() * bands * (bits / 8);
+        }
+    }
+
+    /** Reads and checks the header. */
+    private static Layout header(FileChannel ch, Path file) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, header, file);
+        header.flip();
+        if (header.getInt() != MAGIC) {
+            throw new IOException(file.getFileName() + " is not a patch file (bad magic)");
+        }
+        int version = header.getInt();
+        if (version != VERSION) {
+            throw new IOException(file.getFileName() + " has patch format version " + version + ", expected " + VERSION);
+        }
+        Rect bounds = new Rect(header.getInt(), header.getInt(), header.getInt(), header.getInt());
+        int bands = header.getShort();
+        int bits = header.getShort();
+        if (bits != 8 && bits != 16 && bits != PixelRegion.FLOAT_BITS || bands < 1) {
+            throw new IOException(file.getFileName() + " says " + bands + " band(s) of " + bits + " bits");
+        }
+        Layout layout = new Layout(bounds, bands, bits);
+        if (ch.size() != HEADER_SIZE + layout.sampleBytes()) {
+            throw new IOException(file.getFileName() + " holds " + (ch.size() - HEADER_SIZE)
+                    + " bytes of samples, its header says " + layout.sampleBytes());
+        }
+        return layout;
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, Path file) throws IOException {

@@ -6,11 +6,14 @@ import java.util.Arrays;
 
 /**
  * A rectangle of pixels held in one byte array: rows top to bottom, samples of a pixel interleaved, 16-bit samples
- * little-endian. It is deliberately not a {@code BufferedImage}: a Raster cannot pass 2^31 samples, carries colour
+ * little-endian, 32-bit samples little-endian IEEE floats (the predictions of a model, see {@code Blend}). It is deliberately not a {@code BufferedImage}: a Raster cannot pass 2^31 samples, carries colour
  * models we don't need, and this layout is byte for byte the body of a patch file, so reading and writing patches
  * is one bulk copy. Regions are small (a patch or a band of rows); nothing ever puts a whole image in one.
  */
 public final class PixelRegion {
+    /** 32 bits a sample means a float. */
+    public static final int FLOAT_BITS = 32;
+
     private final Rect bounds;
     private final int bands;
     private final int bitsPerSample;
@@ -21,8 +24,8 @@ public final class PixelRegion {
     }
 
     public PixelRegion(Rect bounds, int bands, int bitsPerSample, byte[] data) {
-        if (bitsPerSample != 8 && bitsPerSample != 16) {
-            throw new IllegalArgumentException("bitsPerSample must be 8 or 16, not " + bitsPerSample);
+        if (bitsPerSample != 8 && bitsPerSample != 16 && bitsPerSample != FLOAT_BITS) {
+            throw new IllegalArgumentException("bitsPerSample must be 8, 16 or 32 (float), not " + bitsPerSample);
         }
         if (data.length != checkedSize(bounds, bands, bitsPerSample)) {
             throw new IllegalArgumentException("data holds " + data.length + " bytes, the region needs "
@@ -96,6 +99,21 @@ public final class PixelRegion {
             data[i] = (byte) value;
             data[i + 1] = (byte) (value >>> 8);
         }
+    }
+
+    /** Float sample at region-relative coordinates; only for 32-bit regions. */
+    public float floatSample(int x, int y, int band) {
+        int i = ((y * bounds.width() + x) * bands + band) << 2;
+        return Float.intBitsToFloat((data[i] & 0xFF) | (data[i + 1] & 0xFF) << 8 | (data[i + 2] & 0xFF) << 16 | data[i + 3] << 24);
+    }
+
+    public void setFloatSample(int x, int y, int band, float value) {
+        int i = ((y * bounds.width() + x) * bands + band) << 2;
+        int v = Float.floatToRawIntBits(value);
+        data[i] = (byte) v;
+        data[i + 1] = (byte) (v >>> 8);
+        data[i + 2] = (byte) (v >>> 16);
+        data[i + 3] = (byte) (v >>> 24);
     }
 
     /**

@@ -35,6 +35,30 @@ class PatchFileTest {
     }
 
     @Test
+    void floatSamplesRoundTripAndRegionsReadOnlyTheirPart() throws IOException {
+        PixelRegion r = new PixelRegion(new Rect(100, 200, 13, 9), 2, PixelRegion.FLOAT_BITS);
+        for (int y = 0; y < 9; y++) {
+            for (int x = 0; x < 13; x++) {
+                r.setFloatSample(x, y, 0, x * 0.25f - y);
+                r.setFloatSample(x, y, 1, Float.intBitsToFloat(0x3f800000 + x * 31 + y));
+            }
+        }
+        Path f = dir.resolve("f.patch");
+        PatchFile.write(f, r);
+        assertEquals(r, PatchFile.read(f));
+        assertEquals(PatchFile.HEADER_SIZE + 13 * 9 * 2 * 4, Files.size(f));
+        ByteBuffer raw = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(32, raw.getShort(26));
+        assertEquals(-8f + 12 * 0.25f, raw.getFloat(PatchFile.HEADER_SIZE + (8 * 13 + 12) * 8));
+
+        Rect part = new Rect(104, 203, 5, 4);
+        PixelRegion sub = PatchFile.readRegion(f, part);
+        assertEquals(r.crop(part), sub);
+        assertEquals(r.floatSample(8, 6, 1), sub.floatSample(4, 3, 1));
+        assertThrows(IOException.class, () -> PatchFile.readRegion(f, new Rect(99, 200, 5, 4)));
+    }
+
+    @Test
     void headerIsLittleEndianAsDocumented() throws IOException {
         PixelRegion r = new PixelRegion(new Rect(512, 1024, 2, 1), 1, 16);
         r.setSample(1, 0, 0, 0x1234);
