@@ -98,7 +98,7 @@ class AlgorithmsEndToEndTest {
         JsonNode list = get(trio, "/api/v1/algorithms");
         List<String> names = new ArrayList<>();
         list.forEach(a -> names.add(a.path("name").asText()));
-        assertEquals(List.of("adaptive", "morphology", "otsu", "threshold"), names);
+        assertEquals(List.of("adaptive", "morphology", "onnx", "otsu", "threshold"), names);
         assertTrue(list.toString().contains("\"LUMA_HISTOGRAM\""), list.toString());
 
         Trio.Run cli = trio.client("algorithms");

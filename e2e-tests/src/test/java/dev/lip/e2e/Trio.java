@@ -34,6 +34,8 @@ public final class Trio implements ExtensionContext.Store.CloseableResource, Aut
     public final Path work;
     public final Path tempDir;
     public final Path resultDir;
+    /** The processors' lip.models-dir: tests put ONNX models here. */
+    public final Path modelsDir;
     public final int apiPort;
     public final int processorPort;
     private final List<Process> services = new ArrayList<>();
@@ -57,6 +59,7 @@ public final class Trio implements ExtensionContext.Store.CloseableResource, Aut
         work = Files.createTempDirectory("lip-e2e-");
         tempDir = work.resolve("temp");
         resultDir = work.resolve("big_image_result");
+        modelsDir = Files.createDirectories(work.resolve("models"));
         apiPort = freePort();
         processorPort = freePort();
         this.apiArgs = apiArgs;
@@ -82,7 +85,7 @@ public final class Trio implements ExtensionContext.Store.CloseableResource, Aut
     /** Starts a patch-processor on this work directory; {@code port} 0 picks none in particular. */
     public Process startProcessor(String name, int port, String... args) throws IOException {
         return startService(name, PROCESSOR_JAR, merge(List.of("--server.port=" + port, "--lip.temp-dir=" + tempDir,
-                "--lip.lease-timeout=10s"), args));
+                "--lip.lease-timeout=10s", "--lip.models-dir=" + modelsDir), args));
     }
 
     /** Defaults overridden by the arguments given for the same property (Spring would make a list of both). */

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
 /**
  * The processor's loaded models: one ONNX Runtime session per model file, created on first use and shared by all
  * worker threads (a session may run on several threads at once), never one per patch. A model file that changes on
- * disk (same name, new size or time) gets a new session.
+ * disk (same name, new size or time) gets a new session; the old one is not closed, since a worker may still be
+ * running it, so replacing models many times over grows the processor's memory until it restarts.
  */
 final class OnnxModels {
     private static final Logger log = LoggerFactory.getLogger(OnnxModels.class);

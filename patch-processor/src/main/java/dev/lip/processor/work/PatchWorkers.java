@@ -65,12 +65,16 @@ public class PatchWorkers {
 
     public PatchWorkers(ProcessorProperties props) throws IOException {
         this.props = props;
-        this.queue = new ArrayBlockingQueue<>(props.effectiveThreads() * 4);
+        // Room for a few patches a thread, and for whole batches of algorithms that take many patches a call.
+        this.queue = new ArrayBlockingQueue<>(props.effectiveThreads() * 4 + 64);
         Files.createDirectories(props.tempDir());
     }
 
     @PostConstruct
     void start() {
+        Map<String, String> settings = Map.of("models-dir", props.modelsDir().toString(),
+                "inference-threads", String.valueOf(props.inferenceThreads()), "device", props.device());
+        Algorithms.all().forEach(a -> a.configure(settings));
         Thread scanner = new Thread(this::scanLoop, "patch-scanner");
         threads.add(scanner);
         for (int i = 0; i < props.effectiveThreads(); i++) {
@@ -188,67 +192,143 @@ public class PatchWorkers {
 
     private void workLoop() {
         while (running) {
-            WorkItem item;
+            List<WorkItem> batch;
             try {
-                item = queue.take();
+                batch = nextBatch();
             } catch (InterruptedException e) {
                 return;
             }
-            queued.remove(item);
             try {
-                process(item);
+                process(batch);
             } catch (Exception e) {
-                log.warn("patch {} of job {}: {}", item.patch(), item.jobId(), e.toString());
+                log.warn("patches {} of job {}: {}", batch.stream().map(WorkItem::patch).toList(),
+                        batch.get(0).jobId(), e.toString());
             }
         }
     }
 
-    private void process(WorkItem item) throws IOException {
-        JobDirectory job = new JobDirectory(props.tempDir(), item.jobId());
-        Optional<Path> claim;
-        try {
-            claim = job.claim(item.patch());
-        } catch (NoSuchFileException e) {
-            return; // the job is gone
+    /**
+     * The next queued patch and, when its job's algorithm takes several patches a call, more of the same job that are
+     * queued already or arrive within a few milliseconds; patches of other jobs met on the way go back in the queue.
+     */
+    private List<WorkItem> nextBatch() throws InterruptedException {
+        WorkItem first = queue.take();
+        List<WorkItem> batch = new ArrayList<>(List.of(first));
+        int size = batchSize(first.jobId());
+        List<WorkItem> others = new ArrayList<>();
+        while (batch.size() < size) {
+            WorkItem next = queue.poll(20, TimeUnit.MILLISECONDS);
+            if (next == null) {
+                break;
+            }
+            (next.jobId().equals(first.jobId()) ? batch : others).add(next);
         }
-        if (claim.isEmpty()) {
-            return; // another worker took it
+        for (WorkItem other : others) {
+            if (!queue.offer(other)) {
+                queued.remove(other); // the scanner finds it again
+            }
         }
-        held.add(item);
+        batch.forEach(queued::remove);
+        return batch;
+    }
+
+    private int batchSize(String jobId) {
+        JobManifest m = manifests.get(jobId);
+        if (m == null) {
+            return 1;
+        }
         try {
-            JobManifest manifest = manifest(job).orElseThrow(() -> new NoSuchFileException("manifest"));
-            PixelRegion result;
-            try {
-                Algorithm algorithm = Algorithms.byName(manifest.algorithm()).orElseThrow(() -> new IllegalArgumentException(
-                        "this processor does not know the algorithm '" + manifest.algorithm() + "' (it knows "
-                                + Algorithms.names() + ")"));
-                Tile tile = manifest.tileGrid().tile(item.patch().row(), item.patch().column());
-                PixelRegion patch = PatchFile.read(claim.get());
-                if (!patch.bounds().equals(tile.patch())) {
-                    throw new IOException("the patch file covers " + patch.bounds() + ", the grid says " + tile.patch());
+            return Math.max(1, Algorithms.byName(m.algorithm()).map(a -> a.batchSize(m.parameters())).orElse(1));
+        } catch (RuntimeException e) {
+            return 1; // bad parameters fail the patch in process(), with the reason
+        }
+    }
+
+    private record Claimed(WorkItem item, Path file) {
+    }
+
+    /** Claims what it can of a batch of one job's patches, processes them in one call, publishes each result. */
+    private void process(List<WorkItem> batch) throws IOException {
+        JobDirectory job = new JobDirectory(props.tempDir(), batch.get(0).jobId());
+        List<Claimed> claimed = new ArrayList<>();
+        try {
+            JobManifest manifest = null;
+            for (WorkItem item : batch) {
+                Optional<Path> claim;
+                try {
+                    claim = job.claim(item.patch());
+                } catch (NoSuchFileException e) {
+                    return; // the job is gone
                 }
-                result = algorithm.process(patch, tile, manifest.parameters(),
-                        manifest.jobValues() == null ? Map.of() : manifest.jobValues());
-                if (!result.bounds().equals(tile.core()) || result.bands() != 1 || result.bitsPerSample() != 8) {
-                    throw new IllegalStateException(algorithm.name() + " returned " + result + " instead of the core "
-                            + tile.core() + " as one 8-bit band");
+                if (claim.isEmpty()) {
+                    continue; // another worker took it
+                }
+                held.add(item);
+                if (manifest == null) {
+                    manifest = manifest(job).orElseThrow(() -> new NoSuchFileException("manifest"));
+                }
+                claimed.add(new Claimed(item, claim.get()));
+            }
+            if (claimed.isEmpty()) {
+                return;
+            }
+            List<PixelRegion> results;
+            Algorithm algorithm;
+            try {
+                JobManifest m = manifest;
+                algorithm = Algorithms.byName(m.algorithm()).orElseThrow(() -> new IllegalArgumentException(
+                        "this processor does not know the algorithm '" + m.algorithm() + "' (it knows "
+                                + Algorithms.names() + ")"));
+                List<Tile> tiles = new ArrayList<>();
+                List<PixelRegion> patches = new ArrayList<>();
+                for (Claimed c : claimed) {
+                    Tile tile = m.tileGrid().tile(c.item().patch().row(), c.item().patch().column());
+                    PixelRegion patch = PatchFile.read(c.file());
+                    if (!patch.bounds().equals(tile.patch())) {
+                        throw new IOException("the patch file covers " + patch.bounds() + ", the grid says " + tile.patch());
+                    }
+                    tiles.add(tile);
+                    patches.add(patch);
+                }
+                results = algorithm.processBatch(patches, tiles, m.parameters(),
+                        m.jobValues() == null ? Map.of() : m.jobValues());
+                boolean blends = algorithm.blend(m.parameters()).blends();
+                for (int i = 0; i < tiles.size(); i++) {
+                    checkResult(algorithm, blends, tiles.get(i), results.get(i));
                 }
             } catch (NoSuchFileException e) {
                 throw e;
             } catch (Exception | OutOfMemoryError e) {
                 String reason = e.getMessage() != null ? e.getMessage() : e.toString();
-                failedAttempts.incrementAndGet();
-                boolean final_ = job.failAttempt(item.patch(), reason, Math.max(1, props.maxAttempts()));
-                log.warn("patch {} of job {} failed{}: {}", item.patch(), item.jobId(),
-                        final_ ? " for good" : ", queued again", reason);
+                for (Claimed c : claimed) {
+                    failedAttempts.incrementAndGet();
+                    boolean final_ = job.failAttempt(c.item().patch(), reason, Math.max(1, props.maxAttempts()));
+                    log.warn("patch {} of job {} failed{}: {}", c.item().patch(), c.item().jobId(),
+                            final_ ? " for good" : ", queued again", reason);
+                }
                 return;
             }
-            job.publish(item.patch(), tmp -> PatchFile.write(tmp, result));
-            processed.incrementAndGet();
+            for (int i = 0; i < claimed.size(); i++) {
+                PixelRegion result = results.get(i);
+                job.publish(claimed.get(i).item().patch(), tmp -> PatchFile.write(tmp, result));
+                processed.incrementAndGet();
+            }
         } catch (NoSuchFileException e) {
-            log.debug("job {} vanished while patch {} was processed (cancelled)", item.jobId(), item.patch());
+            log.debug("job {} vanished while patches {} were processed (cancelled)", job.jobId(),
+                    batch.stream().map(WorkItem::patch).toList());
         } finally {
-            held.remove(item);
+            batch.forEach(held::remove);
+        }
+    }
+
+    /** Cropping algorithms give the core as one 8-bit band; blending ones float predictions over the whole patch. */
+    private static void checkResult(Algorithm algorithm, boolean blends, Tile tile, PixelRegion result) {
+        boolean ok = blends
+                ? result.bounds().equals(tile.patch()) && result.bitsPerSample() == PixelRegion.FLOAT_BITS
+                : result.bounds().equals(tile.core()) && result.bands() == 1 && result.bitsPerSample() == 8;
+        if (!ok) {
+            throw new IllegalStateException(algorithm.name() + " returned " + result + " instead of "
+                    + (blends ? "float predictions over the patch " + tile.patch() : "the core " + tile.core() + " as one 8-bit band"));
         }
     }
 

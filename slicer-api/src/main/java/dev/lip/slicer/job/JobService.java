@@ -169,7 +169,7 @@ public class JobService {
                         + " needs a halo of " + halo + " pixels for an exact result");
             }
             TileGrid grid = new TileGrid(info.width(), info.height(), submission.tileSize(), overlap);
-            checkLimits(info, grid);
+            checkLimits(info, grid, algorithm.blend(resolved).blends());
             job.configure(info, grid, resolved);
             dir.createDirectories();
             JobStatistics statistics = new JobStatistics(algorithm.requiredStatistics());
@@ -224,14 +224,16 @@ public class JobService {
     }
 
     /** Refuses an image whose header promises more pixels than allowed, or more patch data than the disk holds. */
-    private void checkLimits(ImageInfo info, TileGrid grid) throws IOException {
+    private void checkLimits(ImageInfo info, TileGrid grid, boolean blends) throws IOException {
         if (info.pixels() > props.maxPixels()) {
             throw ApiException.badRequest("The image is " + info.width() + " x " + info.height() + " = " + info.pixels()
                     + " pixels; this service accepts at most " + props.maxPixels() + " (lip.max-pixels).");
         }
         double halo = (double) (grid.tileSize() + 2L * grid.overlap()) / grid.tileSize();
-        long patchBytes = (long) (info.pixels() * Math.min(halo * halo, 9.0) * info.bands() * (info.bitsPerSample() / 8));
-        long needed = patchBytes + info.pixels();
+        double patchPixels = info.pixels() * Math.min(halo * halo, 9.0);
+        long patchBytes = (long) (patchPixels * info.bands() * (info.bitsPerSample() / 8));
+        // Results are 8-bit cores, or float predictions over whole patches (one channel counted) for blending algorithms.
+        long needed = patchBytes + (blends ? (long) (patchPixels * 4) : info.pixels());
         long free = Files.getFileStore(props.tempDir()).getUsableSpace() - props.minFreeBytes();
         if (needed > free) {
             throw new ApiException(org.springframework.http.HttpStatus.INSUFFICIENT_STORAGE, "Slicing this image needs about "
@@ -385,7 +387,8 @@ public class JobService {
             JobDirectory dir = directory(job.id());
             Path result = resultFile(job.id());
             try {
-                long bytes = stitcher.stitch(dir, job.grid(), result, () -> job.state() != JobState.STITCHING);
+                long bytes = stitcher.stitch(dir, job.grid(), Algorithms.byName(job.algorithm()).orElseThrow(),
+                        job.parameters(), result, () -> job.state() != JobState.STITCHING);
                 job.resultWritten(bytes);
                 job.endStage(Job.STITCHING);
                 if (job.advance(JobState.STITCHING, JobState.DONE)) {

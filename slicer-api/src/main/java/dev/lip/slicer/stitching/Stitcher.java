@@ -1,5 +1,8 @@
 package dev.lip.slicer.stitching;
 
+import dev.lip.algorithms.Algorithm;
+import dev.lip.algorithms.blend.Blend;
+import dev.lip.algorithms.blend.Blender;
 import dev.lip.common.geometry.Tile;
 import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.pixels.PatchFile;
@@ -16,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +31,9 @@ import java.util.zip.Deflater;
  * Writes the processed cores of a job as one tiled, deflate-compressed TIFF (BigTIFF when it could pass 4 GiB).
  * The output tile size is the core tile size, so each processed core is one output tile. Tiles are compressed on
  * all cores and written in order; at most a few tiles are in memory at once.
+ *
+ * <p>For an algorithm that blends (see {@link Blend}), each output tile is made from the float predictions of every
+ * patch that overlaps it, read strip by strip from their result files ({@link Blender}); memory stays a few tiles.
  */
 @Component
 public class Stitcher {
@@ -41,7 +48,9 @@ public class Stitcher {
     /**
      * @return the size of the written file
      */
-    public long stitch(JobDirectory job, TileGrid grid, Path result, BooleanSupplier cancelled) throws IOException {
+    public long stitch(JobDirectory job, TileGrid grid, Algorithm algorithm, Map<String, String> parameters, Path result,
+                       BooleanSupplier cancelled) throws IOException {
+        Blend blend = algorithm.blend(parameters);
         Files.createDirectories(result.toAbsolutePath().getParent());
         Path tmp = JobDirectory.temporaryFileIn(result.toAbsolutePath().getParent());
         boolean big = TiledTiffWriter.needsBigTiff(grid.imageWidth(), grid.imageHeight(), grid.tileSize(), 1, 8);
@@ -64,7 +73,11 @@ public class Stitcher {
                     Tile tile = grid.tile(r, c);
                     Path file = job.done().resolve(new PatchName(r, c).fileName());
                     window.add(pool.submit(() -> {
-                        PixelRegion core = PatchFile.read(file);
+                        PixelRegion core = blend.blends()
+                                ? Blender.blendCore(grid, tile, blend, (nb, area) -> PatchFile.readRegion(
+                                        job.done().resolve(new PatchName(nb.row(), nb.column()).fileName()), area),
+                                (values, channels, out) -> algorithm.finish(values, channels, out, parameters))
+                                : PatchFile.read(file);
                         if (!core.bounds().equals(tile.core()) || core.bands() != 1 || core.bitsPerSample() != 8) {
                             throw new IOException("result " + file.getFileName() + " covers " + core.bounds()
                                     + " with " + core.bands() + " band(s), expected the core " + tile.core() + " as one 8-bit band");
