@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
-# End-to-end benchmark, run by hand (not by CI). For each image: starts slicer-api and patch-processor afresh with
-# -Xmx512m (so each JVM's peak RSS is that image's), warms them up on a small image, times `lip process` from upload to
-# downloaded result, then times libvips doing the same job on the same machine, and compares the two outputs.
+# End-to-end benchmark, run by hand (not by CI). Starts slicer-api and patch-processor once (-Xmx512m each), warms
+# them up on a small image, then for each image times `lip process` from upload to downloaded result and, back to
+# back on the same machine, libvips doing the same job twice: with a few lines of C against libvips
+# (bench/vips-threshold.c, the tight baseline, at the project's deflate level) and with the vips CLI as the issue
+# suggests (recomb piped as float PFM into relational_const, libvips' default deflate level).
 #
 #   bench/bench.sh [IMAGE...]          default: the images bench/make-images.sh makes at SIZE (default 20000)
 #   SIZE=30000 IMAGES="jpg tif" bench/bench.sh
 #
-# Prints one table row per image: seconds (project, libvips, ratio), the fraction of output pixels that differ
-# (libvips computes luma in floating point, we in exact integers, so boundary pixels may differ), the peak RSS of
-# each JVM (VmHWM) and of the client, and the project's per-stage seconds from the job status.
+# Prints one row per image: seconds (project, libvips C, ratio, libvips CLI, ratio), the fraction of output pixels
+# that differ from libvips' (libvips computes luma in floating point, we in exact integers, so boundary pixels may
+# differ), each JVM's peak RSS during that image (VmHWM, reset before each image) and the client's, and the
+# project's per-stage seconds from the job status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${SIZE:-20000}
 HEAP=${HEAP:--Xmx512m}
 TILE=${TILE:-512}
+LEVEL=${LEVEL:-1}
 work=bench/work
 mkdir -p "$work"
 command -v vips >/dev/null || { apt-get update -qq && apt-get install -y -qq libvips-tools >/dev/null; }
-command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; }
+command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq bc >/dev/null; }
+pkg-config --exists vips 2>/dev/null || { apt-get update -qq && apt-get install -y -qq libvips-dev >/dev/null; }
+[ "$work/vips-threshold" -nt bench/vips-threshold.c ] || gcc -O2 -o "$work/vips-threshold" bench/vips-threshold.c $(pkg-config --cflags --libs vips)
 [ -f slicer-api/target/slicer-api.jar ] && [ -f client-cli/target/client-cli.jar ] || ./mvnw -q -B -DskipTests package
 
 if [ $# -gt 0 ]; then images=("$@"); else mapfile -t images < <(bench/make-images.sh "$SIZE" "$work"); fi
@@ -28,7 +34,7 @@ api_port=18480; proc_port=18481
 start_services() {
   rm -rf "$work/temp" "$work/results"
   java $HEAP -jar slicer-api/target/slicer-api.jar --server.port=$api_port --lip.temp-dir="$work/temp" \
-    --lip.result-dir="$work/results" > "$work/slicer-api.log" 2>&1 &
+    --lip.result-dir="$work/results" --lip.deflate-level=$LEVEL --lip.retention=1m > "$work/slicer-api.log" 2>&1 &
   api_pid=$!
   java $HEAP -jar patch-processor/target/patch-processor.jar --server.port=$proc_port --lip.temp-dir="$work/temp" \
     > "$work/patch-processor.log" 2>&1 &
@@ -37,7 +43,9 @@ start_services() {
     for _ in $(seq 1 240); do curl -fs "http://localhost:$port/actuator/health" >/dev/null 2>&1 && break; sleep 0.5; done
   done
   [ -f "$work/warmup.jpg" ] || "${client[@]}" sample "$work/warmup.jpg" --width 2000 --height 2000 >/dev/null
-  "${client[@]}" process "$work/warmup.jpg" -o "$work/warmup.tif" -q --api "http://localhost:$api_port" >/dev/null
+  for _ in 1 2; do
+    "${client[@]}" process "$work/warmup.jpg" -o "$work/warmup.tif" -q --api "http://localhost:$api_port" >/dev/null
+  done
 }
 stop_services() {
   kill $api_pid $proc_pid 2>/dev/null || true
@@ -45,12 +53,14 @@ stop_services() {
 }
 trap stop_services EXIT
 peak_mb() { awk '/VmHWM/ {printf "%d", $2/1024}' "/proc/$1/status"; }
+reset_peak() { echo 5 > "/proc/$1/clear_refs"; }
 
-printf '%-28s %9s %9s %6s %9s %8s %8s %8s   %s\n' image project_s libvips_s ratio mismatch api_MB proc_MB cli_MB \
-  'stages (s): upload slicing processing stitching | download+rest'
+start_services
+printf '%-28s %9s %9s %6s %9s %6s %9s %8s %8s %8s   %s\n' image project_s vipsC_s ratio vipsCLI_s ratio mismatch \
+  api_MB proc_MB cli_MB 'stages (s): upload slicing processing stitching | download+rest'
 for img in "${images[@]}"; do
   name=$(basename "$img")
-  start_services
+  reset_peak $api_pid; reset_peak $proc_pid
   out="$work/$name.project.tif"
   t0=$(date +%s.%N)
   /usr/bin/time -f '%M' -o "$work/client.rss" "${client[@]}" process "$img" -o "$out" -q --tile-size "$TILE" \
@@ -59,19 +69,22 @@ for img in "${images[@]}"; do
   api_mb=$(peak_mb $api_pid); proc_mb=$(peak_mb $proc_pid); cli_mb=$(( $(tail -n1 "$work/client.rss") / 1024 ))
   id=$(sed -n 's/^Job \([0-9a-f-]*\):.*/\1/p' "$work/client.out")
   stages=$(curl -s "http://localhost:$api_port/api/v1/jobs/$id" | jq -r '[.stages.upload.seconds, .stages.slicing.seconds, .stages.processing.seconds, .stages.stitching.seconds] | map(tostring) | join(" ")')
-  stop_services
+  curl -s -X DELETE "http://localhost:$api_port/api/v1/jobs/$id" >/dev/null || true
 
   ref="$work/$name.vips.tif"
   t2=$(date +%s.%N)
-  vips recomb "$img" .pfm "$work/luma.mat" | vips relational_const stdin \
-    "$ref[tile,tile-width=$TILE,tile-height=$TILE,compression=deflate]" moreeq 128
+  "$work/vips-threshold" "$img" "$ref" "$LEVEL"
   t3=$(date +%s.%N)
+  cli="$work/$name.vipscli.tif"
+  vips recomb "$img" .pfm "$work/luma.mat" | vips relational_const stdin \
+    "$cli[tile,tile-width=$TILE,tile-height=$TILE,compression=deflate]" moreeq 128
+  t4=$(date +%s.%N)
   vips relational "$out" "$ref" "$work/diff.v" noteq
   mismatch=$(vips avg "$work/diff.v" | awk '{printf "%.2e", $1/255}')
-  rm -f "$work/diff.v"
-  p=$(echo "$t1 - $t0" | bc); v=$(echo "$t3 - $t2" | bc)
+  rm -f "$work/diff.v" "$cli" "$ref" "$out"
+  p=$(echo "$t1 - $t0" | bc); v=$(echo "$t3 - $t2" | bc); c=$(echo "$t4 - $t3" | bc)
   total_stages=$(echo "$stages" | awk '{print $1+$3+$4}')
   rest=$(echo "$p - $total_stages" | bc)
-  printf '%-28s %9.1f %9.1f %6.2f %9s %8s %8s %8s   %s | %.1f\n' "$name" "$p" "$v" "$(echo "$p / $v" | bc -l)" \
-    "$mismatch" "$api_mb" "$proc_mb" "$cli_mb" "$stages" "$rest"
+  printf '%-28s %9.1f %9.1f %6.2f %9.1f %6.2f %9s %8s %8s %8s   %s | %.1f\n' "$name" "$p" "$v" "$(echo "$p / $v" | bc -l)" \
+    "$c" "$(echo "$p / $c" | bc -l)" "$mismatch" "$api_mb" "$proc_mb" "$cli_mb" "$stages" "$rest"
 done

@@ -4,6 +4,9 @@
 #   bench/make-images.sh SIZE [OUTDIR]   -> OUTDIR/rgb-SIZE.jpg (baseline, Q90), rgb-SIZE-tiled.tif (512² tiles, deflate),
 #                                          rgb-SIZE.png, rgb-SIZE-jpegtiled.tif (BigTIFF, 512² JPEG tiles)
 # Set IMAGES="jpg tif" to make only some of them.
+#
+# Every intermediate is 8-bit and float steps are streamed through pipes, so a 50000² source needs about 20 GB of
+# scratch space (float intermediate files would need ~90 GB), deleted when the source is made.
 set -euo pipefail
 size=${1:?usage: make-images.sh SIZE [OUTDIR]}
 out=${2:-$(dirname "$0")/work}
@@ -18,14 +21,19 @@ if [ ! -f "$src" ]; then
   tmp=$(mktemp -d "$out/tmp.XXXX")
   vips perlin "$tmp/a.v" "$size" "$size" --cell-size 997 --uchar --seed 1
   vips perlin "$tmp/b.v" "$size" "$size" --cell-size 61 --uchar --seed 2
-  vips gaussnoise "$tmp/n.v" "$size" "$size" --mean 0 --sigma 18 --seed 3
-  # R: coarse structure + texture; G: fine structure + texture; B: their mean
-  vips add "$tmp/a.v" "$tmp/n.v" "$tmp/r.v"
-  vips add "$tmp/b.v" "$tmp/n.v" "$tmp/g.v"
-  vips add "$tmp/a.v" "$tmp/b.v" "$tmp/s.v"
-  vips linear "$tmp/s.v" "$tmp/bl.v" 0.5 0
-  vips bandjoin "$tmp/r.v $tmp/g.v $tmp/bl.v" "$tmp/rgbf.v"
-  vips cast "$tmp/rgbf.v" "$src" uchar
+  # Texture: Gaussian noise around 128, clipped to 8 bits.
+  vips gaussnoise .pfm "$size" "$size" --mean 128 --sigma 18 --seed 3 | vips cast stdin "$tmp/n.v" uchar
+  # R: coarse structure + texture; G: fine structure + texture; B: the mean of the two structures.
+  vips add "$tmp/a.v" "$tmp/n.v" .pfm | vips linear --uchar -- stdin "$tmp/r.v" 1 -128
+  vips add "$tmp/b.v" "$tmp/n.v" .pfm | vips linear --uchar -- stdin "$tmp/g.v" 1 -128
+  rm "$tmp/n.v"
+  vips add "$tmp/a.v" "$tmp/b.v" .pfm | vips linear stdin "$tmp/bl.v" 0.5 0 --uchar
+  rm "$tmp/a.v" "$tmp/b.v"
+  vips bandjoin "$tmp/r.v $tmp/g.v $tmp/bl.v" "$tmp/joined.v"
+  rm "$tmp/r.v" "$tmp/g.v" "$tmp/bl.v"
+  # The pipes' PFM loads say "b-w"; without sRGB the savers would write grey+alpha PNGs and odd TIFFs.
+  vips copy "$tmp/joined.v" "$tmp/rgb.v" --interpretation srgb
+  mv "$tmp/rgb.v" "$src"
   rm -rf "$tmp"
 fi
 for kind in $images; do
