@@ -74,6 +74,9 @@ class OnnxEndToEndTest {
             assertEquals(0, run.exitCode(), () -> run.stderr() + run.stdout());
             Masks.assertMaskEquals(whole, img.width, img.height, out, "pointwise " + String.join("/", l));
         }
+        // lip.device=auto on the CPU build: the processor says where models run.
+        assertTrue(trio.log("patch-processor").contains("no CUDA provider; running models on the CPU"),
+                trio.log("patch-processor"));
     }
 
     @Test
