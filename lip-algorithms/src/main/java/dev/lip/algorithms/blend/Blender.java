@@ -6,6 +6,8 @@ import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.pixels.PixelRegion;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Makes one output tile from the float predictions of every patch whose window covers its core: a weighted mean per
@@ -35,6 +37,21 @@ public final class Blender {
     private Blender() {
     }
 
+    /** The tiles whose patch overlaps {@code tile}'s core (itself included), in row-major order. */
+    public static List<Tile> contributors(TileGrid grid, Tile tile) {
+        List<Tile> out = new ArrayList<>(9);
+        int reach = (grid.overlap() + grid.tileSize() - 1) / grid.tileSize();
+        for (int r = Math.max(0, tile.row() - reach); r <= Math.min(grid.rows() - 1, tile.row() + reach); r++) {
+            for (int c = Math.max(0, tile.column() - reach); c <= Math.min(grid.columns() - 1, tile.column() + reach); c++) {
+                Tile neighbour = grid.tile(r, c);
+                if (intersection(neighbour.patch(), tile.core()) != null) {
+                    out.add(neighbour);
+                }
+            }
+        }
+        return out;
+    }
+
     /** @return the core of {@code tile} as one 8-bit band */
     public static PixelRegion blendCore(TileGrid grid, Tile tile, Blend blend, PredictionReader reader,
                                         Finisher finisher) throws IOException {
@@ -44,47 +61,41 @@ public final class Blender {
         double[] sums = null;
         double[] base = null;
         int channels = 0;
-        int reach = (grid.overlap() + grid.tileSize() - 1) / grid.tileSize();
         // Row-major order over the neighbours: the order in which each pixel's contributions are added is fixed.
-        for (int r = Math.max(0, tile.row() - reach); r <= Math.min(grid.rows() - 1, tile.row() + reach); r++) {
-            for (int c = Math.max(0, tile.column() - reach); c <= Math.min(grid.columns() - 1, tile.column() + reach); c++) {
-                Tile neighbour = grid.tile(r, c);
-                Rect area = intersection(neighbour.patch(), core);
-                if (area == null) {
-                    continue;
-                }
-                PixelRegion p = reader.read(neighbour, area);
-                if (p.bitsPerSample() != PixelRegion.FLOAT_BITS || !p.bounds().equals(area)) {
-                    throw new IOException("the prediction of tile " + r + "," + c + " is " + p + ", expected floats over " + area);
-                }
-                if (sums == null) {
-                    channels = p.bands();
-                    sums = new double[n * channels];
-                    base = new double[n * channels];
-                } else if (p.bands() != channels) {
-                    throw new IOException("the prediction of tile " + r + "," + c + " has " + p.bands()
-                            + " channels, its neighbours " + channels);
-                }
-                double[] wx = new double[area.width()];
-                for (int i = 0; i < wx.length; i++) {
-                    wx[i] = blend.axisWeight(grid, neighbour.core().x(), area.x() + i);
-                }
-                for (int yy = 0; yy < area.height(); yy++) {
-                    double wy = blend.axisWeight(grid, neighbour.core().y(), area.y() + yy);
-                    int at = (area.y() - core.y() + yy) * core.width() + (area.x() - core.x());
-                    for (int xx = 0; xx < area.width(); xx++) {
-                        double w = wx[xx] * wy;
-                        int i = at + xx;
-                        boolean first = weights[i] == 0;
-                        weights[i] += w;
-                        for (int ch = 0; ch < channels; ch++) {
-                            int k = i * channels + ch;
-                            double v = p.floatSample(xx, yy, ch);
-                            if (first) {
-                                base[k] = v;
-                            } else {
-                                sums[k] += w * (v - base[k]);
-                            }
+        for (Tile neighbour : contributors(grid, tile)) {
+            int r = neighbour.row(), c = neighbour.column();
+            Rect area = intersection(neighbour.patch(), core);
+            PixelRegion p = reader.read(neighbour, area);
+            if (p.bitsPerSample() != PixelRegion.FLOAT_BITS || !p.bounds().equals(area)) {
+                throw new IOException("the prediction of tile " + r + "," + c + " is " + p + ", expected floats over " + area);
+            }
+            if (sums == null) {
+                channels = p.bands();
+                sums = new double[n * channels];
+                base = new double[n * channels];
+            } else if (p.bands() != channels) {
+                throw new IOException("the prediction of tile " + r + "," + c + " has " + p.bands()
+                        + " channels, its neighbours " + channels);
+            }
+            double[] wx = new double[area.width()];
+            for (int i = 0; i < wx.length; i++) {
+                wx[i] = blend.axisWeight(grid, neighbour.core().x(), area.x() + i);
+            }
+            for (int yy = 0; yy < area.height(); yy++) {
+                double wy = blend.axisWeight(grid, neighbour.core().y(), area.y() + yy);
+                int at = (area.y() - core.y() + yy) * core.width() + (area.x() - core.x());
+                for (int xx = 0; xx < area.width(); xx++) {
+                    double w = wx[xx] * wy;
+                    int i = at + xx;
+                    boolean first = weights[i] == 0;
+                    weights[i] += w;
+                    for (int ch = 0; ch < channels; ch++) {
+                        int k = i * channels + ch;
+                        double v = p.floatSample(xx, yy, ch);
+                        if (first) {
+                            base[k] = v;
+                        } else {
+                            sums[k] += w * (v - base[k]);
                         }
                     }
                 }

@@ -31,6 +31,8 @@ final class Job {
     volatile int processed;
     volatile int failed;
     volatile boolean slicingFinished;
+    /** Set once a stitch task runs for this job (not saved: after a restart the stitch starts over). */
+    final java.util.concurrent.atomic.AtomicBoolean stitchStarted = new java.util.concurrent.atomic.AtomicBoolean();
 
     Job(String id, String algorithm) {
         this.id = id;

@@ -63,7 +63,8 @@ public class JobService {
     private final ObjectMapper json;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final ExecutorService slicers = Executors.newFixedThreadPool(2, daemon("slicer"));
-    private final ExecutorService stitchers = Executors.newSingleThreadExecutor(daemon("stitcher"));
+    /** One thread a stitching job: a stitch that waits for results must not hold up another job's. */
+    private final ExecutorService stitchers = Executors.newCachedThreadPool(daemon("stitcher"));
     private long lastReclaim;
 
     public JobService(LipProperties props, Stitcher stitcher, ObjectMapper json) throws IOException {
@@ -336,10 +337,11 @@ public class JobService {
                 job.endStage(Job.PROCESSING);
                 save(job);
             }
-            if (job.resultRequested()) {
-                startStitch(job);
+            if (job.resultRequested() && job.advance(JobState.PROCESSED, JobState.STITCHING)) {
+                save(job); // the stitch, running since the result was asked for, is finishing
             }
         }
+        startStitch(job);
     }
 
     /** Removes ended jobs older than the retention: their work files, their status and their result. */
@@ -371,31 +373,51 @@ public class JobService {
             job.requestResult();
         }
         save(job);
-        if (job.state() == JobState.PROCESSED) {
-            startStitch(job);
-        }
+        startStitch(job);
         return job.view();
     }
 
+    /**
+     * Starts writing the result as soon as it is asked for and the patches are claimable (the manifest is written),
+     * even while slicing and processing go on: each output tile waits for the results it needs, so compressing the
+     * result overlaps the other stages instead of following them. Once every tile is written, every patch was
+     * processed, and the job moves on to DONE.
+     */
     private void startStitch(Job job) {
-        if (!job.advance(JobState.PROCESSED, JobState.STITCHING)) {
+        JobState s = job.state();
+        if (!job.resultRequested() || (s != JobState.SLICING && s != JobState.PROCESSING && s != JobState.PROCESSED
+                && s != JobState.STITCHING) || !Files.isRegularFile(directory(job.id()).manifestFile())
+                || !job.stitchStarted.compareAndSet(false, true)) {
             return;
         }
         job.startStage(Job.STITCHING);
-        save(job);
         stitchers.submit(() -> {
             JobDirectory dir = directory(job.id());
             Path result = resultFile(job.id());
             try {
                 long bytes = stitcher.stitch(dir, job.grid(), Algorithms.byName(job.algorithm()).orElseThrow(),
-                        job.parameters(), result, () -> job.state() != JobState.STITCHING);
-                job.resultWritten(bytes);
-                job.endStage(Job.STITCHING);
-                if (job.advance(JobState.STITCHING, JobState.DONE)) {
-                    save(job);
-                    cleanPatches(job);
-                    log.info("job {}: done, {} bytes in {}", job.id(), bytes, result);
+                        job.parameters(), result, () -> job.state().isTerminal());
+                // Every tile is written, so every patch was processed; the slicer thread may still be a step behind.
+                while (!job.state().isTerminal() && (!job.slicingFinished || job.state() == JobState.SLICING)) {
+                    Thread.sleep(10);
                 }
+                synchronized (job) {
+                    job.processed = job.total();
+                    if (job.advance(JobState.PROCESSING, JobState.PROCESSED)) {
+                        job.endStage(Job.PROCESSING);
+                    }
+                    job.advance(JobState.PROCESSED, JobState.STITCHING);
+                    job.resultWritten(bytes);
+                    job.endStage(Job.STITCHING);
+                    if (!job.advance(JobState.STITCHING, JobState.DONE)) {
+                        return;
+                    }
+                }
+                save(job);
+                cleanPatches(job);
+                log.info("job {}: done, {} bytes in {}", job.id(), bytes, result);
+            } catch (Stitcher.StitchAbortedException | InterruptedException e) {
+                log.info("job {}: stitching stopped, the job is {}", job.id(), job.state());
             } catch (Exception e) {
                 log.error("job {}: stitching failed", job.id(), e);
                 failJob(job, "Stitching failed: " + Messages.of(e));

@@ -34,6 +34,9 @@ import java.util.zip.Deflater;
  *
  * <p>For an algorithm that blends (see {@link Blend}), each output tile is made from the float predictions of every
  * patch that overlaps it, read strip by strip from their result files ({@link Blender}); memory stays a few tiles.
+ *
+ * <p>Stitching may start before processing ends: each tile waits until the results it needs are published, so when
+ * a client asks for the result up front, compressing the result overlaps slicing and processing.
  */
 @Component
 public class Stitcher {
@@ -45,11 +48,19 @@ public class Stitcher {
         this.deflateLevel = Math.max(1, Math.min(9, props.deflateLevel()));
     }
 
+    /** Thrown when the job ended (failed or cancelled) while its result was being stitched. */
+    public static final class StitchAbortedException extends IOException {
+        StitchAbortedException() {
+            super("the job ended while its result was being stitched");
+        }
+    }
+
     /**
+     * @param ended true once the job has failed or was cancelled: stitching stops and leaves no file behind
      * @return the size of the written file
      */
     public long stitch(JobDirectory job, TileGrid grid, Algorithm algorithm, Map<String, String> parameters, Path result,
-                       BooleanSupplier cancelled) throws IOException {
+                       BooleanSupplier ended) throws IOException {
         Blend blend = algorithm.blend(parameters);
         Files.createDirectories(result.toAbsolutePath().getParent());
         Path tmp = JobDirectory.temporaryFileIn(result.toAbsolutePath().getParent());
@@ -67,10 +78,10 @@ public class Stitcher {
             int inFlight = threads * 4;
             for (int r = 0; r < grid.rows(); r++) {
                 for (int c = 0; c < grid.columns(); c++) {
-                    if (cancelled.getAsBoolean()) {
-                        throw new IOException("the job was cancelled");
-                    }
                     Tile tile = grid.tile(r, c);
+                    for (Tile needed : blend.blends() ? Blender.contributors(grid, tile) : java.util.List.of(tile)) {
+                        awaitResult(job.done().resolve(new PatchName(needed.row(), needed.column()).fileName()), ended);
+                    }
                     Path file = job.done().resolve(new PatchName(r, c).fileName());
                     window.add(pool.submit(() -> {
                         PixelRegion core = blend.blends()
@@ -101,6 +112,23 @@ public class Stitcher {
         }
         JobDirectory.moveAtomically(tmp, result);
         return Files.size(result);
+    }
+
+    private static void awaitResult(Path file, BooleanSupplier ended) throws IOException {
+        while (!Files.exists(file)) {
+            if (ended.getAsBoolean()) {
+                throw new StitchAbortedException();
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StitchAbortedException();
+            }
+        }
+        if (ended.getAsBoolean()) {
+            throw new StitchAbortedException();
+        }
     }
 
     private static void writeNext(TiledTiffWriter writer, Deque<Future<ByteBuffer>> window, Deque<Tile> tiles) throws IOException {
