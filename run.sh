@@ -4,12 +4,12 @@
 #
 #   ./run.sh [IMAGE] [client options...]      e.g.  ./run.sh scan.tif --tile-size 1024 --param threshold=100
 #
-# Environment: API_PORT (8080), PROCESSOR_PORT (8081), JAVA_OPTS (-Xmx512m) for both services.
+# Environment: API_PORT (8080), PROCESSOR_PORT (8081), JAVA_OPTS (-Xmx512m -XX:+UseSerialGC -Xmn64m) for both services.
 set -euo pipefail
 cd "$(dirname "$0")"
 API_PORT=${API_PORT:-8080}
 PROCESSOR_PORT=${PROCESSOR_PORT:-8081}
-JAVA_OPTS=${JAVA_OPTS:--Xmx512m}
+JAVA_OPTS=${JAVA_OPTS:--Xmx512m -XX:+UseSerialGC -Xmn64m}
 
 if ! command -v java >/dev/null; then
   echo "Java 17 or newer is needed: install a JDK (e.g. apt-get install openjdk-17-jdk-headless)." >&2

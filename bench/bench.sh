@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# End-to-end benchmark, run by hand (not by CI). Starts slicer-api and patch-processor once (-Xmx512m each), warms
+# End-to-end benchmark, run by hand (not by CI). Starts slicer-api and patch-processor once (-Xmx512m each, with the
+# services' recommended -XX:+UseSerialGC -Xmn64m: HEAP overrides), warms
 # them up on a small image, then for each image times `lip process` from upload to downloaded result and, back to
 # back on the same machine, libvips doing the same job twice: with a few lines of C against libvips
-# (bench/vips-threshold.c, the tight baseline, at the project's deflate level) and with the vips CLI as the issue
-# suggests (recomb piped as float PFM into relational_const, libvips' default deflate level).
+# (bench/vips-threshold.c, the tight baseline) and with the vips CLI as the issue suggests (recomb piped as float
+# PFM into relational_const). libvips 8.14 cannot set a deflate level (its `level` is for zstd): it writes at zlib's
+# default, 6, with a horizontal predictor; the project at its default, lip.deflate-level=1 (LEVEL=6 to match).
 #
 #   bench/bench.sh [IMAGE...]          default: the images bench/make-images.sh makes at SIZE (default 20000)
 #   SIZE=30000 IMAGES="jpg tif" bench/bench.sh
+#   BASELINE=0 HEAP="-Xmx512m -XX:..." bench/bench.sh IMAGE   (the project alone, for quick comparisons)
 #
 # Prints one row per image: seconds (project, libvips C, ratio, libvips CLI, ratio), the fraction of output pixels
 # that differ from libvips' (libvips computes luma in floating point, we in exact integers, so boundary pixels may
@@ -15,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${SIZE:-20000}
-HEAP=${HEAP:--Xmx512m}
+HEAP=${HEAP:--Xmx512m -XX:+UseSerialGC -Xmn64m}
 TILE=${TILE:-512}
 LEVEL=${LEVEL:-1}
 work=bench/work
@@ -56,8 +59,8 @@ peak_mb() { awk '/VmHWM/ {printf "%d", $2/1024}' "/proc/$1/status"; }
 reset_peak() { echo 5 > "/proc/$1/clear_refs"; }
 
 start_services
-printf '%-28s %9s %9s %6s %9s %6s %9s %8s %8s %8s   %s\n' image project_s vipsC_s ratio vipsCLI_s ratio mismatch \
-  api_MB proc_MB cli_MB 'stages (s): upload slicing processing stitching | download+rest'
+printf '%-28s %9s %9s %6s %9s %6s %9s %8s %8s %8s %9s   %s\n' image project_s vipsC_s ratio vipsCLI_s ratio mismatch \
+  api_MB proc_MB cli_MB out_MB/vips 'stages (s): upload slicing processing stitching | rest'
 for img in "${images[@]}"; do
   name=$(basename "$img")
   reset_peak $api_pid; reset_peak $proc_pid
@@ -68,12 +71,26 @@ for img in "${images[@]}"; do
   t1=$(date +%s.%N)
   api_mb=$(peak_mb $api_pid); proc_mb=$(peak_mb $proc_pid); cli_mb=$(( $(tail -n1 "$work/client.rss") / 1024 ))
   id=$(sed -n 's/^Job \([0-9a-f-]*\):.*/\1/p' "$work/client.out")
-  stages=$(curl -s "http://localhost:$api_port/api/v1/jobs/$id" | jq -r '[.stages.upload.seconds, .stages.slicing.seconds, .stages.processing.seconds, .stages.stitching.seconds] | map(tostring) | join(" ")')
+  # Stages overlap (processing runs while slicing; stitching follows the results), so "rest" is the run's time
+  # outside the span from the upload's start to the last stage's end: client start-up, polling, download.
+  stages=$(curl -s "http://localhost:$api_port/api/v1/jobs/$id" | python3 -c '
+import json, sys
+from datetime import datetime
+s = json.load(sys.stdin)["stages"]
+t = lambda v: datetime.fromisoformat(v.replace("Z", "+00:00")).timestamp()
+span = max(t(x["endedAt"]) for x in s.values()) - t(s["upload"]["startedAt"])
+print(" ".join(str(s[k]["seconds"]) for k in ("upload", "slicing", "processing", "stitching")), round(span, 2))')
+  span=${stages##* }; stages=${stages% *}
+  out_mb=$(( $(stat -c %s "$out") / 1048576 ))
   curl -s -X DELETE "http://localhost:$api_port/api/v1/jobs/$id" >/dev/null || true
 
+  if [ "${BASELINE:-1}" = 0 ]; then # quick runs of the project alone
+    printf '%-28s %9.1f %8s %8s %8s   %s\n' "$name" "$(echo "$t1 - $t0" | bc)" "$api_mb" "$proc_mb" "$cli_mb" "$stages"
+    rm -f "$out"; continue
+  fi
   ref="$work/$name.vips.tif"
   t2=$(date +%s.%N)
-  "$work/vips-threshold" "$img" "$ref" "$LEVEL"
+  "$work/vips-threshold" "$img" "$ref"
   t3=$(date +%s.%N)
   cli="$work/$name.vipscli.tif"
   vips recomb "$img" .pfm "$work/luma.mat" | vips relational_const stdin \
@@ -81,10 +98,10 @@ for img in "${images[@]}"; do
   t4=$(date +%s.%N)
   vips relational "$out" "$ref" "$work/diff.v" noteq
   mismatch=$(vips avg "$work/diff.v" | awk '{printf "%.2e", $1/255}')
+  ref_mb=$(( $(stat -c %s "$ref") / 1048576 ))
   rm -f "$work/diff.v" "$cli" "$ref" "$out"
   p=$(echo "$t1 - $t0" | bc); v=$(echo "$t3 - $t2" | bc); c=$(echo "$t4 - $t3" | bc)
-  total_stages=$(echo "$stages" | awk '{print $1+$3+$4}')
-  rest=$(echo "$p - $total_stages" | bc)
-  printf '%-28s %9.1f %9.1f %6.2f %9.1f %6.2f %9s %8s %8s %8s   %s | %.1f\n' "$name" "$p" "$v" "$(echo "$p / $v" | bc -l)" \
-    "$c" "$(echo "$p / $c" | bc -l)" "$mismatch" "$api_mb" "$proc_mb" "$cli_mb" "$stages" "$rest"
+  rest=$(echo "$p - $span" | bc)
+  printf '%-28s %9.1f %9.1f %6.2f %9.1f %6.2f %9s %8s %8s %8s %9s   %s | %.1f\n' "$name" "$p" "$v" "$(echo "$p / $v" | bc -l)" \
+    "$c" "$(echo "$p / $c" | bc -l)" "$mismatch" "$api_mb" "$proc_mb" "$cli_mb" "$out_mb/$ref_mb" "$stages" "$rest"
 done

@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${SIZE:-8000}
-HEAP=${HEAP:--Xmx512m}
+HEAP=${HEAP:--Xmx512m -XX:+UseSerialGC -Xmn64m}
 TILE=${TILE:-512}
 OVERLAP=${OVERLAP:-64}
 CONFIGS=${CONFIGS:-"2:1:1 1:2:1 2:1:4 1:2:4"}

@@ -24,7 +24,7 @@ final class UploadCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE")
     Path image;
 
-    @Option(names = "--stitch", description = "Ask for the result now, so it is stitched as soon as processing ends.")
+    @Option(names = "--stitch", description = "Ask for the result now: it is stitched tile by tile while the patches are processed.")
     boolean stitch;
 
     @Override

@@ -180,6 +180,32 @@ class RobustnessTest {
     }
 
     @Test
+    void slicerApiKilledWhileStitchingEarlyStartsTheStitchOverAfterARestart() throws Exception {
+        Trio t = trio(false);
+        SampleImage img = SampleImage.generate(1100, 800, 3, 8, 6);
+        Path in = dir.resolve("e.png");
+        img.writePng(in);
+        String id = upload(t, in, "--tile-size", "16", "--stitch"); // the result is asked for up front
+        assertEquals("PROCESSING", awaitJob(t, id, state("PROCESSING"), 60).path("state").asText());
+        t.startProcessor("processor", 0, "--lip.threads=1");
+        while (count(t.tempDir.resolve(id).resolve("done")) < 200) {
+            Thread.sleep(10);
+        }
+        assertTrue(count(t.resultDir) > 0, "the stitch runs while patches are processed, writing a partial result");
+        t.killApi();
+        assertTrue(count(t.tempDir.resolve(id).resolve("pending")) > 0, "killed while patches were outstanding");
+        t.startApi();
+        assertEquals("DONE", awaitJob(t, id, state("DONE", "FAILED"), 120).path("state").asText());
+        try (Stream<Path> left = Files.list(t.resultDir)) {
+            assertEquals(List.of(id + ".tif"), left.map(p -> p.getFileName().toString()).toList(),
+                    "the killed run's partial result is removed");
+        }
+        Path out = dir.resolve("e.tif");
+        download(t, id, out);
+        Masks.assertMaskEquals(img.thresholdMask(128, false), 1100, 800, out, "after an API restart mid-stitch");
+    }
+
+    @Test
     void slicerApiKilledMidSlicingMarksTheJobFailedWithAReasonAfterARestart() throws Exception {
         Trio t = trio(false);
         Path in = dir.resolve("big.png");

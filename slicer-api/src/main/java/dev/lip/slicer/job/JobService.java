@@ -533,6 +533,14 @@ public class JobService {
 
     /** Picks up the jobs a previous run of the service left in the work directory. */
     private void recover() throws IOException {
+        if (Files.isDirectory(props.resultDir())) {
+            // Results a killed run was still writing: their jobs start stitching again.
+            try (DirectoryStream<Path> partial = Files.newDirectoryStream(props.resultDir(), ".*.tmp")) {
+                for (Path p : partial) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(props.tempDir(), Files::isDirectory)) {
             for (Path d : dirs) {
                 if (d.getFileName().toString().startsWith(".trash-")) {
