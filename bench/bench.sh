@@ -7,8 +7,8 @@
 # PFM into relational_const). libvips 8.14 cannot set a deflate level (its `level` is for zstd): it writes at zlib's
 # default, 6, with a horizontal predictor; the project at its default, lip.deflate-level=1 (LEVEL=6 to match).
 #
-#   bench/bench.sh [IMAGE...]          default: the images bench/make-images.sh makes at SIZE (default 20000)
-#   SIZE=30000 IMAGES="jpg tif" bench/bench.sh
+#   bench/bench.sh [IMAGE...]          default: the 20000² set and the 50000² JPEG-tiled BigTIFF, made if missing
+#   SIZE_SET=1 SIZE=30000 IMAGES="jpg tif" bench/bench.sh     (the set bench/make-images.sh makes at SIZE)
 #   BASELINE=0 HEAP="-Xmx512m -XX:..." bench/bench.sh IMAGE   (the project alone, for quick comparisons)
 #
 # Prints one row per image: seconds (project, libvips C, ratio, libvips CLI, ratio), the fraction of output pixels
@@ -29,7 +29,13 @@ pkg-config --exists vips 2>/dev/null || { apt-get update -qq && apt-get install 
 [ "$work/vips-threshold" -nt bench/vips-threshold.c ] || gcc -O2 -o "$work/vips-threshold" bench/vips-threshold.c $(pkg-config --cflags --libs vips)
 [ -f slicer-api/target/slicer-api.jar ] && [ -f client-cli/target/client-cli.jar ] || ./mvnw -q -B -DskipTests package
 
-if [ $# -gt 0 ]; then images=("$@"); else mapfile -t images < <(bench/make-images.sh "$SIZE" "$work"); fi
+if [ $# -gt 0 ]; then
+  images=("$@")
+elif [ -n "${SIZE_SET:-}" ]; then
+  mapfile -t images < <(bench/make-images.sh "$SIZE" "$work")
+else # the set: 20000² JPEG, tiled TIFF, PNG and JPEG-tiled BigTIFF, and the 50000² JPEG-tiled BigTIFF
+  mapfile -t images < <(bench/make-images.sh 20000 "$work"; IMAGES=bigtif bench/make-images.sh 50000 "$work")
+fi
 printf '3 1\n0.299 0.587 0.114\n' > "$work/luma.mat"
 client=(java -jar client-cli/target/client-cli.jar)
 api_port=18480; proc_port=18481
