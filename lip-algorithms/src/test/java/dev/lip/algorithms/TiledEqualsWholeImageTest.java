@@ -9,12 +9,11 @@ import dev.lip.common.testing.SampleImage;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
+import static dev.lip.common.testing.PixelAssertions.assertSamePixels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The contract of every algorithm: processing patch by patch, with the halo the algorithm asks for, and keeping the
@@ -54,24 +53,11 @@ class TiledEqualsWholeImageTest {
         return out;
     }
 
-    static void assertSame(byte[] expected, byte[] actual, int width, String what) {
-        if (!Arrays.equals(expected, actual)) {
-            int diff = 0, first = -1;
-            for (int i = 0; i < expected.length; i++) {
-                if (expected[i] != actual[i]) {
-                    diff++;
-                    first = first < 0 ? i : first;
-                }
-            }
-            fail(what + ": " + diff + " pixels differ, first at (" + first % width + "," + first / width + ")");
-        }
-    }
-
     @ParameterizedTest(name = "otsu {0}x{1} {2} bands {3}-bit, tile {4}")
     @CsvSource({"97,61,3,8,16", "97,61,3,8,64", "130,77,1,8,32", "130,77,1,16,48", "101,99,4,16,16"})
     void otsu(int w, int h, int bands, int bits, int tile) {
         SampleImage img = SampleImage.generate(w, h, bands, bits, w + bands + bits);
-        assertSame(References.otsu(img), tiled(new OtsuAlgorithm(), img, tile, 0, Map.of()), w, "otsu");
+        assertSamePixels(References.otsu(img), tiled(new OtsuAlgorithm(), img, tile, 0, Map.of()), w, "otsu");
     }
 
     @ParameterizedTest(name = "adaptive r={4} C={5}, tile {2}, overlap {3}")
@@ -80,7 +66,7 @@ class TiledEqualsWholeImageTest {
     void adaptive(int w, int h, int tile, int overlap, int r, String c) {
         SampleImage img = SampleImage.generate(w, h, 3, 8, r);
         Map<String, String> p = new HashMap<>(Map.of("radius", Integer.toString(r), "offset", c));
-        assertSame(References.adaptive(img, r, Double.parseDouble(c)), tiled(new AdaptiveAlgorithm(), img, tile, overlap, p), w,
+        assertSamePixels(References.adaptive(img, r, Double.parseDouble(c)), tiled(new AdaptiveAlgorithm(), img, tile, overlap, p), w,
                 "adaptive r=" + r);
     }
 
@@ -89,7 +75,7 @@ class TiledEqualsWholeImageTest {
     void morphology(String op, int r, int tile) {
         SampleImage img = SampleImage.generate(77, 69, 1, 8, r);
         Map<String, String> p = Map.of("operation", op, "radius", Integer.toString(r), "threshold", "120");
-        assertSame(References.morphology(img, 120, op.equals("opening"), r), tiled(new MorphologyAlgorithm(), img, tile, 0, p), 77,
+        assertSamePixels(References.morphology(img, 120, op.equals("opening"), r), tiled(new MorphologyAlgorithm(), img, tile, 0, p), 77,
                 "morphology " + op + " r=" + r);
     }
 
@@ -97,6 +83,6 @@ class TiledEqualsWholeImageTest {
     @CsvSource({"16,0", "32,7", "64,64"})
     void threshold(int tile, int overlap) {
         SampleImage img = SampleImage.generate(75, 53, 3, 16, 3);
-        assertSame(img.thresholdMask(32768, false), tiled(new ThresholdAlgorithm(), img, tile, overlap, Map.of()), 75, "threshold");
+        assertSamePixels(img.thresholdMask(32768, false), tiled(new ThresholdAlgorithm(), img, tile, overlap, Map.of()), 75, "threshold");
     }
 }

@@ -27,11 +27,11 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.lip.common.testing.PixelAssertions.assertSamePixels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The onnx algorithm run patch by patch, as processor and stitcher run it (patches in a random order, several per
@@ -104,20 +104,6 @@ class OnnxAlgorithmTest {
         return image;
     }
 
-    static void assertSame(byte[] expected, byte[] actual, int width, String what) {
-        if (!Arrays.equals(expected, actual)) {
-            int diff = 0, first = -1;
-            for (int i = 0; i < expected.length; i++) {
-                if (expected[i] != actual[i]) {
-                    diff++;
-                    first = first < 0 ? i : first;
-                }
-            }
-            fail(what + ": " + diff + " pixels differ, first at (" + first % width + "," + first / width + "): expected "
-                    + (expected[first] & 0xFF) + ", got " + (actual[first] & 0xFF));
-        }
-    }
-
     static Map<String, String> params(String... kv) {
         Map<String, String> m = new HashMap<>(Map.of("scale", "1"));
         for (int i = 0; i < kv.length; i += 2) {
@@ -133,7 +119,7 @@ class OnnxAlgorithmTest {
         for (int tile : new int[]{16, 32, 48, 112}) {
             for (int overlap : new int[]{0, 1, 8, 15}) {
                 for (String blend : new String[]{"gaussian", "constant", "crop"}) {
-                    assertSame(whole, tiled(onnx, img, tile, overlap, params("model", "pointwise.onnx", "blend", blend,
+                    assertSamePixels(whole, tiled(onnx, img, tile, overlap, params("model", "pointwise.onnx", "blend", blend,
                             "batch", String.valueOf(1 + tile % 3))), img.width, "tile " + tile + " overlap " + overlap + " " + blend);
                 }
             }
@@ -147,7 +133,7 @@ class OnnxAlgorithmTest {
         byte[] whole = OnnxReferences.wholeImage(CONV5, img);
         byte[] tiled = tiled(onnx, img, tile, overlap, params("model", "conv5.onnx", "blend", "crop"));
         if (overlap >= 2 || tile >= 93) {
-            assertSame(whole, tiled, img.width, "conv5 crop");
+            assertSamePixels(whole, tiled, img.width, "conv5 crop");
         } else {
             assertFalse(Arrays.equals(whole, tiled), "without a halo the seams must show (else this test proves nothing)");
         }
@@ -169,7 +155,7 @@ class OnnxAlgorithmTest {
         byte[] expected = OnnxReferences.blended(CONV5, img, new TileGrid(img.width, img.height, tile, overlap), blend);
         byte[] actual = tiled(onnx, img, tile, overlap, params("model", "conv5.onnx", "blend", mode, "sigma",
                 String.valueOf(sigma), "batch", String.valueOf(batch)));
-        assertSame(expected, actual, img.width, "blended conv5");
+        assertSamePixels(expected, actual, img.width, "blended conv5");
         assertFalse(Arrays.equals(expected, OnnxReferences.wholeImage(CONV5, img)),
                 "these windows are too small for the 5x5 model's context to agree; blending must show");
     }
@@ -178,9 +164,9 @@ class OnnxAlgorithmTest {
     void fixedInputSizesArePaddedAndFixedBatchesRunInChunks() throws Exception {
         SampleImage img = SampleImage.generate(70, 50, 3, 8, 3);
         byte[] whole = OnnxReferences.wholeImage(CONV5, img);
-        assertSame(whole, tiled(onnx, img, 32, 8, params("model", "conv5-fixed64.onnx", "blend", "crop", "batch", "3")),
+        assertSamePixels(whole, tiled(onnx, img, 32, 8, params("model", "conv5-fixed64.onnx", "blend", "crop", "batch", "3")),
                 img.width, "fixed 64x64 input");
-        assertSame(whole, tiled(onnx, img, 16, 4, params("model", "conv5-batch1.onnx", "blend", "crop", "batch", "5")),
+        assertSamePixels(whole, tiled(onnx, img, 16, 4, params("model", "conv5-batch1.onnx", "blend", "crop", "batch", "5")),
                 img.width, "fixed batch of 1");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> tiled(onnx, img, 64, 8, params("model", "conv5-fixed64.onnx", "blend", "crop")));
