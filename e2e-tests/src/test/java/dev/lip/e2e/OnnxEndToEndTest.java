@@ -19,9 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,16 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OnnxEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final byte[] POINTWISE = TestModels.pointwise(3, 1, new float[]{77, 150, 29}, new float[]{0}, 1f / 65536);
-    static final byte[] CONV5;
-
-    static {
-        Random rnd = new Random(5);
-        float[] w = new float[75];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = rnd.nextInt(5) - 1;
-        }
-        CONV5 = TestModels.convolution(3, 1, 5, w, new float[]{1024}, 1f / 16384, -1, -1);
-    }
+    static final byte[] CONV5 = TestModels.conv5(-1, -1);
 
     @TempDir
     Path dir;
@@ -121,10 +109,5 @@ class OnnxEndToEndTest {
         }
         assertTrue(onnx != null && onnx.toString().contains("\"blend\"") && onnx.toString().contains("\"batch\""), list.body());
         assertTrue(Files.isDirectory(trio.modelsDir));
-    }
-
-    static String jobId(String stdout) {
-        Matcher m = Pattern.compile("Job ([0-9a-f-]+):").matcher(stdout);
-        return m.find() ? m.group(1) : null;
     }
 }

@@ -190,9 +190,4 @@ public final class OnnxAlgorithm implements Algorithm {
         Predictions.finish(blended, channels, out, OnnxSettings.parse(parameters));
     }
 
-    /** Visible for tests: where the processor looks for models. */
-    Path modelsDir() {
-        return models.dir();
-    }
-
 }

@@ -49,10 +49,6 @@ final class OnnxModels {
         this.device = device;
     }
 
-    Path dir() {
-        return dir;
-    }
-
     Model get(String name) {
         Path base = dir.toAbsolutePath().normalize();
         Path file = base.resolve(name).normalize();

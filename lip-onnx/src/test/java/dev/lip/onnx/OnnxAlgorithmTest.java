@@ -42,29 +42,20 @@ class OnnxAlgorithmTest {
     static final byte[] POINTWISE = TestModels.pointwise(3, 2, new float[]{77, 150, 29, -29, -150, -77},
             new float[]{0, 65280}, 1f / (256 * 256));
     /** A 5x5 convolution with small integer weights, one output channel. */
-    static final byte[] CONV5 = TestModels.convolution(3, 1, 5, conv5Weights(), new float[]{1024}, 1f / 16384, -1, -1);
+    static final byte[] CONV5 = TestModels.conv5(-1, -1);
 
     @TempDir
     Path models;
     final Algorithm onnx = Algorithms.byName("onnx").orElseThrow();
-
-    static float[] conv5Weights() {
-        Random rnd = new Random(5);
-        float[] w = new float[3 * 25];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = rnd.nextInt(5) - 1; // -1..3, sums stay below 2^24
-        }
-        return w;
-    }
 
     @BeforeEach
     void models() throws Exception {
         TestModels.write(models, "pointwise.onnx", POINTWISE);
         TestModels.write(models, "conv5.onnx", CONV5);
         TestModels.write(models, "conv5-fixed64.onnx",
-                TestModels.convolution(3, 1, 5, conv5Weights(), new float[]{1024}, 1f / 16384, 64, -1));
+                TestModels.conv5(64, -1));
         TestModels.write(models, "conv5-batch1.onnx",
-                TestModels.convolution(3, 1, 5, conv5Weights(), new float[]{1024}, 1f / 16384, -1, 1));
+                TestModels.conv5(-1, 1));
         onnx.configure(Map.of("models-dir", models.toString(), "inference-threads", "2"));
     }
 

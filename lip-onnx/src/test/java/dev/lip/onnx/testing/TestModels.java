@@ -56,6 +56,19 @@ public final class TestModels {
                 .bytes();
     }
 
+    /**
+     * The tests' 5x5 convolution, RGB to one channel: weights -1..3 from a fixed seed, bias 1024, output / 16384
+     * (sums stay below 2^24, so exact).
+     */
+    public static byte[] conv5(int fixedSide, int fixedBatch) {
+        java.util.Random rnd = new java.util.Random(5);
+        float[] w = new float[3 * 25];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = rnd.nextInt(5) - 1;
+        }
+        return convolution(3, 1, 5, w, new float[]{1024}, 1f / 16384, fixedSide, fixedBatch);
+    }
+
     public static Path write(Path dir, String name, byte[] model) throws IOException {
         Files.createDirectories(dir);
         return Files.write(dir.resolve(name), model);
