@@ -21,11 +21,15 @@ import java.time.Duration;
  * @param deflateLevel             zlib level of the result's tiles, 1 (fastest) to 9 (smallest)
  * @param maxUploadBytes           larger uploads are refused with 413 (0: no limit)
  * @param maxPixels                images with more pixels are refused with 400, from their header alone
- * @param apiToken                 when set, every /api request needs {@code Authorization: Bearer <token>}
  * @param minFreeBytes             space to leave free under the work directory: a job whose patches would eat into
  *                                 it is refused before slicing (507)
- * @param retention                ended jobs (their work files, status and result) are removed this long after
- *                                 their last change (0: kept forever)
+ * @param retention                ended jobs, and processed ones whose result was never asked for (their work
+ *                                 files, status and result), are removed this long after their last change (0:
+ *                                 kept forever)
+ * @param minUploadRate            bytes a second an upload must average once {@code uploadRateGrace} has passed;
+ *                                 slower ones are cut off (400) so that trickled bodies cannot hold threads
+ * @param uploadRateGrace          how long an upload may take before its rate is checked
+ * @param maxConcurrentUploads     uploads received at once; more are answered 503 with Retry-After
  */
 @ConfigurationProperties("lip")
 public record LipProperties(
@@ -39,9 +43,11 @@ public record LipProperties(
         @DefaultValue("1") int deflateLevel,
         @DefaultValue("0") long maxUploadBytes,
         @DefaultValue("10000000000") long maxPixels,
-        @DefaultValue("") String apiToken,
         @DefaultValue("1073741824") long minFreeBytes,
-        @DefaultValue("7d") Duration retention) {
+        @DefaultValue("7d") Duration retention,
+        @DefaultValue("16384") long minUploadRate,
+        @DefaultValue("30s") Duration uploadRateGrace,
+        @DefaultValue("8") int maxConcurrentUploads) {
 
     public int effectiveSliceThreads() {
         return sliceThreads > 0 ? sliceThreads : Runtime.getRuntime().availableProcessors();

@@ -27,9 +27,6 @@ import org.springframework.stereotype.Service;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +59,7 @@ public class JobService {
     private final Stitcher stitcher;
     private final ObjectMapper json;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final DiskSpace disk;
     private final ExecutorService slicers = Executors.newFixedThreadPool(2, daemon("slicer"));
     /** One thread a stitching job: a stitch that waits for results must not hold up another job's. */
     private final ExecutorService stitchers = Executors.newCachedThreadPool(daemon("stitcher"));
@@ -72,6 +70,7 @@ public class JobService {
         this.stitcher = stitcher;
         this.json = json;
         this.sources = new ImageSources(props.progressiveJpegMaxPixels());
+        this.disk = new DiskSpace(props.tempDir(), props.minFreeBytes());
         Files.createDirectories(props.tempDir());
         Files.createDirectories(props.resultDir());
         recover();
@@ -140,7 +139,7 @@ public class JobService {
         jobs.put(id, job);
         try {
             Path upload = dir.dir().resolve(UPLOAD_FILE);
-            long bytes = receive(body, upload);
+            long bytes = receive(body, upload, job);
             if (bytes == 0) {
                 throw ApiException.badRequest("The request body is empty: send the image as the request body, "
                         + "or as a multipart/form-data part named 'image'.");
@@ -170,7 +169,7 @@ public class JobService {
                         + " needs a halo of " + halo + " pixels for an exact result");
             }
             TileGrid grid = new TileGrid(info.width(), info.height(), submission.tileSize(), overlap);
-            checkLimits(info, grid, algorithm.blend(resolved).blends());
+            checkLimits(id, info, grid, algorithm.blend(resolved).blends());
             job.configure(info, grid, resolved);
             dir.createDirectories();
             JobStatistics statistics = new JobStatistics(algorithm.requiredStatistics());
@@ -190,25 +189,62 @@ public class JobService {
                     grid.tileSize(), grid.overlap(), submission.algorithm(), resolved);
             return job.view();
         } catch (RuntimeException | IOException e) {
-            jobs.remove(id);
-            deleteQuietly(dir.dir());
+            abandon(id, dir);
             throw e;
+        } catch (Error e) {
+            // Allocation is bounded before it happens (header checks), so this is our fault, but the job must not
+            // stay RECEIVING with its upload on disk.
+            abandon(id, dir);
+            log.error("job {}: refused after an error reading the upload", id, e);
+            throw new ApiException(org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR,
+                    "The service could not read this image's header within its memory; its log has the details.");
         }
     }
 
-    private long receive(InputStream body, Path target) throws IOException {
+    /** Forgets a job that was never accepted, with its files. */
+    private void abandon(String id, JobDirectory dir) {
+        jobs.remove(id);
+        disk.release(id);
+        deleteQuietly(dir.dir());
+    }
+
+    /**
+     * Streams the body to {@code target}. A client that stops sending gets Tomcat's read timeout; one that sends
+     * below {@code lip.min-upload-rate} (on average, after a grace period) is cut off, so trickling bytes cannot
+     * hold a request thread for ever.
+     */
+    private long receive(InputStream body, Path target, Job job) throws IOException {
         long max = props.maxUploadBytes() > 0 ? props.maxUploadBytes() : Long.MAX_VALUE;
-        try (ReadableByteChannel in = Channels.newChannel(body);
-             FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        long start = System.nanoTime();
+        byte[] buffer = new byte[1 << 20];
+        try (java.io.OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             long total = 0;
-            long n;
-            while ((n = out.transferFrom(in, total, 8L << 20)) > 0) {
+            while (true) {
+                int n;
+                try {
+                    n = body.read(buffer);
+                } catch (IOException e) {
+                    throw new UploadInterruptedException("The upload stopped after " + total + " bytes: the connection "
+                            + "failed or timed out before the body was complete.");
+                }
+                if (n < 0) {
+                    return total;
+                }
+                out.write(buffer, 0, n);
                 total += n;
                 if (total > max) {
                     throw tooLarge();
                 }
+                if (job.state() == JobState.CANCELLED) {
+                    throw ApiException.conflict("The job was cancelled while its image was being uploaded.");
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                if (seconds > props.uploadRateGrace().toSeconds() && total < seconds * props.minUploadRate()) {
+                    throw new UploadInterruptedException("The upload arrived at " + (long) (total / seconds)
+                            + " bytes a second, below the " + props.minUploadRate() + " this service requires "
+                            + "(lip.min-upload-rate); it was cut off after " + total + " bytes.");
+                }
             }
-            return total;
         }
     }
 
@@ -224,22 +260,22 @@ public class JobService {
         }
     }
 
-    /** Refuses an image whose header promises more pixels than allowed, or more patch data than the disk holds. */
-    private void checkLimits(ImageInfo info, TileGrid grid, boolean blends) throws IOException {
+    /**
+     * Refuses an image whose header promises more pixels than allowed, or more patch data than the disk holds
+     * beside what the jobs accepted before it will write; otherwise reserves that space until slicing ends.
+     */
+    private void checkLimits(String id, ImageInfo info, TileGrid grid, boolean blends) throws IOException {
         if (info.pixels() > props.maxPixels()) {
             throw ApiException.badRequest("The image is " + info.width() + " x " + info.height() + " = " + info.pixels()
                     + " pixels; this service accepts at most " + props.maxPixels() + " (lip.max-pixels).");
         }
-        double halo = (double) (grid.tileSize() + 2L * grid.overlap()) / grid.tileSize();
-        double patchPixels = info.pixels() * Math.min(halo * halo, 9.0);
-        long patchBytes = (long) (patchPixels * info.bands() * (info.bitsPerSample() / 8));
-        // Results are 8-bit cores, or float predictions over whole patches (one channel counted) for blending algorithms.
-        long needed = patchBytes + (blends ? (long) (patchPixels * 4) : info.pixels());
-        long free = Files.getFileStore(props.tempDir()).getUsableSpace() - props.minFreeBytes();
-        if (needed > free) {
+        long needed = DiskSpace.estimate(info, grid, blends);
+        java.util.OptionalLong short_ = disk.reserve(id, needed);
+        if (short_.isPresent()) {
             throw new ApiException(org.springframework.http.HttpStatus.INSUFFICIENT_STORAGE, "Slicing this image needs about "
-                    + (needed >> 20) + " MiB under " + props.tempDir() + " but only " + Math.max(0, free >> 20)
-                    + " MiB are free (keeping lip.min-free-bytes = " + props.minFreeBytes() + " free).");
+                    + (needed >> 20) + " MiB in the work directory but only " + short_.getAsLong() + " MiB are free "
+                    + "beside what accepted jobs will still write (keeping lip.min-free-bytes = " + props.minFreeBytes()
+                    + " free). Try again when running jobs have finished.");
         }
     }
 
@@ -281,9 +317,11 @@ public class JobService {
             failJob(job, e.getMessage());
         } catch (OutOfMemoryError e) {
             failJob(job, "The image needs more memory to slice than this service has; use smaller tiles or a tiled TIFF.");
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             log.error("job {}: slicing failed", job.id(), e);
             failJob(job, "Slicing failed: " + Messages.of(e));
+        } finally {
+            disk.release(job.id());
         }
     }
 
@@ -344,7 +382,10 @@ public class JobService {
         startStitch(job);
     }
 
-    /** Removes ended jobs older than the retention: their work files, their status and their result. */
+    /**
+     * Removes jobs older than the retention: their work files, their status and their result. Ended jobs, and
+     * processed ones whose result nobody asked for: those would otherwise keep their patches on disk for ever.
+     */
     @Scheduled(fixedDelayString = "${lip.retention-check-interval:1h}", initialDelayString = "${lip.retention-check-interval:1h}")
     public void removeExpiredJobs() {
         if (props.retention().isZero() || props.retention().isNegative()) {
@@ -353,7 +394,8 @@ public class JobService {
         java.time.Instant oldest = java.time.Instant.now().minus(props.retention());
         for (Job job : jobs.values()) {
             JobView v = job.view();
-            if (v.state().isTerminal() && v.updatedAt().isBefore(oldest)) {
+            boolean idle = v.state().isTerminal() || (v.state() == JobState.PROCESSED && !v.resultRequested());
+            if (idle && v.updatedAt().isBefore(oldest)) {
                 jobs.remove(job.id());
                 deleteQuietly(directory(job.id()).dir());
                 deleteQuietly(resultFile(job.id()));
@@ -447,6 +489,7 @@ public class JobService {
             }
         }
         deleteQuietly(directory(id).dir());
+        disk.release(id);
         try {
             Files.deleteIfExists(resultFile(id));
         } catch (IOException e) {

@@ -85,7 +85,12 @@ public class JobController {
     }
 
     private static String decode(String s) {
-        return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("The query string is not valid URL encoding: a '%' must be followed by two "
+                    + "hexadecimal digits (write a literal % as %25).");
+        }
     }
 
     @GetMapping

@@ -1,5 +1,6 @@
 package dev.lip.slicer.web;
 
+import dev.lip.slicer.job.UploadInterruptedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -7,7 +8,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import java.io.IOException;
@@ -15,25 +16,39 @@ import java.io.IOException;
 /**
  * Every error leaves as {@code application/problem+json} with a sentence in {@code detail}; Spring MVC's own
  * errors (unknown path, wrong method, bad media type) through the base class, ours through {@link ApiException},
- * and anything unexpected as a 500 without a stack trace.
+ * client mistakes Spring only knows as exceptions (a broken multipart body, an upload cut short) as 400, and
+ * anything unexpected as a 500 that says no more than that: exception texts and file paths stay in the log.
  */
 @RestControllerAdvice
 public class ProblemHandler extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
+    @ExceptionHandler(MultipartException.class)
+    public ResponseEntity<ProblemDetail> multipart(MultipartException e) {
+        log.info("unreadable multipart upload: {}", e.toString());
+        return problem(HttpStatus.BAD_REQUEST, "The multipart/form-data body cannot be read: it needs a boundary in its "
+                + "Content-Type and must end with its closing boundary.");
+    }
+
+    @ExceptionHandler(UploadInterruptedException.class)
+    public ResponseEntity<ProblemDetail> uploadInterrupted(UploadInterruptedException e) {
+        log.info("upload interrupted: {}", e.toString());
+        return problem(HttpStatus.BAD_REQUEST, e.getMessage());
+    }
+
     @ExceptionHandler(IOException.class)
     public ResponseEntity<ProblemDetail> io(IOException e) {
-        log.warn("I/O error while serving a request: {}", e.toString());
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-                "The server could not read or write a file: " + e.getMessage());
-        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(p);
+        log.warn("I/O error while serving a request", e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "The server could not read or write a file; its log has the details.");
     }
 
     @ExceptionHandler(RuntimeException.class)
-    public ResponseEntity<ProblemDetail> unexpected(RuntimeException e, WebRequest request) {
+    public ResponseEntity<ProblemDetail> unexpected(RuntimeException e) {
         log.error("unexpected error", e);
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-                "An unexpected error occurred: " + e.getClass().getSimpleName() + ". The server log has the details.");
-        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(p);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred; the server log has the details.");
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
+        return ResponseEntity.status(status).body(ProblemDetail.forStatusAndDetail(status, detail));
     }
 }

@@ -1,0 +1,56 @@
+package dev.lip.slicer.web;
+
+import dev.lip.slicer.config.LipProperties;
+import dev.lip.web.Problems;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import java.io.IOException;
+import java.util.concurrent.Semaphore;
+
+/**
+ * At most {@code lip.max-concurrent-uploads} uploads are received at once; one more is answered 503 with
+ * {@code Retry-After} before a byte of its body is read. An upload holds a request thread for as long as its body
+ * takes, so without a cap a few hundred slow clients take every thread and health, status and downloads stop
+ * answering. Runs before multipart parsing (which reads the whole body) and after the token check.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+public class UploadLimitFilter extends OncePerRequestFilter {
+    static final String RETRY_AFTER_SECONDS = "10";
+    private final Semaphore permits;
+    private final int max;
+
+    public UploadLimitFilter(LipProperties props) {
+        this.max = Math.max(1, props.maxConcurrentUploads());
+        this.permits = new Semaphore(max);
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !("POST".equals(request.getMethod()) && "/api/v1/jobs".equals(request.getServletPath()));
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (!permits.tryAcquire()) {
+            response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+            response.setHeader("Connection", "close"); // do not wait for the rest of a body we will not read
+            Problems.write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "This service is receiving " + max
+                    + " uploads already (lip.max-concurrent-uploads); try again in " + RETRY_AFTER_SECONDS + " seconds.");
+            return;
+        }
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            permits.release();
+        }
+    }
+}
