@@ -87,13 +87,15 @@ class OnnxEndToEndTest {
     }
 
     @Test
-    void aMissingModelFailsTheJobWithASentenceNamingTheModelsDirectory(Trio trio) throws Exception {
+    void aMissingModelFailsTheJobWithASentenceAndOnlyTheLogListsTheModelsDirectory(Trio trio) throws Exception {
         Path in = dir.resolve("small.png");
         SampleImage.generate(60, 40, 3, 8, 63).writePng(in);
         Trio.Run run = process(trio, in, dir.resolve("x.tif"), "--param", "model=nonexistent.onnx");
         assertEquals(1, run.exitCode(), run.stdout());
-        assertTrue(run.stderr().contains("there is no model 'nonexistent.onnx'")
-                && run.stderr().contains(trio.modelsDir.toString()) && run.stderr().contains("conv5.onnx"), run.stderr());
+        assertTrue(run.stderr().contains("there is no model 'nonexistent.onnx'") && run.stderr().contains("lip.models-dir")
+                && !run.stderr().contains(trio.modelsDir.toString()) && !run.stderr().contains("conv5.onnx"), run.stderr());
+        String log = trio.log("patch-processor");
+        assertTrue(log.contains("no model 'nonexistent.onnx' in " + trio.modelsDir) && log.contains("conv5.onnx"), log);
 
         Trio.Run path = process(trio, in, dir.resolve("x.tif"), "--param", "model=../secret.onnx");
         assertEquals(1, path.exitCode());

@@ -53,8 +53,10 @@ final class OnnxModels {
         Path base = dir.toAbsolutePath().normalize();
         Path file = base.resolve(name).normalize();
         if (!file.getParent().equals(base) || !Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("there is no model '" + name + "' in the models directory " + base
-                    + " (lip.models-dir); it holds: " + listing(base));
+            // The directory and its listing go to the processor's log only: job errors are shown to API clients.
+            log.warn("no model '{}' in {} (lip.models-dir), which holds: {}", name, base, listing(base));
+            throw new IllegalArgumentException("there is no model '" + name + "' in the processors' models directory "
+                    + "(lip.models-dir); their log lists the models they have.");
         }
         Key key;
         try {

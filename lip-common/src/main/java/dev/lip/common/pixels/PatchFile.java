@@ -5,6 +5,8 @@ import dev.lip.common.geometry.Rect;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import dev.lip.common.protocol.SafeFiles;
+
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -52,8 +54,9 @@ public final class PatchFile {
         }
     }
 
+    /** Reads a patch file; a link, FIFO or directory in its place is refused (see {@link SafeFiles}). */
     public static PixelRegion read(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = SafeFiles.openForReading(file)) {
             Layout layout = header(ch, file);
             byte[] data = new byte[(int) layout.sampleBytes()];
             readFully(ch, ByteBuffer.wrap(data), file);
@@ -66,7 +69,7 @@ public final class PatchFile {
      * needs the strips of a neighbour's prediction that overlap one output tile, not the whole of it.
      */
     public static PixelRegion readRegion(Path file, Rect area) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = SafeFiles.openForReading(file)) {
             Layout layout = header(ch, file);
             Rect b = layout.bounds();
             if (!b.contains(area)) {

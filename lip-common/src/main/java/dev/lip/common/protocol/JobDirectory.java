@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +24,10 @@ import java.util.regex.Pattern;
  */
 public final class JobDirectory {
     public static final String MANIFEST = "manifest.json";
+    /** Manifests hold a histogram and parameters, a few KB; a larger one is not ours. */
+    static final int MAX_MANIFEST_BYTES = 1 << 20;
+    static final int MAX_REASON_BYTES = 4096;
+    private static final int MAX_COUNTER_BYTES = 16;
     private static final Pattern JOB_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -77,6 +80,34 @@ public final class JobDirectory {
         return dir.resolve("attempts");
     }
 
+    /**
+     * Checks that the job's directory and its state directories are real directories, not links (see
+     * {@link SafeFiles}): then every file opened below them lies inside the work directory. A state directory that
+     * is not one is moved to the quarantine.
+     *
+     * @throws SafeFiles.UnsafeFileException naming what was wrong
+     */
+    public void verify() throws IOException {
+        SafeFiles.requireDirectory(dir);
+        for (Path p : List.of(pending(), claimed(), done(), failed(), attempts())) {
+            if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !SafeFiles.isDirectory(p)) {
+                Path moved = quarantine(p);
+                throw new SafeFiles.UnsafeFileException(jobId + "/" + p.getFileName() + " was not a directory (moved to "
+                        + SafeFiles.QUARANTINE + "/" + moved.getFileName() + ")");
+            }
+        }
+    }
+
+    /** Whether {@code path} is a job's directory: a real directory (not a link) with a job id for a name. */
+    public static boolean isJobDirectory(Path path) {
+        return isValidJobId(path.getFileName().toString()) && SafeFiles.isDirectory(path);
+    }
+
+    /** Moves something that does not belong here out of the way; see {@link SafeFiles#quarantine}. */
+    public Path quarantine(Path entry) throws IOException {
+        return SafeFiles.quarantine(dir.getParent(), entry);
+    }
+
     public void createDirectories() throws IOException {
         for (Path p : List.of(pending(), claimed(), done(), failed(), attempts())) {
             Files.createDirectories(p);
@@ -90,7 +121,7 @@ public final class JobDirectory {
     /** @return the manifest, or empty while it is not there (the job is being created, or was deleted) */
     public Optional<JobManifest> readManifest() throws IOException {
         try {
-            return Optional.of(JSON.readValue(Files.readAllBytes(manifestFile()), JobManifest.class));
+            return Optional.of(JSON.readValue(SafeFiles.readSmall(manifestFile(), MAX_MANIFEST_BYTES), JobManifest.class));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
@@ -149,7 +180,7 @@ public final class JobDirectory {
             return Optional.empty();
         }
         try {
-            Files.setLastModifiedTime(claimedFile, FileTime.fromMillis(System.currentTimeMillis()));
+            SafeFiles.touch(claimedFile, System.currentTimeMillis());
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
@@ -158,7 +189,7 @@ public final class JobDirectory {
 
     /** Heartbeat: a claim whose time is older than the lease timeout is taken back (see {@link #reclaimExpired}). */
     public void renewClaim(PatchName patch) throws IOException {
-        Files.setLastModifiedTime(claimed().resolve(patch.fileName()), FileTime.fromMillis(System.currentTimeMillis()));
+        SafeFiles.touch(claimed().resolve(patch.fileName()), System.currentTimeMillis());
     }
 
     /**
@@ -196,26 +227,58 @@ public final class JobDirectory {
      */
     public boolean failAttempt(PatchName patch, String reason, int maxAttempts) throws IOException {
         Path counter = attempts().resolve(patch.fileName());
-        int attempts = 1;
-        try {
-            attempts += Integer.parseInt(Files.readString(counter).trim());
-        } catch (NoSuchFileException | NumberFormatException e) {
-            // first failure
-        }
+        int attempts = previousAttempts(counter, maxAttempts) + 1;
         writeAtomically(counter, Integer.toString(attempts).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         if (attempts < maxAttempts) {
-            moveAtomically(claimed().resolve(patch.fileName()), pending().resolve(patch.fileName()));
+            try {
+                moveAtomically(claimed().resolve(patch.fileName()), pending().resolve(patch.fileName()));
+            } catch (NoSuchFileException e) {
+                // taken back after its lease, or quarantined: nothing to queue again
+            }
             return false;
         }
         fail(patch, reason + (maxAttempts > 1 ? " (failed " + attempts + " times)" : ""));
         return true;
     }
 
-    public Optional<String> failureReason(PatchName patch) throws IOException {
+    /**
+     * The count in an attempts file. One that is not a small number (a wrapped or damaged counter, a directory or
+     * link in its place) counts as used up: retrying a patch for ever is worse than failing its job with a reason.
+     */
+    private int previousAttempts(Path counter, int maxAttempts) throws IOException {
+        if (!Files.exists(counter, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
         try {
-            return Optional.of(Files.readString(failed().resolve(patch.fileName() + ".error")));
+            String text = new String(SafeFiles.readSmall(counter, MAX_COUNTER_BYTES), java.nio.charset.StandardCharsets.US_ASCII).trim();
+            int n = Integer.parseInt(text);
+            if (n >= 0 && n < maxAttempts) {
+                return n;
+            }
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (SafeFiles.UnsafeFileException e) {
+            quarantine(counter);
+        } catch (NumberFormatException e) {
+            // damaged
+        }
+        return Math.max(0, maxAttempts - 1);
+    }
+
+    /**
+     * Why a patch failed, as its processor wrote it: at most 4 KB, from a regular file. Anything else in its place
+     * is quarantined and reported as such, never opened (a FIFO there once blocked slicer-api's scheduler).
+     */
+    public Optional<String> failureReason(PatchName patch) throws IOException {
+        Path file = failed().resolve(patch.fileName() + ".error");
+        try {
+            byte[] text = SafeFiles.readSmall(file, MAX_REASON_BYTES);
+            return Optional.of(SafeFiles.withoutPaths(new String(text, java.nio.charset.StandardCharsets.UTF_8).strip()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
+        } catch (SafeFiles.UnsafeFileException e) {
+            quarantine(file);
+            return Optional.of("its failure reason could not be read (" + e.getMessage() + ")");
         }
     }
 
@@ -231,7 +294,7 @@ public final class JobDirectory {
         for (PatchName p : list(claimed())) {
             Path f = claimed().resolve(p.fileName());
             try {
-                if (Files.getLastModifiedTime(f).toMillis() < oldest) {
+                if (SafeFiles.modifiedMillis(f) < oldest) {
                     Files.move(f, pending().resolve(p.fileName()), StandardCopyOption.ATOMIC_MOVE);
                     n++;
                 }

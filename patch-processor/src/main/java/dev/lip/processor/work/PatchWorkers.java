@@ -6,6 +6,7 @@ import dev.lip.common.pixels.PixelRegion;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.common.protocol.JobManifest;
 import dev.lip.common.protocol.PatchName;
+import dev.lip.common.protocol.SafeFiles;
 import dev.lip.algorithms.Algorithm;
 import dev.lip.algorithms.Algorithms;
 import dev.lip.processor.config.ProcessorProperties;
@@ -50,6 +51,8 @@ public class PatchWorkers {
     private final Set<WorkItem> queued = ConcurrentHashMap.newKeySet();
     private final Set<WorkItem> held = ConcurrentHashMap.newKeySet();
     private final Map<String, JobManifest> manifests = new ConcurrentHashMap<>();
+    /** Jobs skipped for damaged files, already reported in the log. */
+    private final Set<String> unusable = ConcurrentHashMap.newKeySet();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
@@ -129,11 +132,25 @@ public class PatchWorkers {
         }
     }
 
-    /** Queues pending patches, oldest job first. @return how many were queued */
+    /**
+     * Queues pending patches, oldest job first. A job whose files are damaged or not what the protocol puts there
+     * (a malformed manifest, a link for a directory) is skipped, said once in the log: one bad job must not stop
+     * the others, nor fill the log on every pass.
+     *
+     * @return how many were queued
+     */
     private int scanOnce() throws IOException, InterruptedException {
         int found = 0;
         for (JobDirectory job : jobsOldestFirst()) {
-            if (manifest(job).isEmpty()) {
+            try {
+                job.verify();
+                if (manifest(job).isEmpty()) {
+                    continue;
+                }
+            } catch (IOException | RuntimeException e) {
+                if (unusable.add(job.jobId())) {
+                    log.warn("job {} is skipped: {}", job.jobId(), SafeFiles.withoutPaths(e.toString()));
+                }
                 continue;
             }
             for (PatchName p : job.list(job.pending())) {
@@ -152,8 +169,8 @@ public class PatchWorkers {
 
     private List<JobDirectory> jobsOldestFirst() throws IOException {
         List<Path> dirs = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(props.tempDir(),
-                d -> Files.isRegularFile(d.resolve(JobDirectory.MANIFEST)))) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(props.tempDir(), d -> JobDirectory.isJobDirectory(d)
+                && Files.exists(d.resolve(JobDirectory.MANIFEST), java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
             ds.forEach(dirs::add);
         }
         List<JobDirectory> jobs = new ArrayList<>();
@@ -166,12 +183,13 @@ public class PatchWorkers {
             }
         });
         manifests.keySet().retainAll(alive);
+        unusable.retainAll(alive);
         return jobs;
     }
 
     private static long modified(Path dir) {
         try {
-            return Files.getLastModifiedTime(dir.resolve(JobDirectory.MANIFEST)).toMillis();
+            return SafeFiles.modifiedMillis(dir.resolve(JobDirectory.MANIFEST));
         } catch (IOException e) {
             return Long.MAX_VALUE;
         }
@@ -283,7 +301,7 @@ public class PatchWorkers {
                 List<PixelRegion> patches = new ArrayList<>();
                 for (Claimed c : claimed) {
                     Tile tile = m.tileGrid().tile(c.item().patch().row(), c.item().patch().column());
-                    PixelRegion patch = PatchFile.read(c.file());
+                    PixelRegion patch = readClaimed(job, c);
                     if (!patch.bounds().equals(tile.patch())) {
                         throw new IOException("the patch file covers " + patch.bounds() + ", the grid says " + tile.patch());
                     }
@@ -318,6 +336,22 @@ public class PatchWorkers {
                     batch.stream().map(WorkItem::patch).toList());
         } finally {
             batch.forEach(held::remove);
+        }
+    }
+
+    /**
+     * Reads a claimed patch. A link, FIFO or directory where the patch should be is moved to the quarantine (it is
+     * never opened), and the patch fails for good: its job cannot be finished exactly without it.
+     */
+    private PixelRegion readClaimed(JobDirectory job, Claimed c) throws IOException {
+        try {
+            return PatchFile.read(c.file());
+        } catch (SafeFiles.UnsafeFileException e) {
+            Path moved = job.quarantine(c.file());
+            log.warn("job {}: patch {} was {} and was moved to {}", job.jobId(), c.item().patch(), e.getMessage(), moved);
+            String reason = "the patch file " + e.getMessage() + " (moved to the work directory's quarantine)";
+            job.fail(c.item().patch(), reason);
+            throw new IOException(reason);
         }
     }
 

@@ -355,6 +355,12 @@ public class JobService {
 
     private void follow(Job job, boolean reclaim) throws IOException {
         JobDirectory dir = directory(job.id());
+        try {
+            dir.verify();
+        } catch (dev.lip.common.protocol.SafeFiles.UnsafeFileException e) {
+            failJob(job, "The job's work directory was tampered with: " + e.getMessage() + ".");
+            return;
+        }
         if (reclaim) {
             int n = dir.reclaimExpired(props.leaseTimeout().toMillis());
             if (n > 0) {
@@ -584,18 +590,19 @@ public class JobService {
                 }
             }
         }
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(props.tempDir(), Files::isDirectory)) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(props.tempDir(),
+                d -> Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
             for (Path d : dirs) {
                 if (d.getFileName().toString().startsWith(".trash-")) {
                     deleteQuietly(d); // a removal the previous run did not finish
                     continue;
                 }
                 Path status = d.resolve(STATUS_FILE);
-                if (!Files.isRegularFile(status) || !JobDirectory.isValidJobId(d.getFileName().toString())) {
+                if (!JobDirectory.isJobDirectory(d) || !Files.exists(status, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
                 try {
-                    Job job = new Job(json.readValue(status.toFile(), JobView.class));
+                    Job job = new Job(json.readValue(dev.lip.common.protocol.SafeFiles.readSmall(status, 1 << 20), JobView.class));
                     jobs.put(job.id(), job);
                     switch (job.state()) {
                         case RECEIVING, SLICING -> failJob(job, "slicer-api restarted while the job was being "

@@ -69,7 +69,10 @@ final class BigTiffSource implements ImageSource {
             if (map.ifd().getPhotometricInterpretation().isIndexed()) {
                 throw new UnreadableImageException("Palette BigTIFF images are not supported; convert to RGB first.");
             }
-            String format = "BigTIFF (" + (map.ifd().containsKey(TILE_WIDTH_TAG) ? "tiled" : "striped") + ")";
+            boolean tiled = map.ifd().containsKey(TILE_WIDTH_TAG);
+            TiffDataLayout.check(map.ifd().getTileOrStripOffsets(), map.ifd().getTileOrStripByteCounts(),
+                    map.ifd().getCompressionCode(), java.nio.file.Files.size(file), 16, tiled);
+            String format = "BigTIFF (" + (tiled ? "tiled" : "striped") + ")";
             return new BigTiffSource(file, reader, map, new ImageInfo(map.dimX(), map.dimY(), bands, bits, format));
         } catch (IOException | RuntimeException e) {
             reader.close();

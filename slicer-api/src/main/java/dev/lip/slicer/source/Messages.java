@@ -1,11 +1,27 @@
 package dev.lip.slicer.source;
 
-/** Turns codec exceptions into something a user can read. */
+import java.util.regex.Pattern;
+
+/**
+ * Turns codec exceptions into something a user can read, and that says nothing of the server: file paths are
+ * removed, and the texts of programming errors inside a decoder ("Cannot read the array length because ... is
+ * null") are replaced by what they mean for the user, a file the decoder could not make sense of. The full
+ * exception goes to the log where it is caught.
+ */
 public final class Messages {
+    /** An absolute path (two or more segments), as exception texts quote files. */
+    private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w.])(/[^/\\s:'\"]+){2,}/?");
+
     private Messages() {
     }
 
     public static String of(Throwable e) {
+        if (e instanceof java.io.EOFException) {
+            return "the file ends early (truncated?)";
+        }
+        if (isDecoderBug(e)) {
+            return "its data is damaged, or uses a variant the decoder does not support.";
+        }
         Throwable t = e;
         String msg = null;
         while (t != null && msg == null) {
@@ -13,11 +29,24 @@ public final class Messages {
             t = t.getCause();
         }
         if (msg == null || msg.isBlank()) {
-            msg = e.getClass().getSimpleName();
+            return "its data is damaged, or uses a variant the decoder does not support.";
         }
-        if (e instanceof java.io.EOFException || (msg.contains("EOF") && !msg.contains(" "))) {
+        if (msg.contains("EOF") && !msg.contains(" ")) {
             return "the file ends early (truncated?)";
         }
+        msg = withoutPaths(msg);
         return msg.endsWith(".") ? msg : msg + ".";
+    }
+
+    /** Exceptions a decoder throws on data it did not expect, whose texts only describe its own code. */
+    private static boolean isDecoderBug(Throwable e) {
+        return e instanceof NullPointerException || e instanceof IndexOutOfBoundsException
+                || e instanceof ClassCastException || e instanceof ArithmeticException
+                || e instanceof NegativeArraySizeException || e instanceof IllegalStateException
+                || e instanceof UnsupportedOperationException || e instanceof Error;
+    }
+
+    public static String withoutPaths(String text) {
+        return ABSOLUTE_PATH.matcher(text).replaceAll("the file");
     }
 }

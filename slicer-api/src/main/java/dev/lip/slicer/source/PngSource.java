@@ -30,9 +30,11 @@ final class PngSource implements ImageSource {
      *                            a PNG is refused rather than risking the heap
      */
     static PngSource open(Path file, long interlacedMaxPixels) throws IOException {
+        PngStructure structure = PngStructure.read(file);
         PngReader png = newReader(file);
         try {
             ar.com.hjg.pngj.ImageInfo pi = png.imgInfo;
+            structure.checkHolds(pi.cols, pi.rows, pi.channels, pi.bitDepth);
             if (png.isInterlaced() && (long) pi.cols * pi.rows > interlacedMaxPixels) {
                 throw new UnreadableImageException("The PNG is interlaced and " + pi.cols + " x " + pi.rows
                         + " pixels; interlaced PNGs must be decoded whole, which is allowed only up to "
@@ -68,6 +70,35 @@ final class PngSource implements ImageSource {
         return info;
     }
 
+    /**
+     * When the compressed data ends early, PNGJ hands out its last row again instead of failing, which would turn a
+     * truncated file into a result with invented rows. Every row of a non-interlaced PNG must have been inflated.
+     */
+    private static void checkRowDecoded(PngReader png, int y, long rowBytes) throws UnreadableImageException {
+        if (png.isInterlaced()) {
+            return; // decoded whole on the first row; checked at the end
+        }
+        long inflated = png.getChunkseq().getIdatSet().getBytesOut();
+        if (inflated < (y + 1) * rowBytes) {
+            throw new UnreadableImageException("The PNG's image data ends at row " + (inflated / rowBytes) + " of "
+                    + png.imgInfo.rows + ": the file is truncated or damaged.");
+        }
+    }
+
+    /** Inflated bytes of the seven Adam7 passes: each pass is a reduced image with its own filter bytes. */
+    private static long interlacedBytes(ar.com.hjg.pngj.ImageInfo pi) {
+        int[][] passes = {{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}};
+        long total = 0;
+        for (int[] p : passes) {
+            long w = (pi.cols - p[0] + p[2] - 1) / p[2];
+            long h = (pi.rows - p[1] + p[3] - 1) / p[3];
+            if (w > 0 && h > 0) {
+                total += PngStructure.inflatedBytes(w, h, pi.channels, pi.bitDepth);
+            }
+        }
+        return total;
+    }
+
     @Override
     public void streamRows(RowConsumer consumer) throws IOException {
         PngReader png = newReader(file);
@@ -81,8 +112,10 @@ final class PngSource implements ImageSource {
             PngChunkPLTE plte = pi.indexed ? png.getMetadata().getPLTE() : null;
             PngChunkTRNS trns = pi.indexed ? png.getMetadata().getTRNS() : null;
             int lowBitMax = (1 << pi.bitDepth) - 1;
+            long rowBytes = PngStructure.inflatedBytes(pi.cols, 1, pi.channels, pi.bitDepth);
             for (int y = 0; y < pi.rows; y++) {
                 IImageLine line = png.readRow();
+                checkRowDecoded(png, y, rowBytes);
                 int[] samples;
                 if (pi.indexed) {
                     if (plte == null) {
@@ -111,6 +144,12 @@ final class PngSource implements ImageSource {
                     }
                 }
                 consumer.accept(y, row);
+            }
+            long inflated = png.getChunkseq().getIdatSet().getBytesOut();
+            long expected = pi.rows * rowBytes;
+            if (png.isInterlaced() ? inflated < interlacedBytes(pi) : inflated < expected) {
+                throw new UnreadableImageException("The PNG's image data ends early: it inflates to " + inflated
+                        + " bytes where its header needs " + (png.isInterlaced() ? interlacedBytes(pi) : expected) + ".");
             }
             png.end();
         } catch (PngjException | ArrayIndexOutOfBoundsException e) {

@@ -32,6 +32,8 @@ final class TiffSource implements ImageSource {
     private final RasterConversion conversion;
     private final boolean tiled;
     private final int stripHeight;
+    /** Warnings the reader gave while decoding: each means pixels it made up (see {@link #decode}). */
+    private final java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private TiffSource(ImageInputStream stream, ImageReader reader, ImageInfo info, RasterConversion conversion,
                        boolean tiled, int stripHeight) {
@@ -41,6 +43,7 @@ final class TiffSource implements ImageSource {
         this.conversion = conversion;
         this.tiled = tiled;
         this.stripHeight = stripHeight;
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
     }
 
     static TiffSource open(Path file) throws IOException {
@@ -66,6 +69,7 @@ final class TiffSource implements ImageSource {
                 throw new UnreadableImageException("This TIFF stores its pixels in strips of " + stripHeight
                         + " full rows, too large to decode with bounded memory; save it tiled (or with smaller strips).");
             }
+            checkDataLayout(reader, file);
             String format = "TIFF (" + (reader.isImageTiled(0) ? "tiled" : "striped") + ")";
             return new TiffSource(stream, reader, conversion.info(width, height, format), conversion, tiled, stripHeight);
         } catch (IOException | RuntimeException e) {
@@ -78,6 +82,30 @@ final class TiffSource implements ImageSource {
         }
     }
 
+
+    /** Tile or strip offsets and byte counts from the directory, checked against the file (see {@link TiffDataLayout}). */
+    private static void checkDataLayout(ImageReader reader, Path file) throws IOException {
+        javax.imageio.plugins.tiff.TIFFDirectory dir = javax.imageio.plugins.tiff.TIFFDirectory.createFromMetadata(
+                reader.getImageMetadata(0));
+        boolean tiles = dir.containsTIFFField(324);
+        javax.imageio.plugins.tiff.TIFFField offsets = dir.getTIFFField(tiles ? 324 : 273);
+        javax.imageio.plugins.tiff.TIFFField counts = dir.getTIFFField(tiles ? 325 : 279);
+        if (offsets == null || counts == null) {
+            throw new UnreadableImageException("The TIFF has no " + (tiles ? "tile" : "strip")
+                    + " offsets or byte counts: its directory is damaged.");
+        }
+        javax.imageio.plugins.tiff.TIFFField compression = dir.getTIFFField(259);
+        TiffDataLayout.check(longs(offsets), longs(counts), compression == null ? 1 : compression.getAsInt(0),
+                java.nio.file.Files.size(file), 8, tiles);
+    }
+
+    private static long[] longs(javax.imageio.plugins.tiff.TIFFField field) {
+        long[] out = new long[field.getCount()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = field.getAsLong(i);
+        }
+        return out;
+    }
 
     @Override
     public ImageInfo info() {
@@ -104,7 +132,17 @@ final class TiffSource implements ImageSource {
         ImageReadParam param = reader.getDefaultReadParam();
         param.setSourceRegion(new Rectangle(area.x(), area.y(), area.width(), area.height()));
         try {
-            return reader.read(0, param).getRaster();
+            warnings.clear();
+            Raster raster = reader.read(0, param).getRaster();
+            if (!warnings.isEmpty()) {
+                // e.g. "ArrayIndexOutOfBoundsException ignored in TIFFPackBitsDecompressor.decode()": the reader
+                // filled what it could not decode with zeros.
+                throw new UnreadableImageException("The TIFF's data is damaged near " + area.x() + "," + area.y()
+                        + ": the decoder could not decode all of it.");
+            }
+            return raster;
+        } catch (UnreadableImageException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new UnreadableImageException("The TIFF cannot be decoded at " + area.x() + "," + area.y() + ": "
                     + Messages.of(e), e);

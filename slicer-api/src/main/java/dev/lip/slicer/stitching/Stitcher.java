@@ -115,7 +115,7 @@ public class Stitcher {
     }
 
     private static void awaitResult(Path file, BooleanSupplier ended) throws IOException {
-        while (!Files.exists(file)) {
+        while (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) { // a link is found, then refused by PatchFile
             if (ended.getAsBoolean()) {
                 throw new StitchAbortedException();
             }

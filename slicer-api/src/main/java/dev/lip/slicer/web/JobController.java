@@ -5,7 +5,11 @@ import dev.lip.slicer.job.JobState;
 import dev.lip.slicer.job.JobView;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.core.io.FileSystemResource;
-import org.springframework.core.io.Resource;
+import org.springframework.core.io.InputStreamResource;
+import org.springframework.core.io.support.ResourceRegion;
+import org.springframework.http.HttpRange;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -15,6 +19,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
@@ -118,9 +123,14 @@ public class JobController {
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + id + "/result")).body(job);
     }
 
-    /** The stitched TIFF; supports HTTP Range requests. */
+    /**
+     * The stitched TIFF, with HTTP Range support done here rather than left to Spring: for a range past the end it
+     * answered 416 and then sent the whole file anyway, and it answered 416 to a unit it does not know
+     * ({@code items=0-5}), where RFC 9110 says to ignore the header and send the whole file.
+     */
     @GetMapping("/{id}/result")
-    public ResponseEntity<Resource> result(@PathVariable String id) {
+    public ResponseEntity<?> result(@PathVariable String id,
+                                    @RequestHeader(value = HttpHeaders.RANGE, required = false) String range) throws IOException {
         JobView job = jobs.get(id);
         Path file = jobs.resultFile(id);
         if (job.state() != JobState.DONE || !Files.isRegularFile(file)) {
@@ -134,9 +144,45 @@ public class JobController {
             };
             throw ApiException.conflict("The result is not ready: " + why);
         }
-        return ResponseEntity.ok()
-                .contentType(MediaType.parseMediaType("image/tiff"))
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(id + ".tif").build().toString())
-                .body(new FileSystemResource(file));
+        long length = Files.size(file);
+        ResponseEntity.BodyBuilder ok = ResponseEntity.ok()
+                .contentType(TIFF)
+                .header(HttpHeaders.ACCEPT_RANGES, "bytes")
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(id + ".tif").build().toString());
+        FileSystemResource resource = new FileSystemResource(file);
+        List<HttpRange> ranges = byteRanges(range);
+        if (range == null) {
+            return ok.body(resource);
+        }
+        if (ranges.isEmpty()) {
+            // A unit we do not know, or a malformed header: ignored, the whole file (a plain stream, so that
+            // Spring does not try the header again).
+            return ok.contentLength(length).body(new InputStreamResource(Files.newInputStream(file)));
+        }
+        try {
+            List<ResourceRegion> regions = HttpRange.toResourceRegions(ranges, resource);
+            return ResponseEntity.status(HttpStatus.PARTIAL_CONTENT).contentType(TIFF)
+                    .body(regions.size() == 1 ? regions.get(0) : regions);
+        } catch (IllegalArgumentException e) {
+            ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                    "The range '" + range + "' is outside the result, which has " + length + " bytes.");
+            return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                    .header(HttpHeaders.CONTENT_RANGE, "bytes */" + length)
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
+        }
+    }
+
+    private static final MediaType TIFF = MediaType.parseMediaType("image/tiff");
+
+    /** The byte ranges of a Range header; empty for another unit or a malformed header, which are ignored. */
+    private static List<HttpRange> byteRanges(String header) {
+        if (header == null || !header.trim().toLowerCase(java.util.Locale.ROOT).startsWith("bytes=")) {
+            return List.of();
+        }
+        try {
+            return HttpRange.parseRanges(header);
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
     }
 }
