@@ -6,7 +6,6 @@ import dev.lip.slicer.job.JobView;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.InputStreamResource;
-import org.springframework.core.io.support.ResourceRegion;
 import org.springframework.http.HttpRange;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -154,15 +153,20 @@ public class JobController {
         if (range == null) {
             return ok.body(resource);
         }
-        if (ranges.isEmpty()) {
-            // A unit we do not know, or a malformed header: ignored, the whole file (a plain stream, so that
-            // Spring does not try the header again).
+        if (ranges.size() != 1) {
+            // A unit we do not know, a malformed header or several ranges: ignored (RFC 9110 allows it), the whole
+            // file, as a plain stream so that Spring does not act on the header again.
             return ok.contentLength(length).body(new InputStreamResource(Files.newInputStream(file)));
         }
+        HttpRange r = ranges.get(0);
+        long start;
+        long end;
         try {
-            List<ResourceRegion> regions = HttpRange.toResourceRegions(ranges, resource);
-            return ResponseEntity.status(HttpStatus.PARTIAL_CONTENT).contentType(TIFF)
-                    .body(regions.size() == 1 ? regions.get(0) : regions);
+            start = r.getRangeStart(length);
+            end = r.getRangeEnd(length);
+            if (start >= length || end < start) {
+                throw new IllegalArgumentException("unsatisfiable");
+            }
         } catch (IllegalArgumentException e) {
             ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
                     "The range '" + range + "' is outside the result, which has " + length + " bytes.");
@@ -170,6 +174,13 @@ public class JobController {
                     .header(HttpHeaders.CONTENT_RANGE, "bytes */" + length)
                     .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
         }
+        InputStream in = Files.newInputStream(file);
+        in.skipNBytes(start);
+        return ResponseEntity.status(HttpStatus.PARTIAL_CONTENT).contentType(TIFF)
+                .header(HttpHeaders.CONTENT_RANGE, "bytes " + start + "-" + end + "/" + length)
+                .contentLength(end - start + 1)
+                .body(new InputStreamResource(new org.apache.commons.io.input.BoundedInputStream.Builder()
+                        .setInputStream(in).setMaxCount(end - start + 1).get()));
     }
 
     private static final MediaType TIFF = MediaType.parseMediaType("image/tiff");

@@ -1,0 +1,116 @@
+package dev.lip.slicer.source;
+
+import dev.lip.common.testing.CraftedFiles;
+import dev.lip.common.testing.SampleImage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Damaged files fail with a sentence, from their header where it shows, and never yield rows that are not there. */
+class DamagedInputTest {
+    private static final ImageSources SOURCES = new ImageSources(100_000_000L);
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, byte[] bytes) throws IOException {
+        Path p = dir.resolve(name);
+        Files.write(p, bytes);
+        return p;
+    }
+
+    /** Opens and streams every row; returns the failure's message, or fails the test if it succeeded. */
+    private String failure(Path file) {
+        UnreadableImageException e = assertThrows(UnreadableImageException.class, () -> {
+            try (ImageSource s = SOURCES.open(file)) {
+                s.streamRows((y, row) -> { });
+            }
+        });
+        assertFalse(e.getMessage().contains(dir.toString()), "the message names a path: " + e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void aPngWhoseDataEndsAfterOneRowFailsNamingTheRowInsteadOfRepeatingIt() throws IOException {
+        Path png = write("short.png", CraftedFiles.pngWithRows(300, 200, 1, 7));
+        try (ImageSource s = SOURCES.open(png)) {
+            assertEquals(200, s.info().height()); // the header alone does not show it: the data could hold 200 rows
+        }
+        String why = failure(png);
+        assertTrue(why.contains("ends at row 1 of 200"), why);
+    }
+
+    @Test
+    void aCompletePngStillStreamsEveryRow() throws IOException {
+        Path png = write("full.png", CraftedFiles.pngWithRows(300, 200, 200, 7));
+        try (ImageSource s = SOURCES.open(png)) {
+            int[] rows = {0};
+            s.streamRows((y, row) -> rows[0]++);
+            assertEquals(200, rows[0]);
+        }
+    }
+
+    @Test
+    void aTinyPngClaimingNinetyThousandSquaredIsRefusedFromItsHeader() throws IOException {
+        byte[] png = CraftedFiles.pngWithRows(90000, 90000, 0, 1);
+        assertTrue(png.length < 300, "crafted PNG is " + png.length + " bytes");
+        UnreadableImageException e = assertThrows(UnreadableImageException.class, () -> SOURCES.open(write("bomb.png", png)));
+        assertTrue(e.getMessage().contains("cannot hold that many rows"), e.getMessage());
+    }
+
+    @Test
+    void anIhdrDeclaringTwoGigabytesIsRefusedBeforeAnythingIsAllocated() throws IOException {
+        byte[] png = CraftedFiles.png(300, 200, 2, 0x7fffffffL, new byte[16]);
+        UnreadableImageException e = assertThrows(UnreadableImageException.class, () -> SOURCES.open(write("ihdr.png", png)));
+        assertTrue(e.getMessage().contains("IHDR"), e.getMessage());
+    }
+
+    @Test
+    void aPngCutInsideItsDataIsRefused() throws IOException {
+        byte[] full = CraftedFiles.pngWithRows(300, 200, 200, 3);
+        String why = failure(write("cut.png", Arrays.copyOf(full, full.length / 2)));
+        assertTrue(why.contains("truncated"), why);
+    }
+
+    @ParameterizedTest(name = "{0}: tag {1} = {2}")
+    @CsvSource({"Deflate, 324, 0", "Deflate, 324, 99999999", "Deflate, 325, 0", "Deflate, 325, 1",
+            "LZW, 325, 1", "LZW, 325, 0", "PackBits, 325, 1", "PackBits, 324, 0"})
+    void tiffTilesThatPointNowhereAreRefused(String compression, int tag, long value) throws IOException {
+        Path good = dir.resolve("good.tif");
+        SampleImage.generate(64, 64, 1, 8, 5).writeTiff(good, compression, 32);
+        Path bad = write("bad.tif", CraftedFiles.tiffWithTag(Files.readAllBytes(good), tag, value));
+        String why = failure(bad);
+        // Offsets past the end are already refused by the JDK reader as it reads the directory.
+        assertTrue(why.contains("tile 0 of 4") || why.contains("Data segment out of stream"), why);
+    }
+
+    @Test
+    void packBitsDataTheDecoderCannotFinishFailsInsteadOfGivingZeros() throws IOException {
+        Path good = dir.resolve("good.tif");
+        SampleImage.generate(64, 64, 1, 8, 5).writeTiff(good, "PackBits", 32);
+        // Every tile points at the first tile's bytes but claims only 2 of them: in the file, decodable, too short.
+        byte[] b = CraftedFiles.tiffWithTag(Files.readAllBytes(good), 325, 2);
+        String why = failure(write("short.tif", b));
+        assertTrue(why.contains("damaged"), why);
+    }
+
+    @Test
+    void aJpegCutShortFailsInsteadOfBeingPaddedWithGrey() throws IOException {
+        Path good = dir.resolve("good.jpg");
+        SampleImage.generate(256, 256, 3, 8, 5).writeJpeg(good, false, 0.9f);
+        byte[] full = Files.readAllBytes(good);
+        String why = failure(write("cut.jpg", Arrays.copyOf(full, full.length * 2 / 3)));
+        assertTrue(why.contains("truncated or corrupt"), why);
+    }
+}
