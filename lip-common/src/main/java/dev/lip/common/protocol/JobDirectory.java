@@ -219,6 +219,19 @@ public final class JobDirectory {
     }
 
     /**
+     * Fails a claimed patch whose file is not a regular file (a link, a FIFO): it is moved to the quarantine and an
+     * empty file takes its place in {@code failed/}, so that slicer-api finds the failure like any other.
+     *
+     * @return where the claimed entry went
+     */
+    public Path failUnsafe(PatchName patch, String reason) throws IOException {
+        Path moved = quarantine(claimed().resolve(patch.fileName()));
+        writeAtomically(failed().resolve(patch.fileName() + ".error"), reason.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        writeAtomically(failed().resolve(patch.fileName()), new byte[0]);
+        return moved;
+    }
+
+    /**
      * Records a failed attempt at a claimed patch. Below {@code maxAttempts} the patch goes back to {@code pending/}
      * for another try (a passing fault: a full disk, a worker short of memory); at {@code maxAttempts} it is failed
      * for good with {@code reason}, which fails the job.

@@ -347,10 +347,9 @@ public class PatchWorkers {
         try {
             return PatchFile.read(c.file());
         } catch (SafeFiles.UnsafeFileException e) {
-            Path moved = job.quarantine(c.file());
-            log.warn("job {}: patch {} was {} and was moved to {}", job.jobId(), c.item().patch(), e.getMessage(), moved);
             String reason = "the patch file " + e.getMessage() + " (moved to the work directory's quarantine)";
-            job.fail(c.item().patch(), reason);
+            Path moved = job.failUnsafe(c.item().patch(), reason);
+            log.warn("job {}: patch {} was {} and was moved to {}", job.jobId(), c.item().patch(), e.getMessage(), moved);
             throw new IOException(reason);
         }
     }
