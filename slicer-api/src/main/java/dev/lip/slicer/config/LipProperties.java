@@ -30,6 +30,8 @@ import java.time.Duration;
  *                                 slower ones are cut off (400) so that trickled bodies cannot hold threads
  * @param uploadRateGrace          how long an upload may take before its rate is checked
  * @param maxConcurrentUploads     uploads received at once; more are answered 503 with Retry-After
+ * @param monitorStepDeadline      how long the monitor waits for one job's step (counting, reclaim) before it skips
+ *                                 that job and reports itself DOWN in health
  */
 @ConfigurationProperties("lip")
 public record LipProperties(
@@ -47,7 +49,8 @@ public record LipProperties(
         @DefaultValue("7d") Duration retention,
         @DefaultValue("16384") long minUploadRate,
         @DefaultValue("30s") Duration uploadRateGrace,
-        @DefaultValue("8") int maxConcurrentUploads) {
+        @DefaultValue("8") int maxConcurrentUploads,
+        @DefaultValue("30s") Duration monitorStepDeadline) {
 
     public int effectiveSliceThreads() {
         return sliceThreads > 0 ? sliceThreads : Runtime.getRuntime().availableProcessors();

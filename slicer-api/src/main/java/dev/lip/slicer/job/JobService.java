@@ -63,7 +63,9 @@ public class JobService {
     private final ExecutorService slicers = Executors.newFixedThreadPool(2, daemon("slicer"));
     /** One thread a stitching job: a stitch that waits for results must not hold up another job's. */
     private final ExecutorService stitchers = Executors.newCachedThreadPool(daemon("stitcher"));
-    private long lastReclaim;
+    private volatile long lastReclaim;
+    private volatile boolean reclaimThisPass;
+    private final JobMonitor<Job> monitor;
 
     public JobService(LipProperties props, Stitcher stitcher, ObjectMapper json) throws IOException {
         this.props = props;
@@ -74,6 +76,9 @@ public class JobService {
         Files.createDirectories(props.tempDir());
         Files.createDirectories(props.resultDir());
         recover();
+        this.monitor = new JobMonitor<>(props.monitorInterval(), props.monitorStepDeadline(), this::activeJobs, Job::id,
+                this::followQuietly, System::currentTimeMillis);
+        monitor.start();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -333,24 +338,33 @@ public class JobService {
         }
     }
 
-    /** Follows active jobs through the work directory: counts results, takes back expired claims, starts stitching. */
-    @Scheduled(fixedDelayString = "${lip.monitor-interval:200ms}")
-    public void monitor() {
-        boolean reclaim = System.currentTimeMillis() - lastReclaim > props.leaseTimeout().toMillis() / 4;
-        if (reclaim) {
+    /**
+     * The jobs the monitor follows in its next pass (see {@link JobMonitor}); decides once per pass whether the
+     * pass also takes back expired claims.
+     */
+    private List<Job> activeJobs() {
+        reclaimThisPass = System.currentTimeMillis() - lastReclaim > props.leaseTimeout().toMillis() / 4;
+        if (reclaimThisPass) {
             lastReclaim = System.currentTimeMillis();
         }
-        for (Job job : jobs.values()) {
+        return jobs.values().stream().filter(job -> {
             JobState state = job.state();
-            if (state != JobState.SLICING && state != JobState.PROCESSING && state != JobState.PROCESSED) {
-                continue;
-            }
-            try {
-                follow(job, reclaim);
-            } catch (Exception e) {
-                log.warn("job {}: cannot read its patch directories: {}", job.id(), e.toString());
-            }
+            return state == JobState.SLICING || state == JobState.PROCESSING || state == JobState.PROCESSED;
+        }).toList();
+    }
+
+    /** Follows one job through the work directory: counts results, takes back expired claims, starts stitching. */
+    private void followQuietly(Job job) {
+        try {
+            follow(job, reclaimThisPass);
+        } catch (Exception e) {
+            log.warn("job {}: cannot read its patch directories: {}", job.id(), e.toString());
         }
+    }
+
+    /** Whether the monitor keeps up: health reports it. */
+    public JobMonitor.Health monitorHealth() {
+        return monitor.health();
     }
 
     private void follow(Job job, boolean reclaim) throws IOException {
@@ -621,6 +635,7 @@ public class JobService {
 
     @PreDestroy
     void shutdown() {
+        monitor.close();
         slicers.shutdownNow();
         stitchers.shutdownNow();
     }
