@@ -1,0 +1,128 @@
+package dev.lip.common.protocol;
+
+import dev.lip.common.geometry.Rect;
+import dev.lip.common.pixels.PatchFile;
+import dev.lip.common.pixels.PixelRegion;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The work directory is not trusted: links are never followed, special files never opened, reads are bounded. */
+class SafeWorkDirectoryTest {
+    @TempDir
+    Path work;
+    @TempDir
+    Path outside;
+
+    private final PatchName patch = new PatchName(0, 0);
+
+    private JobDirectory job() throws IOException {
+        JobDirectory j = new JobDirectory(work, "job-1");
+        j.createDirectories();
+        return j;
+    }
+
+    private JobDirectory claimed(String counter) throws IOException {
+        JobDirectory j = job();
+        PatchFile.write(j.pending().resolve(patch.fileName()), new PixelRegion(new Rect(0, 0, 4, 4), 1, 8));
+        j.claim(patch).orElseThrow();
+        if (counter != null) {
+            Files.writeString(j.attempts().resolve(patch.fileName()), counter);
+        }
+        return j;
+    }
+
+    @Test
+    void aWrappedOrDamagedAttemptsCounterFailsThePatchInsteadOfRetryingForEver() throws IOException {
+        assertTrue(claimed("2147483647").failAttempt(patch, "boom", 3), "a counter past the maximum");
+        Files.walk(work).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        assertTrue(claimed("-5").failAttempt(patch, "boom", 3), "a negative counter");
+        Files.walk(work).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        assertFalse(claimed("1").failAttempt(patch, "boom", 3), "an honest count below the maximum retries");
+    }
+
+    @Test
+    void aDirectoryWhereTheCounterBelongsIsQuarantinedAndThePatchDoesNotStayClaimed() throws IOException {
+        JobDirectory j = claimed(null);
+        Files.createDirectories(j.attempts().resolve(patch.fileName()).resolve("sub"));
+        assertTrue(j.failAttempt(patch, "boom", 3));
+        assertFalse(Files.exists(j.claimed().resolve(patch.fileName())), "not stuck in claimed/");
+        assertTrue(Files.exists(j.failed().resolve(patch.fileName())));
+        assertTrue(Files.isDirectory(work.resolve(SafeFiles.QUARANTINE)));
+    }
+
+    @Test
+    void failureReasonsAreBoundedAndNeverReadThroughLinks() throws IOException {
+        JobDirectory j = job();
+        Path secret = Files.writeString(outside.resolve("secret.txt"), "outside text");
+        Files.createSymbolicLink(j.failed().resolve(patch.fileName() + ".error"), secret);
+        String reason = j.failureReason(patch).orElseThrow();
+        assertFalse(reason.contains("outside text"), reason);
+        assertTrue(reason.contains("could not be read"), reason);
+
+        Files.writeString(j.failed().resolve(patch.fileName() + ".error"), "x".repeat(100_000));
+        assertTrue(j.failureReason(patch).orElseThrow().contains("more than"), "a 100 KB reason is refused, not read");
+
+        Files.writeString(j.failed().resolve(patch.fileName() + ".error"), "failed reading /tmp/x/y/z.onnx");
+        assertEquals("failed reading the file", j.failureReason(patch).orElseThrow());
+    }
+
+    @Test
+    void claimsAndLeasesNeverTouchALinksTarget() throws IOException {
+        JobDirectory j = job();
+        Path secret = Files.writeString(outside.resolve("secret.bin"), "x");
+        FileTime old = FileTime.fromMillis(1_000_000_000_000L);
+        Files.setLastModifiedTime(secret, old);
+        Files.createSymbolicLink(j.pending().resolve(patch.fileName()), secret);
+        j.claim(patch).orElseThrow();
+        j.renewClaim(patch);
+        assertEquals(old, Files.getLastModifiedTime(secret));
+        assertThrows(SafeFiles.UnsafeFileException.class, () -> PatchFile.read(j.claimed().resolve(patch.fileName())));
+        j.failUnsafe(patch, "a link");
+        assertTrue(Files.isRegularFile(j.failed().resolve(patch.fileName()), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertEquals("x", Files.readString(secret));
+    }
+
+    @Test
+    void verifyRefusesAStateDirectoryThatIsALinkAndMovesItAside() throws IOException {
+        JobDirectory j = job();
+        Files.delete(j.done());
+        Files.createSymbolicLink(j.done(), outside);
+        SafeFiles.UnsafeFileException e = assertThrows(SafeFiles.UnsafeFileException.class, j::verify);
+        assertTrue(e.getMessage().contains("done was not a directory"), e.getMessage());
+        assertFalse(Files.exists(j.done(), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+
+        Path linkedJob = work.resolve("job-2");
+        Files.createSymbolicLink(linkedJob, outside);
+        assertFalse(JobDirectory.isJobDirectory(linkedJob));
+        assertThrows(SafeFiles.UnsafeFileException.class, () -> new JobDirectory(work, "job-2").verify());
+    }
+
+    @Test
+    void aFifoIsNeverOpened() throws Exception {
+        JobDirectory j = job();
+        Path fifo = j.failed().resolve(patch.fileName() + ".error");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        // Opening it would block this test for ever; the check refuses it first.
+        assertTrue(j.failureReason(patch).orElseThrow().contains("special file"));
+        assertFalse(Files.exists(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS), "moved to the quarantine");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        assertThrows(SafeFiles.UnsafeFileException.class, () -> SafeFiles.readSmall(fifo, 10));
+    }
+
+    @Test
+    void aManifestLargerThanAnyRealOneIsRefusedNotRead() throws IOException {
+        JobDirectory j = job();
+        Files.write(j.manifestFile(), new byte[JobDirectory.MAX_MANIFEST_BYTES + 1]);
+        assertThrows(SafeFiles.UnsafeFileException.class, j::readManifest);
+    }
+}
