@@ -52,6 +52,7 @@ final class BigTiffSource implements ImageSource {
     }
 
     static BigTiffSource open(Path file) throws IOException {
+        TiffStructure.check(file, true);
         TiffReader reader = reader(file);
         try {
             TiffReadMap map = reader.newMap(0);

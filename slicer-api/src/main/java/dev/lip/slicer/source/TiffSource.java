@@ -47,6 +47,7 @@ final class TiffSource implements ImageSource {
     }
 
     static TiffSource open(Path file) throws IOException {
+        TiffStructure.check(file, false);
         ImageInputStream stream = ImageIO.createImageInputStream(file.toFile());
         ImageReader reader = JdkReaders.get("tiff", "com.sun.imageio.plugins.tiff.TIFFImageReader");
         try {
@@ -93,6 +94,18 @@ final class TiffSource implements ImageSource {
         if (offsets == null || counts == null) {
             throw new UnreadableImageException("The TIFF has no " + (tiles ? "tile" : "strip")
                     + " offsets or byte counts: its directory is damaged.");
+        }
+        // Bits per sample as the directory states them: the reader's raw image type is built from them in more
+        // than one way (a damaged field read as 0 bits went through one way and failed the other).
+        javax.imageio.plugins.tiff.TIFFField bits = dir.getTIFFField(258);
+        if (bits != null) {
+            for (int i = 0; i < bits.getCount(); i++) {
+                int b = bits.getAsInt(i);
+                if (b != bits.getAsInt(0) || (b != 1 && b != 2 && b != 4 && b != 8 && b != 16)) {
+                    throw new UnreadableImageException("The TIFF's bits per sample (" + b + " for sample " + i
+                            + ") are not 1, 2, 4, 8 or 16 alike: its directory is damaged or the layout is not supported.");
+                }
+            }
         }
         javax.imageio.plugins.tiff.TIFFField compression = dir.getTIFFField(259);
         TiffDataLayout.check(longs(offsets), longs(counts), compression == null ? 1 : compression.getAsInt(0),

@@ -1,0 +1,251 @@
+package dev.lip.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lip.common.testing.SampleImage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A seeded mutation fuzzer over small JPEG, PNG and TIFF files, through the real services. Every case must end in
+ * one of three ways: a 4xx with a sentence; a FAILED job with a sentence; or a DONE job whose result equals the
+ * threshold of what the JDK's own reader decodes from the same bytes (a reader that warns counts as refusing).
+ * Never a 5xx, a hang, a job left RECEIVING, or a DONE result that differs from the reference.
+ *
+ * <p>{@code -Dlip.fuzz.cases=N} (240 by default) and {@code -Dlip.fuzz.seed=S} run more, or other, cases; a
+ * failure names its case's seed so it can be replayed.
+ */
+class FuzzTest {
+    private static final int CASES = Integer.getInteger("lip.fuzz.cases", 240);
+    private static final long SEED = Long.getLong("lip.fuzz.seed", 20261124L);
+    private static Trio trio;
+    private static Http api;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        trio = new Trio(true);
+        api = new Http(trio.api(), null);
+    }
+
+    @AfterAll
+    static void stop() {
+        trio.close();
+    }
+
+    private static byte[] seedFile(String kind) throws IOException {
+        SampleImage img = SampleImage.generate(48, 40, kind.equals("grey-png") ? 1 : 3, 8, kind.hashCode());
+        Path f = dir.resolve(kind);
+        switch (kind) {
+            case "png", "grey-png" -> img.writePng(f);
+            case "jpeg" -> img.writeJpeg(f, false, 0.9f);
+            case "progressive-jpeg" -> img.writeJpeg(f, true, 0.9f);
+            case "tiff" -> img.writeTiff(f, "Deflate", 16);
+            case "striped-tiff" -> img.writeTiff(f, "LZW", 0);
+            default -> throw new IllegalArgumentException(kind);
+        }
+        return Files.readAllBytes(f);
+    }
+
+    /** Byte flips, a truncation, or header fields set to extremes. */
+    static byte[] mutate(byte[] seed, Random r) {
+        byte[] b = seed.clone();
+        switch (r.nextInt(3)) {
+            case 0 -> {
+                for (int i = 1 + r.nextInt(8); i > 0; i--) {
+                    b[r.nextInt(b.length)] ^= (byte) (1 + r.nextInt(255));
+                }
+            }
+            case 1 -> b = java.util.Arrays.copyOf(b, 8 + r.nextInt(b.length - 8));
+            default -> {
+                int at = r.nextInt(Math.min(b.length, 200));
+                byte[] values = {0, (byte) 0xFF, 0x7F, (byte) 0x80, 1};
+                byte v = values[r.nextInt(values.length)];
+                for (int i = 0, n = new int[]{1, 2, 4}[r.nextInt(3)]; i < n && at + i < b.length; i++) {
+                    b[at + i] = v;
+                }
+            }
+        }
+        return b;
+    }
+
+    @Test
+    void mutatedImagesEndInASentenceOrInTheReferencesPixels() throws Exception {
+        List<String> kinds = List.of("png", "grey-png", "jpeg", "progressive-jpeg", "tiff", "striped-tiff");
+        Map<String, byte[]> seeds = new ConcurrentHashMap<>();
+        for (String k : kinds) {
+            seeds.put(k, seedFile(k));
+        }
+        Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> runs = new ArrayList<>();
+        for (int i = 0; i < CASES; i++) {
+            long caseSeed = SEED + i;
+            String kind = kinds.get(i % kinds.size());
+            runs.add(pool.submit(() -> {
+                byte[] input = mutate(seeds.get(kind), new Random(caseSeed));
+                try {
+                    String outcome = runCase(input);
+                    outcomes.computeIfAbsent(kind + " " + outcome, k -> new AtomicInteger()).incrementAndGet();
+                } catch (Throwable e) {
+                    failures.add(kind + " case seed " + caseSeed + ": " + e.getMessage() + " (input kept as "
+                            + keep(input, kind + "-" + caseSeed) + ")");
+                }
+            }));
+        }
+        for (Future<?> f : runs) {
+            f.get();
+        }
+        pool.shutdown();
+        System.out.println("fuzz outcomes (" + CASES + " cases, seed " + SEED + "): " + new java.util.TreeMap<>(outcomes));
+        for (JsonNode j : api.get("/api/v1/jobs").json()) {
+            if (j.path("state").asText().equals("RECEIVING")) {
+                failures.add("job left RECEIVING: " + j);
+            }
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " of " + CASES + " cases went wrong:\n"
+                + String.join("\n", failures.subList(0, Math.min(15, failures.size()))));
+    }
+
+    /** Keeps a failing case's input where the build leaves its reports, to look at or replay by hand. */
+    private static Path keep(byte[] input, String name) {
+        try {
+            Path out = Files.createDirectories(Path.of("target", "fuzz-failures")).resolve(name);
+            Files.write(out, input);
+            return out.toAbsolutePath();
+        } catch (IOException e) {
+            return Path.of("(not kept: " + e + ")");
+        }
+    }
+
+    /** @return "4xx", "FAILED" or "DONE"; throws AssertionError with the reason for anything else */
+    private static String runCase(byte[] input) throws Exception {
+        Http.Answer a = api.upload("?tileSize=16", input);
+        if (a.status() >= 400 && a.status() < 500) {
+            Http.assertProblem(a, a.status(), "");
+            assertTrue(a.detail().length() > 10, "a 4xx without a sentence: " + a.detail());
+            return "4xx";
+        }
+        if (a.status() != 202) {
+            throw new AssertionError("HTTP " + a.status() + ": " + new String(a.bytes()));
+        }
+        String id = a.json().path("id").asText();
+        api.send(api.request("/api/v1/jobs/" + id + "/result").POST(HttpRequest.BodyPublishers.noBody()));
+        JsonNode job = api.awaitState(id, s -> s.equals("DONE") || s.equals("FAILED"), 60);
+        if (job.path("state").asText().equals("FAILED")) {
+            String error = job.path("error").asText();
+            assertTrue(error.length() > 10 && !error.contains("/tmp/") && !error.contains("Exception"),
+                    "a failure without a plain sentence: " + error);
+            return "FAILED";
+        }
+        Http.Answer result = api.get("/api/v1/jobs/" + id + "/result");
+        byte[] reference;
+        try {
+            reference = referenceMask(input);
+        } catch (Exception | Error e) {
+            throw new AssertionError("DONE, but the JDK's reader refuses these bytes: " + e);
+        }
+        byte[] mask = readMask(result.bytes());
+        if (!java.util.Arrays.equals(reference, mask)) {
+            int differ = 0;
+            for (int i = 0; i < Math.min(mask.length, reference.length); i++) {
+                differ += mask[i] != reference[i] ? 1 : 0;
+            }
+            throw new AssertionError("DONE with " + differ + " pixels (of " + reference.length + ") unlike the reference");
+        }
+        return "DONE";
+    }
+
+    /**
+     * The default threshold (middle of the sample range) of what the JDK's reader decodes, pixels only (metadata
+     * that does not describe pixels, such as a damaged resolution tag, is ignored as the services ignore it).
+     *
+     * @throws IOException when it refuses the bytes or warns (it warns where it made pixels up)
+     */
+    static byte[] referenceMask(byte[] input) throws IOException {
+        BufferedImage im;
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(input))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new IOException("no reader recognises the bytes");
+            }
+            ImageReader reader = readers.next();
+            List<String> warnings = new ArrayList<>();
+            reader.addIIOReadWarningListener((s, w) -> warnings.add(w));
+            reader.setInput(in, true, true);
+            im = reader.read(0);
+            reader.dispose();
+            if (!warnings.isEmpty()) {
+                throw new IOException(reader.getClass().getSimpleName() + " warns: " + warnings.get(0));
+            }
+        }
+        int w = im.getWidth();
+        int h = im.getHeight();
+        byte[] mask = new byte[w * h];
+        Raster r = im.getRaster();
+        int bits = r.getSampleModel().getSampleSize(0);
+        boolean palette = im.getColorModel() instanceof IndexColorModel;
+        int bands = palette ? 3 : r.getNumBands();
+        int t = !palette && bits == 16 ? 32768 : 128;
+        int lowMax = (1 << bits) - 1;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                long luma;
+                if (palette) {
+                    int c = im.getColorModel().getRGB(r.getSample(x, y, 0));
+                    luma = 299L * (c >>> 16 & 255) + 587L * (c >>> 8 & 255) + 114L * (c & 255);
+                } else if (bands >= 3) {
+                    luma = 299L * scale(r.getSample(x, y, 0), bits, lowMax) + 587L * scale(r.getSample(x, y, 1), bits, lowMax)
+                            + 114L * scale(r.getSample(x, y, 2), bits, lowMax);
+                } else {
+                    luma = 1000L * scale(r.getSample(x, y, 0), bits, lowMax);
+                }
+                mask[y * w + x] = (byte) (luma >= 1000L * t ? 255 : 0);
+            }
+        }
+        return mask;
+    }
+
+    private static int scale(int v, int bits, int lowMax) {
+        return bits < 8 ? v * 255 / lowMax : v;
+    }
+
+    private static byte[] readMask(byte[] tiff) throws IOException {
+        BufferedImage im = ImageIO.read(new ByteArrayInputStream(tiff));
+        Raster r = im.getRaster();
+        byte[] out = new byte[im.getWidth() * im.getHeight()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) r.getSample(i % im.getWidth(), i / im.getWidth(), 0);
+        }
+        return out;
+    }
+}
