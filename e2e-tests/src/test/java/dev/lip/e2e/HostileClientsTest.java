@@ -36,7 +36,7 @@ class HostileClientsTest {
     @BeforeAll
     static void start() throws Exception {
         trio = new Trio(false, "--lip.api-token=" + TOKEN, "--lip.max-concurrent-uploads=2",
-                "--lip.min-upload-rate=100000", "--lip.upload-rate-grace=2s");
+                "--lip.min-upload-rate=100000", "--lip.upload-rate-grace=2s", "--lip.refused-body-drain-time=2s");
         trio.startProcessor("patch-processor", trio.processorPort, "--lip.threads=2", "--lip.api-token=" + TOKEN);
         trio.awaitHealthy(trio.processorPort, "patch-processor");
         api = new Http(trio.api(), TOKEN);
@@ -75,6 +75,7 @@ class HostileClientsTest {
     void requestsTomcatRefusesItselfAreProblemJsonToo() throws Exception {
         assertProblem(api.get("/api/v1/jobs/%c0"), 400, "malformed");
         assertProblem(api.send(api.request("/api/v1/jobs").header("X-Big", "a".repeat(20000)).GET()), 400, "malformed");
+        assertProblem(api.get("/api/v1/jobs?q=" + "a".repeat(20000)), 400, "malformed");
         for (String query : List.of("?%zz=1", "?algorithm=%")) { // java.net.URI refuses these; a socket does not
             String answer = raw("POST /api/v1/jobs" + query + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
                     + TOKEN + "\r\nContent-Type: application/octet-stream\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc");
@@ -105,6 +106,45 @@ class HostileClientsTest {
         try (var dirs = Files.list(trio.tempDir)) {
             long jobDirs = dirs.filter(d -> !d.getFileName().toString().startsWith(".")).count();
             assertEquals(api.get("/api/v1/jobs").json().size(), jobDirs, "every job directory belongs to a job");
+        }
+    }
+
+    @Test
+    void aDamagedBigTiffIsRefusedWithoutNamingTheServersFiles() throws Exception {
+        Path big = dir.resolve("big.tif");
+        SampleImage.generate(64, 64, 3, 8, 3).writeBigTiff(big, 32);
+        byte[] whole = Files.readAllBytes(big);
+        for (int cut : new int[]{whole.length / 2, whole.length - 20, 40}) {
+            Http.Answer a = api.upload("", java.util.Arrays.copyOf(whole, cut));
+            assertEquals(400, a.status(), new String(a.bytes()));
+            assertProblem(a, 400, "TIFF");
+            assertFalse(a.detail().contains(trio.tempDir.toString()) || a.detail().contains("upload.bin"), a.detail());
+        }
+    }
+
+    @Test
+    void aJobCancelledDuringItsUploadAnswersTheUploader409() throws Exception {
+        try (Socket s = new Socket("localhost", trio.apiPort)) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /api/v1/jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TOKEN
+                    + "\r\nContent-Type: application/octet-stream\r\nContent-Length: 3000000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[200_000]);
+            out.flush();
+            String id = null;
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (id == null && System.currentTimeMillis() < deadline) {
+                for (JsonNode j : api.get("/api/v1/jobs").json()) {
+                    if (j.path("state").asText().equals("RECEIVING")) {
+                        id = j.path("id").asText();
+                    }
+                }
+            }
+            assertTrue(id != null, "the upload shows as a RECEIVING job");
+            assertEquals(200, api.send(api.request("/api/v1/jobs/" + id).DELETE()).status());
+            String answer = trickleUntilAnswered(s);
+            assertTrue(answer.startsWith("HTTP/1.1 409") && answer.contains("cancelled while its image was being uploaded"), answer);
+            assertFalse(Files.exists(trio.tempDir.resolve(id)), "nothing is left of it");
         }
     }
 
@@ -167,6 +207,7 @@ class HostileClientsTest {
             for (Socket s : slow) {
                 String answer = trickleUntilAnswered(s);
                 assertTrue(answer.startsWith("HTTP/1.1 400") && answer.contains("lip.min-upload-rate"), answer);
+                assertTrue(closedWithin(s, 3000), "the connection is closed, not drained at the client's pace");
             }
         } finally {
             for (Socket s : slow) {
@@ -174,6 +215,48 @@ class HostileClientsTest {
             }
         }
         assertEquals(202, api.upload("", Files.readAllBytes(png(20, 20))).status(), "permits are given back");
+    }
+
+    /**
+     * A refused body is read for a bounded time only (lip.refused-body-drain-time, 2 s here): a client that
+     * trickles it after its refusal does not keep a request thread.
+     */
+    @Test
+    void aRefusedBodyIsReadForABoundedTimeOnly() throws Exception {
+        try (Socket s = new Socket("localhost", trio.apiPort)) {
+            s.getOutputStream().write(("POST /api/v1/jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer wrong"
+                    + "\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\nabc")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = trickleUntilAnswered(s);
+            assertTrue(answer.startsWith("HTTP/1.1 401"), answer);
+            long t0 = System.nanoTime();
+            assertTrue(closedWithin(s, 8000), "closed after the drain time");
+            assertTrue(System.nanoTime() - t0 > 1_000_000_000L, "but the body was read for a while first");
+        }
+        // A client that sends its whole refused body quickly gets the answer (not a reset), without 100-continue.
+        Http.Answer refused = anonymous.upload("", new byte[6_000_000]);
+        assertProblem(refused, 401, "needs an API token");
+    }
+
+    /** Keeps trickling bytes; true once the server has closed the connection. */
+    private static boolean closedWithin(Socket s, long millis) throws Exception {
+        s.setSoTimeout(100);
+        long deadline = System.currentTimeMillis() + millis;
+        byte[] buf = new byte[4096];
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                s.getOutputStream().write('x');
+                s.getOutputStream().flush();
+                if (s.getInputStream().read(buf) < 0) {
+                    return true;
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // still open
+            } catch (java.io.IOException e) {
+                return true; // reset: closed
+            }
+        }
+        return false;
     }
 
     /** One request written as raw bytes; the whole answer. */

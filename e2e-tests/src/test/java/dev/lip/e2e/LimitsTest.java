@@ -174,6 +174,26 @@ class LimitsTest {
         assertEquals(1, client("status", id).exitCode());
     }
 
+    @Test
+    void processedJobsNobodyAskedAResultOfExpireToo() throws Exception {
+        Answer a = post("?tileSize=16", pngBytes(SampleImage.generate(30, 30, 3, 8, 6)), TOKEN);
+        String id = a.body().path("id").asText();
+        HttpRequest status = HttpRequest.newBuilder(URI.create(trio.api() + "/api/v1/jobs/" + id))
+                .header("Authorization", "Bearer " + TOKEN).build();
+        long deadline = System.currentTimeMillis() + 30_000;
+        boolean seenProcessed = false;
+        int code = 200;
+        while (code == 200 && System.currentTimeMillis() < deadline) {
+            HttpResponse<String> r = http.send(status, HttpResponse.BodyHandlers.ofString());
+            code = r.statusCode();
+            seenProcessed |= code == 200 && JSON.readTree(r.body()).path("state").asText().equals("PROCESSED");
+            Thread.sleep(50);
+        }
+        assertTrue(seenProcessed, "the job was processed and waited for a result request");
+        assertEquals(404, code, "then it expired after the retention");
+        assertFalse(Files.exists(trio.tempDir.resolve(id)), "with its patches");
+    }
+
     // ---- crafted inputs ----
 
     static byte[] pngBytes(SampleImage img) throws Exception {

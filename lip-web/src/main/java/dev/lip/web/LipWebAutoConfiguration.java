@@ -12,11 +12,20 @@ import org.springframework.core.Ordered;
 @Import(TomcatSettings.class)
 public class LipWebAutoConfiguration {
 
-    /** First in the chain: nothing else runs for a request without the token. */
+    /** Outermost: it sees every answer, the token filter's too, before deciding what to do with an unread body. */
+    @Bean
+    FilterRegistrationBean<RefusedBodyDrainFilter> refusedBodyDrainFilter(
+            @Value("${lip.refused-body-drain-time:10s}") java.time.Duration budget) {
+        FilterRegistrationBean<RefusedBodyDrainFilter> registration = new FilterRegistrationBean<>(new RefusedBodyDrainFilter(budget));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    /** Then the token: nothing else runs for a request without it. */
     @Bean
     FilterRegistrationBean<ApiTokenFilter> apiTokenFilter(@Value("${lip.api-token:}") String token) {
         FilterRegistrationBean<ApiTokenFilter> registration = new FilterRegistrationBean<>(new ApiTokenFilter(token));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
     }
 }

@@ -71,7 +71,7 @@ public class JobService {
         this.props = props;
         this.stitcher = stitcher;
         this.json = json;
-        this.sources = new ImageSources(props.progressiveJpegMaxPixels());
+        this.sources = new ImageSources(props.progressiveJpegMaxPixels(), props.maxPixels());
         this.disk = new DiskSpace(props.tempDir(), props.minFreeBytes());
         Files.createDirectories(props.tempDir());
         Files.createDirectories(props.resultDir());
@@ -266,14 +266,11 @@ public class JobService {
     }
 
     /**
-     * Refuses an image whose header promises more pixels than allowed, or more patch data than the disk holds
-     * beside what the jobs accepted before it will write; otherwise reserves that space until slicing ends.
+     * Refuses an image whose patches need more space than the disk holds beside what the jobs accepted before it
+     * will write; otherwise reserves that space until slicing ends. (Too many pixels are refused by the sources,
+     * from the header alone.)
      */
     private void checkLimits(String id, ImageInfo info, TileGrid grid, boolean blends) throws IOException {
-        if (info.pixels() > props.maxPixels()) {
-            throw ApiException.badRequest("The image is " + info.width() + " x " + info.height() + " = " + info.pixels()
-                    + " pixels; this service accepts at most " + props.maxPixels() + " (lip.max-pixels).");
-        }
         long needed = DiskSpace.estimate(info, grid, blends);
         java.util.OptionalLong short_ = disk.reserve(id, needed);
         if (short_.isPresent()) {
@@ -612,7 +609,14 @@ public class JobService {
                     continue;
                 }
                 Path status = d.resolve(STATUS_FILE);
-                if (!JobDirectory.isJobDirectory(d) || !Files.exists(status, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (!JobDirectory.isJobDirectory(d)) {
+                    continue;
+                }
+                if (!Files.exists(status, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    // An upload the previous run was still receiving: it was never accepted, and nothing else
+                    // would ever remove it.
+                    log.info("removing {}: an upload that a previous run did not finish receiving", d.getFileName());
+                    deleteQuietly(d);
                     continue;
                 }
                 try {

@@ -51,8 +51,8 @@ final class BigTiffSource implements ImageSource {
         return reader;
     }
 
-    static BigTiffSource open(Path file) throws IOException {
-        TiffStructure.check(file, true);
+    static BigTiffSource open(Path file, PixelLimit limit) throws IOException {
+        TiffStructure.check(file, true, limit);
         TiffReader reader = reader(file);
         try {
             TiffReadMap map = reader.newMap(0);

@@ -10,13 +10,20 @@ import java.nio.file.Path;
 /** Opens the right {@link ImageSource} for a file by its content. */
 public final class ImageSources {
     private final long progressiveJpegMaxPixels;
+    private final PixelLimit limit;
 
     /**
      * @param progressiveJpegMaxPixels a progressive JPEG can only be decoded whole; above this many pixels it is refused.
      *                                 Interlaced PNGs, decoded whole into ints (4 bytes a sample), get a quarter of it.
      */
     public ImageSources(long progressiveJpegMaxPixels) {
+        this(progressiveJpegMaxPixels, Long.MAX_VALUE);
+    }
+
+    /** @param maxPixels images whose header claims more are refused before anything else is read (lip.max-pixels) */
+    public ImageSources(long progressiveJpegMaxPixels, long maxPixels) {
         this.progressiveJpegMaxPixels = progressiveJpegMaxPixels;
+        this.limit = new PixelLimit(maxPixels);
     }
 
     public ImageSource open(Path file) throws IOException {
@@ -29,10 +36,11 @@ public final class ImageSources {
         try {
             source = switch (format) {
                 case JPEG -> JpegSource.open(file, progressiveJpegMaxPixels);
-                case PNG -> PngSource.open(file, progressiveJpegMaxPixels / 4);
-                case TIFF -> TiffSource.open(file);
-                case BIGTIFF -> BigTiffSource.open(file);
+                case PNG -> PngSource.open(file, progressiveJpegMaxPixels / 4, limit);
+                case TIFF -> TiffSource.open(file, limit);
+                case BIGTIFF -> BigTiffSource.open(file, limit);
             };
+            limit.check(source.info().width(), source.info().height());
             checkPixelsPerByte(source.info(), format, Files.size(file));
             return source;
         } catch (UnreadableImageException e) {

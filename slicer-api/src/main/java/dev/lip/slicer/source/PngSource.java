@@ -29,8 +29,8 @@ final class PngSource implements ImageSource {
      * @param interlacedMaxPixels PNGJ reads an interlaced (Adam7) PNG into memory whole; above this many pixels such
      *                            a PNG is refused rather than risking the heap
      */
-    static PngSource open(Path file, long interlacedMaxPixels) throws IOException {
-        PngStructure structure = PngStructure.read(file);
+    static PngSource open(Path file, long interlacedMaxPixels, PixelLimit limit) throws IOException {
+        PngStructure structure = PngStructure.read(file, limit);
         PngReader png = newReader(file);
         try {
             ar.com.hjg.pngj.ImageInfo pi = png.imgInfo;

@@ -18,7 +18,7 @@ record PngStructure(long idatBytes) {
     /** Deflate's best case: 258 bytes from a 2-bit code, which zlib caps at 1032:1 (its documentation). */
     static final long MAX_INFLATE_RATIO = 1032;
 
-    static PngStructure read(Path file) throws IOException {
+    static PngStructure read(Path file, PixelLimit limit) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer header = ByteBuffer.allocate(8);
@@ -40,6 +40,11 @@ record PngStructure(long idatBytes) {
                 if (first && (!type.equals("IHDR") || length != 13)) {
                     throw new UnreadableImageException("The PNG does not start with a 13-byte IHDR chunk (found "
                             + type + " of " + length + " bytes): its header is damaged.");
+                }
+                if (first && pos + 16 <= size) {
+                    ByteBuffer dims = ByteBuffer.allocate(8);
+                    ch.read(dims, pos + 8);
+                    limit.check(Integer.toUnsignedLong(dims.getInt(0)), Integer.toUnsignedLong(dims.getInt(4)));
                 }
                 first = false;
                 long end = pos + 12 + length; // length, type, data, CRC

@@ -46,8 +46,8 @@ final class TiffSource implements ImageSource {
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
     }
 
-    static TiffSource open(Path file) throws IOException {
-        TiffStructure.check(file, false);
+    static TiffSource open(Path file, PixelLimit limit) throws IOException {
+        TiffStructure.check(file, false, limit);
         ImageInputStream stream = ImageIO.createImageInputStream(file.toFile());
         ImageReader reader = JdkReaders.get("tiff", "com.sun.imageio.plugins.tiff.TIFFImageReader");
         try {

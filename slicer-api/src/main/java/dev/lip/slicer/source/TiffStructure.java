@@ -40,7 +40,8 @@ final class TiffStructure {
     private TiffStructure() {
     }
 
-    static void check(Path file, boolean big) throws IOException {
+    /** @param limit applied first, to the width and length the directory states, whatever else is wrong with it */
+    static void check(Path file, boolean big, PixelLimit limit) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer head = read(ch, 0, 16, size);
@@ -58,6 +59,7 @@ final class TiffStructure {
                 throw damaged("its directory claims " + entries + " entries");
             }
             ByteBuffer all = read(ch, ifd + countBytes, (int) (entries * entryBytes), size).order(order);
+            checkSize(all, entries, entryBytes, big, limit);
             Set<Integer> tags = new HashSet<>();
             for (int i = 0; i < entries; i++) {
                 int at = i * entryBytes;
@@ -84,6 +86,27 @@ final class TiffStructure {
                 }
             }
         }
+    }
+
+    /** Width (256) and length (257), SHORT or LONG held in the entry, against the pixel limit. */
+    private static void checkSize(ByteBuffer all, long entries, int entryBytes, boolean big, PixelLimit limit)
+            throws UnreadableImageException {
+        long width = 0;
+        long height = 0;
+        for (int i = 0; i < entries; i++) {
+            int at = i * entryBytes;
+            int tag = Short.toUnsignedInt(all.getShort(at));
+            int type = Short.toUnsignedInt(all.getShort(at + 2));
+            int value = at + (big ? 12 : 8);
+            long v = type == SHORT ? Short.toUnsignedInt(all.getShort(value))
+                    : type == LONG ? Integer.toUnsignedLong(all.getInt(value)) : type == LONG8 ? all.getLong(value) : 0;
+            if (tag == 256) {
+                width = v;
+            } else if (tag == 257) {
+                height = v;
+            }
+        }
+        limit.check(width, height);
     }
 
     private static UnreadableImageException damaged(String why) {

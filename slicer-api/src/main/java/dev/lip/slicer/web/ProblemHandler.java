@@ -1,6 +1,8 @@
 package dev.lip.slicer.web;
 
 import dev.lip.slicer.job.UploadInterruptedException;
+import dev.lip.web.RefusedBodyDrainFilter;
+import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -31,8 +33,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(UploadInterruptedException.class)
-    public ResponseEntity<ProblemDetail> uploadInterrupted(UploadInterruptedException e) {
+    public ResponseEntity<ProblemDetail> uploadInterrupted(UploadInterruptedException e, HttpServletRequest request) {
         log.info("upload interrupted: {}", e.toString());
+        request.setAttribute(RefusedBodyDrainFilter.DO_NOT_DRAIN, true); // it was too slow already
         return problem(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 

@@ -2,6 +2,7 @@ package dev.lip.slicer.web;
 
 import dev.lip.slicer.config.LipProperties;
 import dev.lip.web.Problems;
+import dev.lip.web.RefusedBodyDrainFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -42,7 +43,8 @@ public class UploadLimitFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         if (!permits.tryAcquire()) {
             response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
-            response.setHeader("Connection", "close"); // do not wait for the rest of a body we will not read
+            request.setAttribute(RefusedBodyDrainFilter.DO_NOT_DRAIN, true); // a busy service reads no more of it
+            response.setHeader("Connection", "close");
             Problems.write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "This service is receiving " + max
                     + " uploads already (lip.max-concurrent-uploads); try again in " + RETRY_AFTER_SECONDS + " seconds.");
             return;
