@@ -25,6 +25,9 @@ public final class Messages {
         Throwable t = e;
         String msg = null;
         while (t != null && msg == null) {
+            if (isDecoderBug(t)) {
+                break; // a wrapped NullPointerException's text is no better than an unwrapped one's
+            }
             msg = t.getMessage();
             t = t.getCause();
         }
