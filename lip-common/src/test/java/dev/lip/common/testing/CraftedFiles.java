@@ -64,27 +64,68 @@ public final class CraftedFiles {
      * StripByteCounts 279) set to {@code value}.
      */
     public static byte[] tiffWithTag(byte[] tiff, int tag, long value) {
+        return tiffWithTag(tiff, tag, -1, value);
+    }
+
+    /**
+     * As {@link #tiffWithTag(byte[], int, long)}, for the value at {@code index} only (-1: all of them); classic
+     * TIFF or BigTIFF.
+     */
+    public static byte[] tiffWithTag(byte[] tiff, int tag, int index, long value) {
         byte[] b = tiff.clone();
         ByteBuffer bb = ByteBuffer.wrap(b).order(b[0] == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
-        int ifd = bb.getInt(4);
-        int entries = bb.getShort(ifd) & 0xFFFF;
+        boolean big = bb.getShort(2) == 43;
+        long ifd = big ? bb.getLong(8) : bb.getInt(4);
+        long entries = big ? bb.getLong((int) ifd) : bb.getShort((int) ifd) & 0xFFFF;
+        int first = (int) ifd + (big ? 8 : 2);
+        int entryBytes = big ? 20 : 12;
         for (int i = 0; i < entries; i++) {
-            int e = ifd + 2 + i * 12;
+            int e = first + i * entryBytes;
             if ((bb.getShort(e) & 0xFFFF) != tag) {
                 continue;
             }
             int type = bb.getShort(e + 2);
-            int count = bb.getInt(e + 4);
-            int size = type == 3 ? 2 : 4;
-            int at = count * size <= 4 ? e + 8 : bb.getInt(e + 8);
+            long count = big ? bb.getLong(e + 4) : bb.getInt(e + 4);
+            int size = type == 3 ? 2 : type == 16 ? 8 : 4;
+            int inline = big ? 8 : 4;
+            int valueAt = e + (big ? 12 : 8);
+            int at = count * size <= inline ? valueAt : (int) (big ? bb.getLong(valueAt) : bb.getInt(valueAt));
             for (int k = 0; k < count; k++) {
-                if (size == 2) {
-                    bb.putShort(at + 2 * k, (short) value);
-                } else {
-                    bb.putInt(at + 4 * k, (int) value);
+                if (index >= 0 && k != index) {
+                    continue;
+                }
+                switch (size) {
+                    case 2 -> bb.putShort(at + 2 * k, (short) value);
+                    case 8 -> bb.putLong(at + 8 * k, value);
+                    default -> bb.putInt(at + 4 * k, (int) value);
                 }
             }
             return b;
+        }
+        throw new IllegalArgumentException("the TIFF has no tag " + tag);
+    }
+
+    /** The value at {@code index} of a SHORT, LONG or LONG8 tag of a classic TIFF or BigTIFF. */
+    public static long tiffTag(byte[] tiff, int tag, int index) {
+        ByteBuffer bb = ByteBuffer.wrap(tiff).order(tiff[0] == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        boolean big = bb.getShort(2) == 43;
+        long ifd = big ? bb.getLong(8) : bb.getInt(4);
+        long entries = big ? bb.getLong((int) ifd) : bb.getShort((int) ifd) & 0xFFFF;
+        int first = (int) ifd + (big ? 8 : 2);
+        for (int i = 0; i < entries; i++) {
+            int e = first + i * (big ? 20 : 12);
+            if ((bb.getShort(e) & 0xFFFF) == tag) {
+                int type = bb.getShort(e + 2);
+                long count = big ? bb.getLong(e + 4) : bb.getInt(e + 4);
+                int size = type == 3 ? 2 : type == 16 ? 8 : 4;
+                int valueAt = e + (big ? 12 : 8);
+                int at = count * size <= (big ? 8 : 4) ? valueAt : (int) (big ? bb.getLong(valueAt) : bb.getInt(valueAt));
+                return switch (size) {
+                    case 2 -> bb.getShort(at + 2 * index) & 0xFFFF;
+                    case 8 -> bb.getLong(at + 8 * index);
+                    default -> bb.getInt(at + 4 * index) & 0xFFFFFFFFL;
+                };
+            }
         }
         throw new IllegalArgumentException("the TIFF has no tag " + tag);
     }

@@ -33,12 +33,19 @@ final class BigTiffSource implements ImageSource {
     private TiffReadMap map;
     private final ImageInfo info;
     private int regionsRead;
+    /** Uncompressed and deflate layouts, read without AlgART (see {@link TiffBlockReader}); else null. */
+    private final TiffBlockReader blocks;
+    /** For LZW, PackBits and JPEG blocks, which AlgART decodes: their data must be whole; else null. */
+    private final BlockEndCheck endCheck;
 
-    private BigTiffSource(Path file, TiffReader reader, TiffReadMap map, ImageInfo info) {
+    private BigTiffSource(Path file, TiffReader reader, TiffReadMap map, ImageInfo info, TiffBlockReader blocks,
+                          BlockEndCheck endCheck) {
         this.file = file;
         this.reader = reader;
         this.map = map;
         this.info = info;
+        this.blocks = blocks;
+        this.endCheck = endCheck;
     }
 
     private static TiffReader reader(Path file) throws IOException {
@@ -70,11 +77,14 @@ final class BigTiffSource implements ImageSource {
             if (map.ifd().getPhotometricInterpretation().isIndexed()) {
                 throw new UnreadableImageException("Palette BigTIFF images are not supported; convert to RGB first.");
             }
-            boolean tiled = map.ifd().containsKey(TILE_WIDTH_TAG);
-            TiffDataLayout.check(map.ifd().getTileOrStripOffsets(), map.ifd().getTileOrStripByteCounts(),
-                    map.ifd().getCompressionCode(), java.nio.file.Files.size(file), 16, tiled);
-            String format = "BigTIFF (" + (tiled ? "tiled" : "striped") + ")";
-            return new BigTiffSource(file, reader, map, new ImageInfo(map.dimX(), map.dimY(), bands, bits, format));
+            TiffLayout layout = layout(map.ifd());
+            TiffDataLayout.check(layout.offsets(), layout.byteCounts(), layout.compression(),
+                    java.nio.file.Files.size(file), 16, layout.tiled());
+            TiffBlockReader blocks = TiffBlockReader.of(file, layout);
+            BlockEndCheck endCheck = blocks != null ? null : BlockEndCheck.of(file, layout);
+            String format = "BigTIFF (" + (layout.tiled() ? "tiled" : "striped") + ")";
+            return new BigTiffSource(file, reader, map, new ImageInfo(map.dimX(), map.dimY(), bands, bits, format),
+                    blocks, endCheck);
         } catch (IOException | RuntimeException e) {
             reader.close();
             if (e instanceof UnreadableImageException u) {
@@ -82,6 +92,17 @@ final class BigTiffSource implements ImageSource {
             }
             throw new UnreadableImageException("The BigTIFF cannot be read: " + Messages.of(e), e);
         }
+    }
+
+    private static TiffLayout layout(net.algart.matrices.tiff.TiffIFD ifd) throws IOException {
+        int width = ifd.getImageDimX();
+        int height = ifd.getImageDimY();
+        boolean tiled = ifd.containsKey(TILE_WIDTH_TAG);
+        return new TiffLayout(width, height, tiled, tiled ? ifd.getTileSizeX() : width,
+                tiled ? ifd.getTileSizeY() : Math.min(height, ifd.getRowsPerStrip()), ifd.getTileOrStripOffsets(),
+                ifd.getTileOrStripByteCounts(), ifd.getCompressionCode(), ifd.getPhotometricInterpretationCode(),
+                ifd.getSamplesPerPixel(), ifd.getBitsPerSample()[0], ifd.optPredictorCode(), ifd.getPlanarConfiguration(),
+                ifd.optInt(339, 1), !ifd.isLittleEndian());
     }
 
     @Override
@@ -96,6 +117,12 @@ final class BigTiffSource implements ImageSource {
 
     @Override
     public PixelRegion readRegion(Rect area) throws IOException {
+        if (blocks != null) {
+            return blocks.read(area);
+        }
+        if (endCheck != null) {
+            endCheck.check(area);
+        }
         if (++regionsRead % REGIONS_PER_READER == 0) {
             reader.close();
             reader = reader(file);
@@ -143,5 +170,11 @@ final class BigTiffSource implements ImageSource {
     @Override
     public void close() throws IOException {
         reader.close();
+        if (blocks != null) {
+            blocks.close();
+        }
+        if (endCheck != null) {
+            endCheck.close();
+        }
     }
 }

@@ -32,17 +32,23 @@ final class TiffSource implements ImageSource {
     private final RasterConversion conversion;
     private final boolean tiled;
     private final int stripHeight;
+    /** Uncompressed and deflate layouts, read without the JDK's reader (see {@link TiffBlockReader}); else null. */
+    private final TiffBlockReader blocks;
+    /** For LZW, PackBits and JPEG blocks, which the JDK's reader decodes: their data must be whole; else null. */
+    private final BlockEndCheck endCheck;
     /** Warnings the reader gave while decoding: each means pixels it made up (see {@link #decode}). */
     private final java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private TiffSource(ImageInputStream stream, ImageReader reader, ImageInfo info, RasterConversion conversion,
-                       boolean tiled, int stripHeight) {
+                       boolean tiled, int stripHeight, TiffBlockReader blocks, BlockEndCheck endCheck) {
         this.stream = stream;
         this.reader = reader;
         this.info = info;
         this.conversion = conversion;
         this.tiled = tiled;
         this.stripHeight = stripHeight;
+        this.blocks = blocks;
+        this.endCheck = endCheck;
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
     }
 
@@ -70,9 +76,12 @@ final class TiffSource implements ImageSource {
                 throw new UnreadableImageException("This TIFF stores its pixels in strips of " + stripHeight
                         + " full rows, too large to decode with bounded memory; save it tiled (or with smaller strips).");
             }
-            checkDataLayout(reader, file);
+            TiffLayout layout = checkDirectory(reader, file, width, height);
+            TiffBlockReader blocks = TiffBlockReader.of(file, layout);
+            BlockEndCheck endCheck = blocks != null ? null : BlockEndCheck.of(file, layout);
             String format = "TIFF (" + (reader.isImageTiled(0) ? "tiled" : "striped") + ")";
-            return new TiffSource(stream, reader, conversion.info(width, height, format), conversion, tiled, stripHeight);
+            return new TiffSource(stream, reader, conversion.info(width, height, format), conversion, tiled, stripHeight,
+                    blocks, endCheck);
         } catch (IOException | RuntimeException e) {
             reader.dispose();
             stream.close();
@@ -84,8 +93,12 @@ final class TiffSource implements ImageSource {
     }
 
 
-    /** Tile or strip offsets and byte counts from the directory, checked against the file (see {@link TiffDataLayout}). */
-    private static void checkDataLayout(ImageReader reader, Path file) throws IOException {
+    /**
+     * Tile or strip offsets and byte counts from the directory, checked against the file (see {@link TiffDataLayout}).
+     *
+     * @return the layout the directory describes
+     */
+    private static TiffLayout checkDirectory(ImageReader reader, Path file, int width, int height) throws IOException {
         javax.imageio.plugins.tiff.TIFFDirectory dir = javax.imageio.plugins.tiff.TIFFDirectory.createFromMetadata(
                 reader.getImageMetadata(0));
         boolean tiles = dir.containsTIFFField(324);
@@ -108,8 +121,21 @@ final class TiffSource implements ImageSource {
             }
         }
         javax.imageio.plugins.tiff.TIFFField compression = dir.getTIFFField(259);
-        TiffDataLayout.check(longs(offsets), longs(counts), compression == null ? 1 : compression.getAsInt(0),
+        long[] offsetValues = longs(offsets);
+        long[] countValues = longs(counts);
+        TiffDataLayout.check(offsetValues, countValues, compression == null ? 1 : compression.getAsInt(0),
                 java.nio.file.Files.size(file), 8, tiles);
+        boolean bigEndian = ((ImageInputStream) reader.getInput()).getByteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
+        int blockWidth = tiles ? value(dir, 322, 0) : width;
+        int blockHeight = tiles ? value(dir, 323, 0) : Math.min(height, value(dir, 278, height));
+        return new TiffLayout(width, height, tiles, blockWidth, blockHeight, offsetValues, countValues,
+                value(dir, 259, 1), value(dir, 262, -1), value(dir, 277, 1), value(dir, 258, 1), value(dir, 317, 1),
+                value(dir, 284, 1), value(dir, 339, 1), bigEndian);
+    }
+
+    private static int value(javax.imageio.plugins.tiff.TIFFDirectory dir, int tag, int absent) {
+        javax.imageio.plugins.tiff.TIFFField f = dir.getTIFFField(tag);
+        return f == null || f.getCount() == 0 ? absent : f.getAsInt(0);
     }
 
     private static long[] longs(javax.imageio.plugins.tiff.TIFFField field) {
@@ -132,6 +158,9 @@ final class TiffSource implements ImageSource {
 
     @Override
     public PixelRegion readRegion(Rect area) throws IOException {
+        if (blocks != null) {
+            return blocks.read(area);
+        }
         Raster raster = decode(area);
         PixelRegion out = new PixelRegion(area, info.bands(), info.bitsPerSample());
         int[] scratch = new int[area.width() * conversion.sourceBands()];
@@ -142,6 +171,9 @@ final class TiffSource implements ImageSource {
     }
 
     private Raster decode(Rect area) throws IOException {
+        if (endCheck != null) {
+            endCheck.check(area);
+        }
         ImageReadParam param = reader.getDefaultReadParam();
         param.setSourceRegion(new Rectangle(area.x(), area.y(), area.width(), area.height()));
         try {
@@ -172,6 +204,14 @@ final class TiffSource implements ImageSource {
         int[] scratch = new int[width * conversion.sourceBands()];
         for (int y = 0; y < info.height(); y += band) {
             int h = Math.min(band, info.height() - y);
+            if (blocks != null) {
+                PixelRegion r = blocks.read(new Rect(0, y, width, h));
+                for (int i = 0; i < h; i++) {
+                    System.arraycopy(r.data(), i * row.length, row, 0, row.length);
+                    consumer.accept(y + i, row);
+                }
+                continue;
+            }
             Raster raster = decode(new Rect(0, y, width, h));
             for (int r = 0; r < h; r++) {
                 conversion.convertRow(raster, r, scratch, row, 0);
@@ -184,5 +224,11 @@ final class TiffSource implements ImageSource {
     public void close() throws IOException {
         reader.dispose();
         stream.close();
+        if (blocks != null) {
+            blocks.close();
+        }
+        if (endCheck != null) {
+            endCheck.close();
+        }
     }
 }

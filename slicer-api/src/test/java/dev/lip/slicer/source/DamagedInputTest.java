@@ -95,6 +95,35 @@ class DamagedInputTest {
         assertTrue(why.contains("tile 0 of 4") || why.contains("Data segment out of stream"), why);
     }
 
+    /**
+     * The JDK's reader leaves what it could not decode of a block as zeros (grey for JPEG), for every compression:
+     * deflate and uncompressed blocks are read by our own reader, which requires every byte of every block; the
+     * others are checked for a whole stream before the JDK decodes them.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"Deflate, 32, tile 1 of 4", "Deflate, 0, strip 1 of", "ZLib, 32, tile 1 of 4",
+            "LZW, 32, tile 1 of 4", "LZW, 0, strip 1 of", "PackBits, 32, tile 1 of 4", "PackBits, 0, strip 1 of",
+            "JPEG, 32, tile 1 of 4", "JPEG, 0, strip 1 of"})
+    void aBlockWhoseDataEndsEarlyFailsInsteadOfGivingZeros(String compression, int tile, String what) throws IOException {
+        Path good = dir.resolve("good.tif");
+        SampleImage.generate(64, 64, 3, 8, 5).writeTiff(good, compression, tile);
+        byte[] bytes = Files.readAllBytes(good);
+        int countTag = tile > 0 ? 325 : 279;
+        long count = CraftedFiles.tiffTag(bytes, countTag, 1);
+        String why = failure(write("half.tif", CraftedFiles.tiffWithTag(bytes, countTag, 1, count / 2)));
+        assertTrue(why.contains(what) && why.contains("ends early"), why);
+    }
+
+    @Test
+    void aBigTiffTileWhoseDataEndsEarlyFailsInsteadOfHanging() throws IOException {
+        Path good = dir.resolve("good-big.tif");
+        SampleImage.generate(64, 64, 3, 8, 5).writeBigTiff(good, 32);
+        byte[] bytes = Files.readAllBytes(good);
+        long count = CraftedFiles.tiffTag(bytes, 325, 1);
+        String why = failure(write("half-big.tif", CraftedFiles.tiffWithTag(bytes, 325, 1, count / 2)));
+        assertTrue(why.contains("tile 1 of 4") && why.contains("ends early"), why);
+    }
+
     @Test
     void packBitsDataTheDecoderCannotFinishFailsInsteadOfGivingZeros() throws IOException {
         Path good = dir.resolve("good.tif");
