@@ -133,10 +133,29 @@ final class TiffBlockReader implements AutoCloseable {
     /** Predictor 2: each sample was stored as its difference from the same band's sample to its left. */
     private void undoHorizontalDifferencing(int rows, int rowBytes) {
         int bands = layout.bands();
-        if (bytesPerSample == 1) {
+        byte[] block = this.block;
+        if (bytesPerSample == 1 && bands == 3) {
+            // Running sums in locals: a load that depends on the store just before it stalls the loop (measured:
+            // 0.35 s more than the JDK's reader on 192 MB, where this form is on par).
             for (int y = 0; y < rows; y++) {
-                int base = y * rowBytes;
-                for (int i = base + bands; i < base + rowBytes; i++) {
+                int i = y * rowBytes;
+                int end = i + rowBytes;
+                byte r = block[i];
+                byte g = block[i + 1];
+                byte b = block[i + 2];
+                for (i += 3; i < end; i += 3) {
+                    r += block[i];
+                    g += block[i + 1];
+                    b += block[i + 2];
+                    block[i] = r;
+                    block[i + 1] = g;
+                    block[i + 2] = b;
+                }
+            }
+        } else if (bytesPerSample == 1) {
+            for (int y = 0; y < rows; y++) {
+                int end = y * rowBytes + rowBytes;
+                for (int i = y * rowBytes + bands; i < end; i++) {
                     block[i] += block[i - bands];
                 }
             }
