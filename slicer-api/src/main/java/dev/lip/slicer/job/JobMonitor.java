@@ -120,7 +120,8 @@ public final class JobMonitor<T> implements AutoCloseable {
         steps.shutdownNow();
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    /** Threads that do not keep the JVM alive, named for thread dumps. */
+    static java.util.concurrent.ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);

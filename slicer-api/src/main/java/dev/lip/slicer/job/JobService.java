@@ -60,9 +60,9 @@ public class JobService {
     private final ObjectMapper json;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final DiskSpace disk;
-    private final ExecutorService slicers = Executors.newFixedThreadPool(2, daemon("slicer"));
+    private final ExecutorService slicers = Executors.newFixedThreadPool(2, JobMonitor.daemon("slicer"));
     /** One thread a stitching job: a stitch that waits for results must not hold up another job's. */
-    private final ExecutorService stitchers = Executors.newCachedThreadPool(daemon("stitcher"));
+    private final ExecutorService stitchers = Executors.newCachedThreadPool(JobMonitor.daemon("stitcher"));
     private volatile long lastReclaim;
     private volatile boolean reclaimThisPass;
     private final JobMonitor<Job> monitor;
@@ -79,14 +79,6 @@ public class JobService {
         this.monitor = new JobMonitor<>(props.monitorInterval(), props.monitorStepDeadline(), this::activeJobs, Job::id,
                 this::followQuietly, System::currentTimeMillis);
         monitor.start();
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Job settings from the query, checked before a byte of the upload is read. */

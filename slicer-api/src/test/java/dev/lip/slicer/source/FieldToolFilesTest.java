@@ -49,20 +49,9 @@ class FieldToolFilesTest {
             "gdal_translate -q -co TILED=YES -co COMPRESS=DEFLATE -co PREDICTOR=2 IN16 OUT | true"})
     void filesTheFieldWritesAreReadExactly(String command, String lossless) throws Exception {
         Assumptions.assumeFalse(lossless.equals("skip"), "ZSTD TIFFs are not read yet (issue 'Read what the field stores')");
-        String tool = command.split(" ")[0];
-        Assumptions.assumeTrue(installed(tool), tool + " is not installed: apt-get install libvips-tools gdal-bin");
         // IN16: 16-bit samples, whose horizontal predictor (the tools' default) the JDK's reader refuses.
         SampleImage img = SampleImage.generate(301, 203, 3, command.contains("IN16") ? 16 : 8, 11);
-        Path in = dir.resolve("in.png");
-        img.writePng(in);
-        Path out = dir.resolve(command.contains("jpegsave") ? "out.jpg" : command.contains("pngsave") ? "out.png" : "out.tif");
-        List<String> cmd = new ArrayList<>();
-        for (String word : command.trim().split("\\s+")) {
-            cmd.add(word.startsWith("IN") ? in.toString() : word.equals("OUT") ? out.toString() : word);
-        }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String said = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), said);
+        Path out = make(command, img, command.contains("jpegsave") ? "out.jpg" : command.contains("pngsave") ? "out.png" : "out.tif");
         try (ImageSource src = SOURCES.open(out)) {
             assertEquals(301, src.info().width());
             assertEquals(203, src.info().height());
@@ -96,19 +85,7 @@ class FieldToolFilesTest {
             "gdal_translate -q -co COMPRESS=DEFLATE IN OUT                               | 279",
             "gdal_translate -q -co TILED=YES -co COMPRESS=LZW IN OUT                     | 325"})
     void fieldFilesWithABlockCutShortFail(String command, int countTag) throws Exception {
-        String tool = command.split(" ")[0];
-        Assumptions.assumeTrue(installed(tool), tool + " is not installed: apt-get install libvips-tools gdal-bin");
-        SampleImage img = SampleImage.generate(301, 203, 3, 8, 11);
-        Path in = dir.resolve("in.png");
-        img.writePng(in);
-        Path out = dir.resolve("out.tif");
-        List<String> cmd = new ArrayList<>();
-        for (String word : command.trim().split("\\s+")) {
-            cmd.add(word.equals("IN") ? in.toString() : word.equals("OUT") ? out.toString() : word);
-        }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String said = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), said);
+        Path out = make(command, SampleImage.generate(301, 203, 3, 8, 11), "out.tif");
         byte[] bytes = java.nio.file.Files.readAllBytes(out);
         long count = dev.lip.common.testing.CraftedFiles.tiffTag(bytes, countTag, 1);
         Path cut = dir.resolve("cut.tif");
@@ -120,6 +97,26 @@ class FieldToolFilesTest {
         });
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("1 of") && e.getMessage().contains("ends early"),
                 e.getMessage());
+    }
+
+    /**
+     * Runs a tool's command line with IN (or IN16) standing for a PNG of {@code img} and OUT for the file it
+     * writes; skips the test, saying why, where the tool is not installed.
+     */
+    private Path make(String command, SampleImage img, String outName) throws Exception {
+        String tool = command.split(" ")[0];
+        Assumptions.assumeTrue(installed(tool), tool + " is not installed: apt-get install libvips-tools gdal-bin");
+        Path in = dir.resolve("in.png");
+        img.writePng(in);
+        Path out = dir.resolve(outName);
+        List<String> cmd = new ArrayList<>();
+        for (String word : command.trim().split("\\s+")) {
+            cmd.add(word.startsWith("IN") ? in.toString() : word.equals("OUT") ? out.toString() : word);
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), said);
+        return out;
     }
 
     static boolean installed(String tool) {
