@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lip.algorithms.Algorithm;
 import dev.lip.algorithms.Algorithms;
 import dev.lip.algorithms.JobStatistics;
-import dev.lip.algorithms.ParameterSpec;
 import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.common.protocol.JobManifest;
+import dev.lip.common.protocol.WorkTrees;
 import dev.lip.common.protocol.PatchName;
 import dev.lip.slicer.config.LipProperties;
 import dev.lip.slicer.slicing.Slicer;
@@ -17,7 +17,7 @@ import dev.lip.slicer.source.ImageSources;
 import dev.lip.slicer.source.Messages;
 import dev.lip.slicer.source.UnreadableImageException;
 import dev.lip.slicer.stitching.Stitcher;
-import dev.lip.slicer.web.ApiException;
+import dev.lip.slicer.upload.UploadReceiver;
 import jakarta.annotation.PreDestroy;
 import org.apache.commons.io.FileUtils;
 import org.slf4j.Logger;
@@ -32,15 +32,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Collectors;
 
 /**
  * Owns the jobs: takes uploads, slices them, follows processing through the work directory, stitches on request.
@@ -50,14 +47,14 @@ import java.util.stream.Collectors;
 @Service
 public class JobService {
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
-    static final String STATUS_FILE = "status.json";
     private static final String UPLOAD_FILE = "upload.bin";
-    private static final Set<String> JOB_PARAMETERS = Set.of("algorithm", "tileSize", "overlap");
 
     private final LipProperties props;
     private final ImageSources sources;
     private final Stitcher stitcher;
     private final ObjectMapper json;
+    private final UploadReceiver uploads;
+    private final JobRepository repository;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final DiskSpace disk;
     private final ExecutorService slicers = Executors.newFixedThreadPool(2, JobMonitor.daemon("slicer"));
@@ -67,8 +64,10 @@ public class JobService {
     private volatile boolean reclaimThisPass;
     private final JobMonitor<Job> monitor;
 
-    public JobService(LipProperties props, Stitcher stitcher, ObjectMapper json) throws IOException {
+    public JobService(LipProperties props, Stitcher stitcher, ObjectMapper json, UploadReceiver uploads) throws IOException {
         this.props = props;
+        this.uploads = uploads;
+        this.repository = new JobRepository(props.tempDir(), json);
         this.stitcher = stitcher;
         this.json = json;
         this.sources = new ImageSources(props.progressiveJpegMaxPixels(), props.maxPixels());
@@ -79,49 +78,6 @@ public class JobService {
         this.monitor = new JobMonitor<>(props.monitorInterval(), props.monitorStepDeadline(), this::activeJobs, Job::id,
                 this::followQuietly, System::currentTimeMillis);
         monitor.start();
-    }
-
-    /** Job settings from the query, checked before a byte of the upload is read. */
-    public record Submission(String algorithm, int tileSize, int overlap, Map<String, String> algorithmParameters) {
-    }
-
-    public Submission parseSubmission(Map<String, String> query) {
-        String algorithm = query.getOrDefault("algorithm", "threshold").trim();
-        Algorithm spec = Algorithms.byName(algorithm).orElseThrow(() -> ApiException.badRequest(
-                "Unknown algorithm '" + algorithm + "'. Valid algorithms: " + Algorithms.names() + "."));
-        int tileSize = intParameter(query, "tileSize", 512);
-        String problem = TileGrid.tileSizeProblem(tileSize);
-        if (problem != null) {
-            throw ApiException.badRequest(problem);
-        }
-        int overlap = intParameter(query, "overlap", 0);
-        problem = TileGrid.overlapProblem(overlap, tileSize);
-        if (problem != null) {
-            throw ApiException.badRequest(problem);
-        }
-        Map<String, String> params = new HashMap<>(query);
-        params.keySet().removeAll(JOB_PARAMETERS);
-        Set<String> known = spec.parameters().stream().map(ParameterSpec::name).collect(Collectors.toSet());
-        for (String name : params.keySet()) {
-            if (!known.contains(name)) {
-                throw ApiException.badRequest("Unknown parameter '" + name + "' for algorithm " + algorithm
-                        + ". Valid parameters: algorithm, tileSize, overlap" + (known.isEmpty() ? "" : ", "
-                        + String.join(", ", known.stream().sorted().toList())) + ".");
-            }
-        }
-        return new Submission(algorithm, tileSize, overlap, params);
-    }
-
-    private static int intParameter(Map<String, String> query, String name, int def) {
-        String v = query.get(name);
-        if (v == null) {
-            return def;
-        }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest(name + " must be a whole number, not '" + v + "'.");
-        }
     }
 
     /**
@@ -136,9 +92,9 @@ public class JobService {
         jobs.put(id, job);
         try {
             Path upload = dir.dir().resolve(UPLOAD_FILE);
-            long bytes = receive(body, upload, job);
+            long bytes = uploads.receive(body, upload, () -> job.state() == JobState.CANCELLED);
             if (bytes == 0) {
-                throw ApiException.badRequest("The request body is empty: send the image as the request body, "
+                throw JobException.invalid("The request body is empty: send the image as the request body, "
                         + "or as a multipart/form-data part named 'image'.");
             }
             job.endStage(Job.UPLOAD);
@@ -146,19 +102,19 @@ public class JobService {
             try (ImageSource source = sources.open(upload)) {
                 info = source.info();
             } catch (UnreadableImageException e) {
-                throw ApiException.badRequest(e.getMessage());
+                throw JobException.invalid(e.getMessage());
             }
             Algorithm algorithm = Algorithms.byName(submission.algorithm()).orElseThrow();
             Map<String, String> resolved;
             try {
                 resolved = algorithm.resolve(submission.algorithmParameters(), info);
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest(e.getMessage());
+                throw JobException.invalid(e.getMessage());
             }
             int halo = algorithm.requiredHalo(resolved);
             int overlap = Math.max(submission.overlap(), halo);
             if (overlap > TileGrid.MAX_OVERLAP) {
-                throw ApiException.badRequest(algorithm.name() + " with these parameters needs a halo of " + halo
+                throw JobException.invalid(algorithm.name() + " with these parameters needs a halo of " + halo
                         + " pixels; at most " + TileGrid.MAX_OVERLAP + " is supported.");
             }
             if (overlap > submission.overlap()) {
@@ -193,7 +149,7 @@ public class JobService {
             // stay RECEIVING with its upload on disk.
             abandon(id, dir);
             log.error("job {}: refused after an error reading the upload", id, e);
-            throw new ApiException(org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR,
+            throw new JobException(JobException.Kind.INTERNAL,
                     "The service could not read this image's header within its memory; its log has the details.");
         }
     }
@@ -202,59 +158,7 @@ public class JobService {
     private void abandon(String id, JobDirectory dir) {
         jobs.remove(id);
         disk.release(id);
-        deleteQuietly(dir.dir());
-    }
-
-    /**
-     * Streams the body to {@code target}. A client that stops sending gets Tomcat's read timeout; one that sends
-     * below {@code lip.min-upload-rate} (on average, after a grace period) is cut off, so trickling bytes cannot
-     * hold a request thread for ever.
-     */
-    private long receive(InputStream body, Path target, Job job) throws IOException {
-        long max = props.maxUploadBytes() > 0 ? props.maxUploadBytes() : Long.MAX_VALUE;
-        long start = System.nanoTime();
-        byte[] buffer = new byte[1 << 20];
-        try (java.io.OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            long total = 0;
-            while (true) {
-                int n;
-                try {
-                    n = body.read(buffer);
-                } catch (IOException e) {
-                    throw new UploadInterruptedException("The upload stopped after " + total + " bytes: the connection "
-                            + "failed or timed out before the body was complete.");
-                }
-                if (n < 0) {
-                    return total;
-                }
-                out.write(buffer, 0, n);
-                total += n;
-                if (total > max) {
-                    throw tooLarge();
-                }
-                if (job.state() == JobState.CANCELLED) {
-                    throw ApiException.conflict("The job was cancelled while its image was being uploaded.");
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                if (seconds > props.uploadRateGrace().toSeconds() && total < seconds * props.minUploadRate()) {
-                    throw new UploadInterruptedException("The upload arrived at " + (long) (total / seconds)
-                            + " bytes a second, below the " + props.minUploadRate() + " this service requires "
-                            + "(lip.min-upload-rate); it was cut off after " + total + " bytes.");
-                }
-            }
-        }
-    }
-
-    private ApiException tooLarge() {
-        return new ApiException(org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE, "The upload is larger than the "
-                + props.maxUploadBytes() + " bytes this service accepts (lip.max-upload-bytes).");
-    }
-
-    /** Refuses an upload whose declared length is over the limit before reading any of it. */
-    public void checkDeclaredLength(long contentLength) {
-        if (props.maxUploadBytes() > 0 && contentLength > props.maxUploadBytes()) {
-            throw tooLarge();
-        }
+        WorkTrees.remove(dir.dir());
     }
 
     /**
@@ -266,7 +170,7 @@ public class JobService {
         long needed = DiskSpace.estimate(info, grid, blends);
         java.util.OptionalLong short_ = disk.reserve(id, needed);
         if (short_.isPresent()) {
-            throw new ApiException(org.springframework.http.HttpStatus.INSUFFICIENT_STORAGE, "Slicing this image needs about "
+            throw new JobException(JobException.Kind.INSUFFICIENT_STORAGE, "Slicing this image needs about "
                     + (needed >> 20) + " MiB in the work directory but only " + short_.getAsLong() + " MiB are free "
                     + "beside what accepted jobs will still write (keeping lip.min-free-bytes = " + props.minFreeBytes()
                     + " free). Try again when running jobs have finished.");
@@ -406,8 +310,8 @@ public class JobService {
             boolean idle = v.state().isTerminal() || (v.state() == JobState.PROCESSED && !v.resultRequested());
             if (idle && v.updatedAt().isBefore(oldest)) {
                 jobs.remove(job.id());
-                deleteQuietly(directory(job.id()).dir());
-                deleteQuietly(resultFile(job.id()));
+                WorkTrees.remove(directory(job.id()).dir());
+                WorkTrees.remove(resultFile(job.id()));
                 log.info("job {}: removed after the retention of {}", job.id(), props.retention());
             }
         }
@@ -418,7 +322,7 @@ public class JobService {
         synchronized (job) {
             JobState s = job.state();
             if (s == JobState.FAILED || s == JobState.CANCELLED) {
-                throw ApiException.conflict("The job is " + s + ", so there is no result to stitch"
+                throw JobException.conflict("The job is " + s + ", so there is no result to stitch"
                         + (job.error() != null ? ": " + job.error() : "."));
             }
             job.requestResult();
@@ -497,7 +401,7 @@ public class JobService {
                 job.setState(JobState.CANCELLED);
             }
         }
-        deleteQuietly(directory(id).dir());
+        WorkTrees.remove(directory(id).dir());
         disk.release(id);
         try {
             Files.deleteIfExists(resultFile(id));
@@ -509,11 +413,11 @@ public class JobService {
 
     private Job find(String id) {
         if (!JobDirectory.isValidJobId(id)) {
-            throw ApiException.badRequest("'" + id + "' is not a job id.");
+            throw JobException.invalid("'" + id + "' is not a job id.");
         }
         Job job = jobs.get(id);
         if (job == null) {
-            throw ApiException.notFound("There is no job with id " + id + ".");
+            throw JobException.notFound("There is no job with id " + id + ".");
         }
         return job;
     }
@@ -523,15 +427,7 @@ public class JobService {
     }
 
     private void save(Job job) {
-        JobDirectory dir = directory(job.id());
-        if (!Files.isDirectory(dir.dir())) {
-            return; // cancelled and removed
-        }
-        try {
-            JobDirectory.writeAtomically(dir.dir().resolve(STATUS_FILE), json.writeValueAsBytes(job.view()));
-        } catch (IOException e) {
-            log.warn("job {}: cannot save its status: {}", job.id(), e.toString());
-        }
+        repository.save(job);
     }
 
     /** Removes patches and the upload once a job has ended; the manifest and status stay as its record. */
@@ -541,45 +437,7 @@ public class JobService {
             if (job.state() == JobState.FAILED && p.equals(dir.failed())) {
                 continue; // keep the failed patches and their reasons for inspection
             }
-            deleteQuietly(p);
-        }
-    }
-
-    /**
-     * Removes a file or directory tree that other processes may still be writing into (a slicer thread or a
-     * processor that has not noticed the cancel yet). The tree is first renamed away, atomically: from then on
-     * nobody can add to it under its old name, so the deletion cannot race a writer that recreates what was just
-     * deleted. Writers that held an open file finish into the renamed tree, which is then removed.
-     */
-    private static void deleteQuietly(Path p) {
-        if (!Files.exists(p)) {
-            return;
-        }
-        Path trash = p.resolveSibling(".trash-" + UUID.randomUUID());
-        try {
-            Files.move(p, trash, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            trash = p;
-        }
-        for (int attempt = 1; attempt <= 5; attempt++) {
-            try {
-                if (Files.isDirectory(trash)) {
-                    FileUtils.deleteDirectory(trash.toFile());
-                } else {
-                    Files.deleteIfExists(trash);
-                }
-                return;
-            } catch (IOException e) {
-                if (attempt == 5) {
-                    log.warn("cannot remove {}: {}", trash, e.toString());
-                }
-                try {
-                    Thread.sleep(100L * attempt);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+            WorkTrees.remove(p);
         }
     }
 
@@ -593,39 +451,16 @@ public class JobService {
                 }
             }
         }
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(props.tempDir(),
-                d -> Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
-            for (Path d : dirs) {
-                if (d.getFileName().toString().startsWith(".trash-")) {
-                    deleteQuietly(d); // a removal the previous run did not finish
-                    continue;
-                }
-                Path status = d.resolve(STATUS_FILE);
-                if (!JobDirectory.isJobDirectory(d)) {
-                    continue;
-                }
-                if (!Files.exists(status, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    // An upload the previous run was still receiving: it was never accepted, and nothing else
-                    // would ever remove it.
-                    log.info("removing {}: an upload that a previous run did not finish receiving", d.getFileName());
-                    deleteQuietly(d);
-                    continue;
-                }
-                try {
-                    Job job = new Job(json.readValue(dev.lip.common.protocol.SafeFiles.readSmall(status, 1 << 20), JobView.class));
-                    jobs.put(job.id(), job);
-                    switch (job.state()) {
-                        case RECEIVING, SLICING -> failJob(job, "slicer-api restarted while the job was being "
-                                + "uploaded or sliced; submit the image again.");
-                        case STITCHING -> job.setState(JobState.PROCESSED);
-                        default -> {
-                        }
-                    }
-                    log.info("recovered job {} ({})", job.id(), job.state());
-                } catch (IOException | RuntimeException e) {
-                    log.warn("cannot recover the job in {}: {}", d, e.toString());
+        for (Job job : repository.loadAll()) {
+            jobs.put(job.id(), job);
+            switch (job.state()) {
+                case RECEIVING, SLICING -> failJob(job, "slicer-api restarted while the job was being "
+                        + "uploaded or sliced; submit the image again.");
+                case STITCHING -> job.setState(JobState.PROCESSED); // its stitch starts over
+                default -> {
                 }
             }
+            log.info("recovered job {} ({})", job.id(), job.state());
         }
     }
 

@@ -3,6 +3,8 @@ package dev.lip.slicer.web;
 import dev.lip.slicer.job.JobService;
 import dev.lip.slicer.job.JobState;
 import dev.lip.slicer.job.JobView;
+import dev.lip.slicer.job.Submission;
+import dev.lip.slicer.upload.UploadReceiver;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.InputStreamResource;
@@ -39,9 +41,11 @@ import java.util.Map;
 @RequestMapping("/api/v1/jobs")
 public class JobController {
     private final JobService jobs;
+    private final UploadReceiver uploads;
 
-    public JobController(JobService jobs) {
+    public JobController(JobService jobs, UploadReceiver uploads) {
         this.jobs = jobs;
+        this.uploads = uploads;
     }
 
     /**
@@ -50,8 +54,8 @@ public class JobController {
      */
     @PostMapping(consumes = "!multipart/form-data")
     public ResponseEntity<JobView> createFromBody(HttpServletRequest request) throws IOException {
-        JobService.Submission submission = jobs.parseSubmission(queryParameters(request));
-        jobs.checkDeclaredLength(request.getContentLengthLong());
+        Submission submission = SubmissionParser.parse(queryParameters(request));
+        uploads.checkDeclaredLength(request.getContentLengthLong());
         try (InputStream body = request.getInputStream()) {
             return accepted(jobs.create(submission, body));
         }
@@ -64,8 +68,8 @@ public class JobController {
         if (image == null) {
             throw ApiException.badRequest("The multipart request has no part named 'image'.");
         }
-        JobService.Submission submission = jobs.parseSubmission(parameters);
-        jobs.checkDeclaredLength(image.getSize());
+        Submission submission = SubmissionParser.parse(parameters);
+        uploads.checkDeclaredLength(image.getSize());
         try (InputStream body = image.getInputStream()) {
             return accepted(jobs.create(submission, body));
         }

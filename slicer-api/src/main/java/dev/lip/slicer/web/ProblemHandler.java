@@ -1,6 +1,7 @@
 package dev.lip.slicer.web;
 
-import dev.lip.slicer.job.UploadInterruptedException;
+import dev.lip.slicer.job.JobException;
+import dev.lip.slicer.upload.UploadInterruptedException;
 import dev.lip.web.RefusedBodyDrainFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -24,6 +25,20 @@ import java.io.IOException;
 @RestControllerAdvice
 public class ProblemHandler extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    /** The job service's refusals, in its own terms; here they become HTTP statuses. */
+    @ExceptionHandler(JobException.class)
+    public ResponseEntity<ProblemDetail> job(JobException e) {
+        HttpStatus status = switch (e.kind()) {
+            case INVALID -> HttpStatus.BAD_REQUEST;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case CONFLICT -> HttpStatus.CONFLICT;
+            case TOO_LARGE -> HttpStatus.PAYLOAD_TOO_LARGE;
+            case INSUFFICIENT_STORAGE -> HttpStatus.INSUFFICIENT_STORAGE;
+            case INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
+        };
+        return problem(status, e.getMessage());
+    }
 
     @ExceptionHandler(MultipartException.class)
     public ResponseEntity<ProblemDetail> multipart(MultipartException e) {

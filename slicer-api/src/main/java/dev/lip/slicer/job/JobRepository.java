@@ -1,0 +1,79 @@
+package dev.lip.slicer.job;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lip.common.protocol.JobDirectory;
+import dev.lip.common.protocol.SafeFiles;
+import dev.lip.common.protocol.WorkTrees;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Jobs as they are kept on disk: each job's view in {@code temp/<job>/status.json}, written atomically on every
+ * change, read back when the service starts. What to do with a job found half-way (fail it, start its stitch over)
+ * is the caller's decision; this class only stores and loads, and clears what a killed run left unfinished.
+ */
+final class JobRepository {
+    static final String STATUS_FILE = "status.json";
+    /** status.json holds a job's view: a few KB; a larger one is not ours. */
+    private static final int MAX_STATUS_BYTES = 1 << 20;
+    private static final Logger log = LoggerFactory.getLogger(JobRepository.class);
+
+    private final Path workDir;
+    private final ObjectMapper json;
+
+    JobRepository(Path workDir, ObjectMapper json) {
+        this.workDir = workDir;
+        this.json = json;
+    }
+
+    void save(Job job) {
+        Path dir = workDir.resolve(job.id());
+        if (!SafeFiles.isDirectory(dir)) {
+            return; // cancelled and removed
+        }
+        try {
+            JobDirectory.writeAtomically(dir.resolve(STATUS_FILE), json.writeValueAsBytes(job.view()));
+        } catch (IOException e) {
+            log.warn("job {}: cannot save its status: {}", job.id(), e.toString());
+        }
+    }
+
+    /**
+     * The jobs a previous run left, as they were last saved. On the way, finishes removals it did not finish and
+     * removes uploads it was still receiving (never accepted: nothing else would ever remove them).
+     */
+    List<Job> loadAll() throws IOException {
+        List<Job> found = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(workDir, d -> SafeFiles.isDirectory(d))) {
+            for (Path d : dirs) {
+                if (d.getFileName().toString().startsWith(WorkTrees.TRASH_PREFIX)) {
+                    WorkTrees.remove(d);
+                    continue;
+                }
+                if (!JobDirectory.isJobDirectory(d)) {
+                    continue;
+                }
+                Path status = d.resolve(STATUS_FILE);
+                if (!Files.exists(status, LinkOption.NOFOLLOW_LINKS)) {
+                    log.info("removing {}: an upload that a previous run did not finish receiving", d.getFileName());
+                    WorkTrees.remove(d);
+                    continue;
+                }
+                try {
+                    found.add(new Job(json.readValue(SafeFiles.readSmall(status, MAX_STATUS_BYTES), JobView.class)));
+                } catch (IOException | RuntimeException e) {
+                    log.warn("cannot recover the job in {}: {}", d.getFileName(), e.toString());
+                }
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,10 @@
+package dev.lip.slicer.job;
+
+import java.util.Map;
+
+/**
+ * What a client asks for with an upload, checked before a byte of the image is read (the web layer builds it from
+ * the query, {@code web.SubmissionParser}).
+ */
+public record Submission(String algorithm, int tileSize, int overlap, Map<String, String> algorithmParameters) {
+}

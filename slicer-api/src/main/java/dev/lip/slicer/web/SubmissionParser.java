@@ -1,0 +1,59 @@
+package dev.lip.slicer.web;
+
+import dev.lip.algorithms.Algorithm;
+import dev.lip.algorithms.Algorithms;
+import dev.lip.algorithms.ParameterSpec;
+import dev.lip.common.geometry.TileGrid;
+import dev.lip.slicer.job.Submission;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Turns an upload's query parameters into a {@link Submission}, or a 400 naming what is wrong. */
+final class SubmissionParser {
+    private static final Set<String> JOB_PARAMETERS = Set.of("algorithm", "tileSize", "overlap");
+
+    private SubmissionParser() {
+    }
+
+    static Submission parse(Map<String, String> query) {
+        String algorithm = query.getOrDefault("algorithm", "threshold").trim();
+        Algorithm spec = Algorithms.byName(algorithm).orElseThrow(() -> ApiException.badRequest(
+                "Unknown algorithm '" + algorithm + "'. Valid algorithms: " + Algorithms.names() + "."));
+        int tileSize = intParameter(query, "tileSize", 512);
+        String problem = TileGrid.tileSizeProblem(tileSize);
+        if (problem != null) {
+            throw ApiException.badRequest(problem);
+        }
+        int overlap = intParameter(query, "overlap", 0);
+        problem = TileGrid.overlapProblem(overlap, tileSize);
+        if (problem != null) {
+            throw ApiException.badRequest(problem);
+        }
+        Map<String, String> params = new HashMap<>(query);
+        params.keySet().removeAll(JOB_PARAMETERS);
+        Set<String> known = spec.parameters().stream().map(ParameterSpec::name).collect(Collectors.toSet());
+        for (String name : params.keySet()) {
+            if (!known.contains(name)) {
+                throw ApiException.badRequest("Unknown parameter '" + name + "' for algorithm " + algorithm
+                        + ". Valid parameters: algorithm, tileSize, overlap" + (known.isEmpty() ? "" : ", "
+                        + String.join(", ", known.stream().sorted().toList())) + ".");
+            }
+        }
+        return new Submission(algorithm, tileSize, overlap, params);
+    }
+
+    private static int intParameter(Map<String, String> query, String name, int def) {
+        String v = query.get(name);
+        if (v == null) {
+            return def;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + " must be a whole number, not '" + v + "'.");
+        }
+    }
+}
