@@ -31,6 +31,8 @@ final class Job {
     volatile int processed;
     volatile int failed;
     volatile boolean slicingFinished;
+    /** Released when slicing has finished and the job moved past SLICING, or the job ended: the stitch waits on it. */
+    private final java.util.concurrent.CountDownLatch slicingDone = new java.util.concurrent.CountDownLatch(1);
     /** Set once a stitch task runs for this job (not saved: after a restart the stitch starts over). */
     final java.util.concurrent.atomic.AtomicBoolean stitchStarted = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -71,6 +73,9 @@ final class Job {
             v.stages().forEach((k, s) -> stages.put(k, new Instant[]{s.startedAt(), s.endedAt()}));
         }
         slicingFinished = state != JobState.RECEIVING && state != JobState.SLICING;
+        if (slicingFinished) {
+            slicingDone.countDown();
+        }
     }
 
     String id() {
@@ -81,14 +86,34 @@ final class Job {
         return state;
     }
 
+    /** @throws IllegalStateException for a transition {@link JobState#canMoveTo} does not allow */
     synchronized void setState(JobState next) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException("job " + id + " cannot go from " + state + " to " + next);
+        }
         state = next;
         updatedAt = Instant.now();
+        if (next.isTerminal()) {
+            slicingDone.countDown();
+        }
+    }
+
+    /** Slicing has written every patch: the job moves on to PROCESSING (unless it has ended meanwhile). */
+    synchronized boolean finishSlicing() {
+        slicingFinished = true;
+        boolean moved = advance(JobState.SLICING, JobState.PROCESSING);
+        slicingDone.countDown();
+        return moved;
+    }
+
+    /** Waits until slicing has finished or the job has ended. */
+    void awaitSlicing() throws InterruptedException {
+        slicingDone.await();
     }
 
     /** Moves to {@code next} unless the job has already ended (a cancel or failure wins over late progress). */
     synchronized boolean advance(JobState from, JobState next) {
-        if (state != from) {
+        if (state != from || !state.canMoveTo(next)) {
             return false;
         }
         setState(next);
@@ -96,7 +121,7 @@ final class Job {
     }
 
     synchronized boolean fail(String reason) {
-        if (state.isTerminal()) {
+        if (!state.canMoveTo(JobState.FAILED)) {
             return false;
         }
         error = reason;

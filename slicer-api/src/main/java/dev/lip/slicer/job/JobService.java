@@ -204,8 +204,7 @@ public class JobService {
                 dir.writeManifest(manifest(job, values));
             }
             job.endStage(Job.SLICING);
-            job.slicingFinished = true;
-            if (job.advance(JobState.SLICING, JobState.PROCESSING)) {
+            if (job.finishSlicing()) {
                 save(job);
             }
             Files.deleteIfExists(upload);
@@ -353,9 +352,7 @@ public class JobService {
                 long bytes = stitcher.stitch(dir, job.grid(), Algorithms.byName(job.algorithm()).orElseThrow(),
                         job.parameters(), result, () -> job.state().isTerminal());
                 // Every tile is written, so every patch was processed; the slicer thread may still be a step behind.
-                while (!job.state().isTerminal() && (!job.slicingFinished || job.state() == JobState.SLICING)) {
-                    Thread.sleep(10);
-                }
+                job.awaitSlicing();
                 synchronized (job) {
                     job.processed = job.total();
                     if (job.advance(JobState.PROCESSING, JobState.PROCESSED)) {
@@ -397,7 +394,7 @@ public class JobService {
     public JobView cancel(String id) {
         Job job = find(id);
         synchronized (job) {
-            if (!job.state().isTerminal() || job.state() == JobState.DONE) {
+            if (job.state().canMoveTo(JobState.CANCELLED)) {
                 job.setState(JobState.CANCELLED);
             }
         }

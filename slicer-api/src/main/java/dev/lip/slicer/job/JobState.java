@@ -23,4 +23,21 @@ public enum JobState {
     public boolean isTerminal() {
         return this == DONE || this == FAILED || this == CANCELLED;
     }
+
+    /**
+     * Every legal transition, in one place: forward through the stages; FAILED or CANCELLED from any state that
+     * has not ended; STITCHING back to PROCESSED when a restarted service starts a stitch over; DONE to CANCELLED
+     * when a finished job is deleted with its result. FAILED and CANCELLED are final.
+     */
+    public boolean canMoveTo(JobState next) {
+        return switch (this) {
+            case RECEIVING -> next == SLICING || next == FAILED || next == CANCELLED;
+            case SLICING -> next == PROCESSING || next == FAILED || next == CANCELLED;
+            case PROCESSING -> next == PROCESSED || next == FAILED || next == CANCELLED;
+            case PROCESSED -> next == STITCHING || next == FAILED || next == CANCELLED;
+            case STITCHING -> next == DONE || next == PROCESSED || next == FAILED || next == CANCELLED;
+            case DONE -> next == CANCELLED;
+            case FAILED, CANCELLED -> false;
+        };
+    }
 }
