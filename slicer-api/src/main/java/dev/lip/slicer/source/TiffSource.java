@@ -94,7 +94,7 @@ final class TiffSource implements ImageSource {
 
 
     /**
-     * Tile or strip offsets and byte counts from the directory, checked against the file (see {@link TiffDataLayout}).
+     * The layout the directory describes (its offsets and byte counts were checked by {@link TiffStructure}).
      *
      * @return the layout the directory describes
      */
@@ -120,11 +120,9 @@ final class TiffSource implements ImageSource {
                 }
             }
         }
-        javax.imageio.plugins.tiff.TIFFField compression = dir.getTIFFField(259);
         long[] offsetValues = longs(offsets);
         long[] countValues = longs(counts);
-        TiffDataLayout.check(offsetValues, countValues, compression == null ? 1 : compression.getAsInt(0),
-                java.nio.file.Files.size(file), 8, tiles);
+        // offsets and byte counts were checked against the file by TiffStructure, before the reader saw them
         boolean bigEndian = ((ImageInputStream) reader.getInput()).getByteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
         int blockWidth = tiles ? value(dir, 322, 0) : width;
         int blockHeight = tiles ? value(dir, 323, 0) : Math.min(height, value(dir, 278, height));

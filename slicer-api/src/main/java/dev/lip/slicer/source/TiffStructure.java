@@ -61,6 +61,8 @@ final class TiffStructure {
             ByteBuffer all = read(ch, ifd + countBytes, (int) (entries * entryBytes), size).order(order);
             checkSize(all, entries, entryBytes, big, limit);
             Set<Integer> tags = new HashSet<>();
+            java.util.Map<Integer, long[]> blocks = new java.util.HashMap<>();
+            int compression = 1;
             for (int i = 0; i < entries; i++) {
                 int at = i * entryBytes;
                 int tag = Short.toUnsignedInt(all.getShort(at));
@@ -78,13 +80,28 @@ final class TiffStructure {
                 }
                 long bytes = count > Long.MAX_VALUE / 8 ? Long.MAX_VALUE : count * TYPE_SIZES[type];
                 int inline = big ? 8 : 4;
+                long offset = at + (big ? 12 : 8) + ifd + countBytes; // where inline values are
                 if (bytes > inline) {
-                    long offset = big ? all.getLong(at + 12) : Integer.toUnsignedLong(all.getInt(at + 8));
+                    offset = big ? all.getLong(at + 12) : Integer.toUnsignedLong(all.getInt(at + 8));
                     if (offset > size || bytes > size - offset) {
                         throw damaged("tag " + tag + "'s " + count + " values lie outside the file");
                     }
                 }
+                if (tag == 259 && count > 0) {
+                    compression = Short.toUnsignedInt(all.getShort(at + (big ? 12 : 8)));
+                } else if ((tag == 273 || tag == 279 || tag == 324 || tag == 325) && count <= 1 << 24) {
+                    blocks.put(tag, values(ch, offset, (int) count, type, order));
+                }
             }
+            // Where the pixels are, checked before a reader looks at them (the JDK's says only "Data segment out
+            // of stream" for a strip past the end of a truncated file).
+            boolean tiled = blocks.containsKey(324);
+            long[] offsets = blocks.get(tiled ? 324 : 273);
+            long[] counts = blocks.get(tiled ? 325 : 279);
+            if (offsets == null || counts == null) {
+                throw damaged("it has no " + (tiled ? "tile" : "strip") + " offsets or byte counts");
+            }
+            TiffDataLayout.check(offsets, counts, compression, size, big ? 16 : 8, tiled);
         }
     }
 
@@ -107,6 +124,24 @@ final class TiffStructure {
             }
         }
         limit.check(width, height);
+    }
+
+    /** The values of a SHORT, LONG or LONG8 field. */
+    private static long[] values(FileChannel ch, long offset, int count, int type, ByteOrder order) throws IOException {
+        int size = TYPE_SIZES[type];
+        ByteBuffer b = ByteBuffer.allocate(count * size).order(order);
+        while (b.hasRemaining() && ch.read(b, offset + b.position()) >= 0) {
+            // until full
+        }
+        long[] out = new long[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = switch (type) {
+                case SHORT -> Short.toUnsignedInt(b.getShort(i * 2));
+                case LONG -> Integer.toUnsignedLong(b.getInt(i * 4));
+                default -> b.getLong(i * 8);
+            };
+        }
+        return out;
     }
 
     private static UnreadableImageException damaged(String why) {
