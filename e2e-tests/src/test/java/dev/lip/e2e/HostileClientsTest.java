@@ -188,15 +188,15 @@ class HostileClientsTest {
                 s.getOutputStream().flush();
                 slow.add(s);
             }
-            Http.Answer busy = null;
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (System.currentTimeMillis() < deadline) { // until both slow uploads hold their permits
-                busy = api.upload("", Files.readAllBytes(png(20, 20)));
-                if (busy.status() == 503) {
-                    break;
-                }
-                Thread.sleep(50);
+            long deadline = System.currentTimeMillis() + 20_000;
+            long receiving = 0;
+            while (receiving < 2 && System.currentTimeMillis() < deadline) { // both slow uploads hold their permits
+                receiving = java.util.stream.StreamSupport.stream(api.get("/api/v1/jobs").json().spliterator(), false)
+                        .filter(j -> j.path("state").asText().equals("RECEIVING")).count();
+                Thread.sleep(20);
             }
+            assertEquals(2, receiving, "the two slow uploads are being received; slicer-api's log:\n" + trio.log("slicer-api"));
+            Http.Answer busy = api.upload("", Files.readAllBytes(png(20, 20)));
             assertProblem(busy, 503, "lip.max-concurrent-uploads");
             assertTrue(busy.raw().headers().firstValue("Retry-After").isPresent(), "Retry-After");
             long t0 = System.nanoTime();

@@ -1,0 +1,90 @@
+package dev.lip.slicer.job;
+
+import dev.lip.algorithms.Algorithm;
+import dev.lip.algorithms.JobStatistics;
+import dev.lip.common.protocol.JobDirectory;
+import dev.lip.slicer.slicing.Slicer;
+import dev.lip.slicer.source.ImageSource;
+import dev.lip.slicer.source.ImageSources;
+import dev.lip.slicer.source.Messages;
+import dev.lip.slicer.source.UnreadableImageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Slices accepted jobs, two at a time: every patch written to {@code pending/} as it is cut, then the job-wide values
+ * (for algorithms that need statistics of the whole image) and the manifest that makes those patches claimable.
+ * Any failure, an {@code Error} too, fails the job with a sentence; the job's disk reservation ends with its slicing.
+ */
+final class JobSlicing implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JobSlicing.class);
+
+    private final Jobs jobs;
+    private final ImageSources sources;
+    private final DiskSpace disk;
+    private final int sliceThreads;
+    private final ExecutorService slicers = Executors.newFixedThreadPool(2, JobMonitor.daemon("slicer"));
+
+    JobSlicing(Jobs jobs, ImageSources sources, DiskSpace disk, int sliceThreads) {
+        this.jobs = jobs;
+        this.sources = sources;
+        this.disk = disk;
+        this.sliceThreads = sliceThreads;
+    }
+
+    void start(Job job, JobDirectory dir, Path upload, Algorithm algorithm, JobStatistics statistics) {
+        slicers.submit(() -> slice(job, dir, upload, algorithm, statistics));
+    }
+
+    private void slice(Job job, JobDirectory dir, Path upload, Algorithm algorithm, JobStatistics statistics) {
+        try (ImageSource source = sources.open(upload)) {
+            new Slicer(sliceThreads).slice(source, () -> sources.open(upload), job.grid(), dir, statistics,
+                    new Slicer.Progress() {
+                        @Override
+                        public void patchWritten(dev.lip.common.geometry.Tile tile) {
+                            job.sliced.incrementAndGet();
+                        }
+
+                        @Override
+                        public boolean cancelled() {
+                            return job.state().isTerminal();
+                        }
+                    });
+            if (!statistics.isEmpty()) {
+                // Job-wide values are final now; the manifest makes the patches claimable.
+                Map<String, Object> values = new LinkedHashMap<>(algorithm.jobValues(job.parameters(), statistics));
+                job.setJobValues(Map.copyOf(values));
+                values.put("lumaHistogram", statistics.lumaHistogram());
+                dir.writeManifest(Jobs.manifest(job, values));
+            }
+            job.endStage(Job.SLICING);
+            if (job.finishSlicing()) {
+                jobs.save(job);
+            }
+            Files.deleteIfExists(upload);
+        } catch (Slicer.SlicingCancelledException e) {
+            log.info("job {}: slicing stopped, the job is {}", job.id(), job.state());
+        } catch (UnreadableImageException e) {
+            jobs.fail(job, e.getMessage());
+        } catch (OutOfMemoryError e) {
+            jobs.fail(job, "The image needs more memory to slice than this service has; use smaller tiles or a tiled TIFF.");
+        } catch (Exception | Error e) {
+            log.error("job {}: slicing failed", job.id(), e);
+            jobs.fail(job, "Slicing failed: " + Messages.of(e));
+        } finally {
+            disk.release(job.id());
+        }
+    }
+
+    @Override
+    public void close() {
+        slicers.shutdownNow();
+    }
+}

@@ -1,0 +1,80 @@
+package dev.lip.slicer.job;
+
+import dev.lip.algorithms.Algorithms;
+import dev.lip.common.protocol.JobDirectory;
+import dev.lip.slicer.source.Messages;
+import dev.lip.slicer.stitching.Stitcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Writes a job's result as soon as it is asked for and the patches are claimable (the manifest is written), even
+ * while slicing and processing go on: each output tile waits for the results it needs, so compressing the result
+ * overlaps the other stages instead of following them. Once every tile is written, every patch was processed, and
+ * the job moves on to DONE. One thread a stitching job: a stitch that waits for results must not hold up another's.
+ */
+final class JobStitching implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JobStitching.class);
+
+    private final Jobs jobs;
+    private final Stitcher stitcher;
+    private final ExecutorService stitchers = Executors.newCachedThreadPool(JobMonitor.daemon("stitcher"));
+
+    JobStitching(Jobs jobs, Stitcher stitcher) {
+        this.jobs = jobs;
+        this.stitcher = stitcher;
+    }
+
+    /** Starts the job's stitch if its result was asked for and its patches are claimable; once per job. */
+    void startIfReady(Job job) {
+        JobState s = job.state();
+        if (!job.resultRequested() || (s != JobState.SLICING && s != JobState.PROCESSING && s != JobState.PROCESSED
+                && s != JobState.STITCHING) || !Files.isRegularFile(jobs.directory(job.id()).manifestFile())
+                || !job.stitchStarted.compareAndSet(false, true)) {
+            return;
+        }
+        job.startStage(Job.STITCHING);
+        stitchers.submit(() -> stitch(job));
+    }
+
+    private void stitch(Job job) {
+        JobDirectory dir = jobs.directory(job.id());
+        Path result = jobs.resultFile(job.id());
+        try {
+            long bytes = stitcher.stitch(dir, job.grid(), Algorithms.byName(job.algorithm()).orElseThrow(),
+                    job.parameters(), result, () -> job.state().isTerminal());
+            // Every tile is written, so every patch was processed; the slicer thread may still be a step behind.
+            job.awaitSlicing();
+            synchronized (job) {
+                job.processed = job.total();
+                if (job.advance(JobState.PROCESSING, JobState.PROCESSED)) {
+                    job.endStage(Job.PROCESSING);
+                }
+                job.advance(JobState.PROCESSED, JobState.STITCHING);
+                job.resultWritten(bytes);
+                job.endStage(Job.STITCHING);
+                if (!job.advance(JobState.STITCHING, JobState.DONE)) {
+                    return;
+                }
+            }
+            jobs.save(job);
+            jobs.cleanPatches(job);
+            log.info("job {}: done, {} bytes in {}", job.id(), bytes, result);
+        } catch (Stitcher.StitchAbortedException | InterruptedException e) {
+            log.info("job {}: stitching stopped, the job is {}", job.id(), job.state());
+        } catch (Exception e) {
+            log.error("job {}: stitching failed", job.id(), e);
+            jobs.fail(job, "Stitching failed: " + Messages.of(e));
+        }
+    }
+
+    @Override
+    public void close() {
+        stitchers.shutdownNow();
+    }
+}
