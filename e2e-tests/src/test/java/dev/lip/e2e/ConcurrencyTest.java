@@ -86,14 +86,31 @@ class ConcurrencyTest {
         HttpResponse<String> del = http.send(HttpRequest.newBuilder(URI.create(trio.api() + "/api/v1/jobs/" + id)).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, del.statusCode());
-        Thread.sleep(1500);
-        assertFalse(Files.exists(trio.tempDir.resolve(id)), "the job's files are gone and nothing recreated them");
+        int sliced = awaitSlicedCountSettles(trio, id);
+        assertFalse(Files.exists(trio.tempDir.resolve(id)), "the job's files are gone and slicing did not recreate them");
         JsonNode after = status(trio, id);
         assertEquals("CANCELLED", after.path("state").asText());
-        int sliced = after.path("patches").path("sliced").asInt();
-        Thread.sleep(500);
-        assertEquals(sliced, status(trio, id).path("patches").path("sliced").asInt(), "slicing stopped");
-        assertTrue(sliced < after.path("patches").path("total").asInt());
+        assertTrue(sliced < after.path("patches").path("total").asInt(), "slicing stopped before the end");
+    }
+
+    /**
+     * Polls the job's sliced count until it has not changed for five polls in a row (a second), within 30 s: the
+     * slicer thread has noticed the cancel and stopped.
+     */
+    private int awaitSlicedCountSettles(Trio trio, String id) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        int last = -1;
+        int same = 0;
+        while (same < 5) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("slicing did not stop within 30 s of the cancel");
+            }
+            int now = status(trio, id).path("patches").path("sliced").asInt();
+            same = now == last ? same + 1 : 0;
+            last = now;
+            Thread.sleep(200);
+        }
+        return last;
     }
 
     @Test
@@ -110,8 +127,7 @@ class ConcurrencyTest {
         }
         assertTrue(job.path("patches").path("processed").asInt() < job.path("patches").path("total").asInt(), "still processing");
         http.send(HttpRequest.newBuilder(URI.create(trio.api() + "/api/v1/jobs/" + id)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(1000);
-        assertFalse(Files.exists(trio.tempDir.resolve(id)));
+        assertFalse(Files.exists(trio.tempDir.resolve(id)), "the tree is moved away before DELETE answers");
 
         SampleImage img = SampleImage.generate(100, 80, 3, 8, 321);
         Path next = dir.resolve("next.png");

@@ -24,14 +24,17 @@ final class JobProgress {
     private final JobStitching stitching;
     private final Duration leaseTimeout;
     private final Duration retention;
+    private final java.time.Clock clock;
     private volatile long lastReclaim;
     private volatile boolean reclaimThisPass;
 
-    JobProgress(Jobs jobs, JobStitching stitching, Duration leaseTimeout, Duration retention) {
+    /** @param clock for the retention (leases compare file times with the system clock, as other processes do) */
+    JobProgress(Jobs jobs, JobStitching stitching, Duration leaseTimeout, Duration retention, java.time.Clock clock) {
         this.jobs = jobs;
         this.stitching = stitching;
         this.leaseTimeout = leaseTimeout;
         this.retention = retention;
+        this.clock = clock;
     }
 
     /** The jobs to follow in the next pass; decides once per pass whether it also takes back expired claims. */
@@ -98,7 +101,7 @@ final class JobProgress {
         if (retention.isZero() || retention.isNegative()) {
             return;
         }
-        Instant oldest = Instant.now().minus(retention);
+        Instant oldest = clock.instant().minus(retention);
         for (Job job : List.copyOf(jobs.all())) {
             JobView v = job.view();
             boolean idle = v.state().isTerminal() || (v.state() == JobState.PROCESSED && !v.resultRequested());

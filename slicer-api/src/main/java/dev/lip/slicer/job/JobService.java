@@ -60,7 +60,7 @@ public class JobService {
         this.disk = new DiskSpace(props.tempDir(), props.minFreeBytes());
         this.slicing = new JobSlicing(jobs, sources, disk, props.effectiveSliceThreads());
         this.stitching = new JobStitching(jobs, stitcher);
-        this.progress = new JobProgress(jobs, stitching, props.leaseTimeout(), props.retention());
+        this.progress = new JobProgress(jobs, stitching, props.leaseTimeout(), props.retention(), java.time.Clock.systemUTC());
         Files.createDirectories(props.tempDir());
         Files.createDirectories(props.resultDir());
         recover();
