@@ -98,6 +98,32 @@ public final class JobDirectory {
         }
     }
 
+    /**
+     * The jobs whose patches may be claimed: directories under {@code workDir} with a job id for a name and a
+     * manifest, oldest manifest first (so that earlier jobs finish first). Links and other entries are skipped.
+     */
+    public static List<JobDirectory> claimableJobs(Path workDir) throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(workDir, d -> isJobDirectory(d)
+                && Files.exists(d.resolve(MANIFEST), java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+            ds.forEach(dirs::add);
+        }
+        dirs.sort(java.util.Comparator.comparingLong(JobDirectory::manifestTime));
+        List<JobDirectory> jobs = new ArrayList<>();
+        for (Path d : dirs) {
+            jobs.add(new JobDirectory(workDir, d.getFileName().toString()));
+        }
+        return jobs;
+    }
+
+    private static long manifestTime(Path dir) {
+        try {
+            return SafeFiles.modifiedMillis(dir.resolve(MANIFEST));
+        } catch (IOException e) {
+            return Long.MAX_VALUE; // removed meanwhile: last
+        }
+    }
+
     /** Whether {@code path} is a job's directory: a real directory (not a link) with a job id for a name. */
     public static boolean isJobDirectory(Path path) {
         return isValidJobId(path.getFileName().toString()) && SafeFiles.isDirectory(path);
@@ -112,6 +138,13 @@ public final class JobDirectory {
         for (Path p : List.of(pending(), claimed(), done(), failed(), attempts())) {
             Files.createDirectories(p);
         }
+    }
+
+    /** Publishes a patch into {@code pending/}: written under a hidden name, then renamed, so no worker sees half a file. */
+    public void addPending(PatchName patch, dev.lip.common.pixels.PixelRegion region) throws IOException {
+        Path tmp = temporaryFileIn(pending());
+        dev.lip.common.pixels.PatchFile.write(tmp, region);
+        moveAtomically(tmp, pending().resolve(patch.fileName()));
     }
 
     public void writeManifest(JobManifest manifest) throws IOException {

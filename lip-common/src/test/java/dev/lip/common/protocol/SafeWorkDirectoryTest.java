@@ -120,6 +120,27 @@ class SafeWorkDirectoryTest {
     }
 
     @Test
+    void claimableJobsAreRealDirectoriesWithAManifestOldestFirst() throws IOException {
+        for (String id : new String[]{"job-new", "job-old", "job-bare"}) {
+            new JobDirectory(work, id).createDirectories();
+        }
+        Files.writeString(work.resolve("job-new").resolve(JobDirectory.MANIFEST), "{}");
+        Files.writeString(work.resolve("job-old").resolve(JobDirectory.MANIFEST), "{}");
+        Files.setLastModifiedTime(work.resolve("job-old").resolve(JobDirectory.MANIFEST), FileTime.fromMillis(1_000_000L));
+        Files.createSymbolicLink(work.resolve("job-link"), work.resolve("job-new"));
+        Files.createDirectories(work.resolve(".trash-1"));
+        assertEquals(java.util.List.of("job-old", "job-new"),
+                JobDirectory.claimableJobs(work).stream().map(JobDirectory::jobId).toList());
+
+        JobDirectory j = new JobDirectory(work, "job-new");
+        j.addPending(patch, new PixelRegion(new Rect(0, 0, 3, 2), 1, 8));
+        assertEquals(java.util.List.of(patch), j.list(j.pending()));
+        try (var names = Files.list(j.pending())) {
+            assertEquals(1, names.count(), "no temporary file is left");
+        }
+    }
+
+    @Test
     void aManifestLargerThanAnyRealOneIsRefusedNotRead() throws IOException {
         JobDirectory j = job();
         Files.write(j.manifestFile(), new byte[JobDirectory.MAX_MANIFEST_BYTES + 1]);

@@ -17,12 +17,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -168,31 +166,12 @@ public class PatchWorkers {
     }
 
     private List<JobDirectory> jobsOldestFirst() throws IOException {
-        List<Path> dirs = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(props.tempDir(), d -> JobDirectory.isJobDirectory(d)
-                && Files.exists(d.resolve(JobDirectory.MANIFEST), java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
-            ds.forEach(dirs::add);
-        }
-        List<JobDirectory> jobs = new ArrayList<>();
-        Set<String> alive = ConcurrentHashMap.newKeySet();
-        dirs.stream().sorted(Comparator.comparingLong(PatchWorkers::modified)).forEach(d -> {
-            String id = d.getFileName().toString();
-            if (JobDirectory.isValidJobId(id)) {
-                jobs.add(new JobDirectory(props.tempDir(), id));
-                alive.add(id);
-            }
-        });
+        List<JobDirectory> jobs = JobDirectory.claimableJobs(props.tempDir());
+        Set<String> alive = new java.util.HashSet<>();
+        jobs.forEach(j -> alive.add(j.jobId()));
         manifests.keySet().retainAll(alive);
         unusable.retainAll(alive);
         return jobs;
-    }
-
-    private static long modified(Path dir) {
-        try {
-            return SafeFiles.modifiedMillis(dir.resolve(JobDirectory.MANIFEST));
-        } catch (IOException e) {
-            return Long.MAX_VALUE;
-        }
     }
 
     private Optional<JobManifest> manifest(JobDirectory job) throws IOException {

@@ -6,6 +6,7 @@ import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.pixels.PixelRegion;
 import dev.lip.common.protocol.JobDirectory;
+import dev.lip.common.protocol.PatchName;
 import dev.lip.slicer.source.ImageSource;
 import dev.lip.slicer.source.UnreadableImageException;
 
@@ -45,10 +46,9 @@ public final class Slicer {
      */
     public void slice(ImageSource source, SourceOpener more, TileGrid grid, JobDirectory job, JobStatistics statistics,
                       Progress progress) throws IOException {
-        PatchWriter writer = new PatchWriter(job);
         ImageInfo info = source.info();
         if (source.supportsRegions()) {
-            sliceRegions(source, more, grid, statistics, progress, writer);
+            sliceRegions(source, more, grid, job, statistics, progress);
             return;
         }
         BandAssembler assembler = new BandAssembler(grid, info.bands(), info.bitsPerSample(), (row, rows) -> {
@@ -57,7 +57,7 @@ public final class Slicer {
                 Tile tile = grid.tile(row, c);
                 PixelRegion patch = rows.crop(tile.patch());
                 statistics.add(patch, tile.core());
-                writer.write(tile, patch);
+                job.addPending(new PatchName(tile.row(), tile.column()), patch);
                 progress.patchWritten(tile);
             }
         });
@@ -71,8 +71,8 @@ public final class Slicer {
      * Reads patch by patch. With several threads each reads its own tiles through its own instance of the source;
      * patches are published in whatever order they complete, which the protocol allows.
      */
-    private void sliceRegions(ImageSource first, SourceOpener more, TileGrid grid, JobStatistics statistics,
-                              Progress progress, PatchWriter writer) throws IOException {
+    private void sliceRegions(ImageSource first, SourceOpener more, TileGrid grid, JobDirectory job,
+                              JobStatistics statistics, Progress progress) throws IOException {
         int n = Math.min(threads, grid.tileCount());
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         java.util.List<java.util.concurrent.Future<?>> workers = new java.util.ArrayList<>();
@@ -94,7 +94,7 @@ public final class Slicer {
                             Tile tile = grid.tile(i / grid.columns(), i % grid.columns());
                             PixelRegion patch = source.readRegion(tile.patch());
                             statistics.add(patch, tile.core());
-                            writer.write(tile, patch);
+                            job.addPending(new PatchName(tile.row(), tile.column()), patch);
                             progress.patchWritten(tile);
                         }
                     } catch (IOException | RuntimeException e) {
