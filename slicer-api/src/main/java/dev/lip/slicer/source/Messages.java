@@ -1,6 +1,6 @@
 package dev.lip.slicer.source;
 
-import java.util.regex.Pattern;
+import dev.lip.common.protocol.SafeFiles;
 
 /**
  * Turns codec exceptions into something a user can read, and that says nothing of the server: file paths are
@@ -9,9 +9,6 @@ import java.util.regex.Pattern;
  * exception goes to the log where it is caught.
  */
 public final class Messages {
-    /** An absolute path (two or more segments), as exception texts quote files. */
-    private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w.])(/[^/\\s:'\"]+){2,}/?");
-
     private Messages() {
     }
 
@@ -37,7 +34,7 @@ public final class Messages {
         if (msg.contains("EOF") && !msg.contains(" ")) {
             return "the file ends early (truncated?)";
         }
-        msg = withoutPaths(msg);
+        msg = SafeFiles.withoutPaths(msg);
         return msg.endsWith(".") ? msg : msg + ".";
     }
 
@@ -47,9 +44,5 @@ public final class Messages {
                 || e instanceof ClassCastException || e instanceof ArithmeticException
                 || e instanceof NegativeArraySizeException || e instanceof IllegalStateException
                 || e instanceof UnsupportedOperationException || e instanceof Error;
-    }
-
-    public static String withoutPaths(String text) {
-        return ABSOLUTE_PATH.matcher(text).replaceAll("the file");
     }
 }
