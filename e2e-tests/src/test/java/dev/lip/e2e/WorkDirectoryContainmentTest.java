@@ -73,8 +73,9 @@ class WorkDirectoryContainmentTest {
         // A failure reason that is a FIFO: reading it would block slicer-api's monitor for ever.
         String fifo = upload(3);
         Path failedDir = trio.tempDir.resolve(fifo).resolve("failed");
-        Files.move(trio.tempDir.resolve(fifo).resolve("pending/r1-c1.patch"), failedDir.resolve("r1-c1.patch"));
+        // The FIFO first: the monitor, running meanwhile, must never see the failed patch without it.
         assertEquals(0, new ProcessBuilder("mkfifo", failedDir.resolve("r1-c1.patch.error").toString()).start().waitFor());
+        Files.move(trio.tempDir.resolve(fifo).resolve("pending/r1-c1.patch"), failedDir.resolve("r1-c1.patch"));
 
         // A manifest that is not JSON: the processor must skip that job, not stop.
         String damaged = upload(4);
