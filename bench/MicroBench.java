@@ -59,9 +59,7 @@ public class MicroBench {
 
         measure("threshold, RGB 8-bit 512² patch", px, () -> ThresholdAlgorithm.threshold(rgb, area, 128, false));
         measure("threshold, RGB 16-bit 512² patch", px, () -> ThresholdAlgorithm.threshold(rgb16, area, 32768, false));
-        AdaptiveAlgorithm adaptive = new AdaptiveAlgorithm();
-        Map<String, String> ap = Map.of("radius", "15", "offset", "0");
-        measure("adaptive r=15, RGB 8-bit 512² patch", px, () -> adaptive.process(rgb, tile, ap, Map.of()));
+        measure("adaptive r=15, RGB 8-bit 512² patch", px, () -> AdaptiveAlgorithm.adaptive(rgb, tile, 15, 0));
 
         // a mask with structure: thresholded smooth noise, as real masks are
         PixelRegion smooth = new PixelRegion(area, 1, 8);

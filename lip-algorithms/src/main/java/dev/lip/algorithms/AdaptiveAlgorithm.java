@@ -14,7 +14,15 @@ import java.util.Map;
  * clipped to the image, and {@code C} the offset. Computed exactly in integers ({@code C} has at most 3 decimals and
  * is scaled by 1000). Needs a halo of {@code r}.
  */
-public final class AdaptiveAlgorithm implements Algorithm {
+public final class AdaptiveAlgorithm implements Algorithm, Kernel {
+
+    /** The parsed parameters of one adaptive job; {@code offset1000} is C times 1000, exactly. */
+    public record Settings(int radius, long offset1000) implements JobSettings {
+        @Override
+        public int halo() {
+            return radius;
+        }
+    }
     static final int MAX_RADIUS = 1024;
 
     @Override
@@ -45,14 +53,18 @@ public final class AdaptiveAlgorithm implements Algorithm {
     }
 
     @Override
-    public int requiredHalo(Map<String, String> parameters) {
-        return Integer.parseInt(parameters.get("radius"));
+    public Settings settings(Map<String, String> resolved) {
+        return new Settings(Integer.parseInt(resolved.get("radius")), Parameters.scaledDecimal(resolved, "offset", "0", 3, 255));
     }
 
     @Override
-    public PixelRegion process(PixelRegion patch, Tile tile, Map<String, String> parameters, Map<String, Object> jobValues) {
-        int r = Integer.parseInt(parameters.get("radius"));
-        long c1000 = Parameters.scaledDecimal(parameters, "offset", "0", 3, 255);
+    public PatchKernel forJob(JobSettings settings, Map<String, Object> jobValues) {
+        Settings s = Kernel.settingsOf(settings, Settings.class, name());
+        return (patch, tile) -> adaptive(patch, tile, s.radius(), s.offset1000());
+    }
+
+    /** The adaptive mask of the tile's core. */
+    public static PixelRegion adaptive(PixelRegion patch, Tile tile, int r, long c1000) {
         int[] luma = Luma.floorLuma8(patch);
         int pw = patch.width();
         WindowSums sums = new WindowSums(luma, pw, patch.height());

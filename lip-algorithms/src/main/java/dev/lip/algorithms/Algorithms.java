@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
 
-/** The algorithms on the class path, by name (ServiceLoader; see {@link Algorithm}). */
+/** The algorithm descriptions and kernels on the class path, by name (ServiceLoader; see {@link Algorithm}). */
 public final class Algorithms {
     private static final List<Algorithm> ALL = ServiceLoader.load(Algorithm.class).stream()
             .map(ServiceLoader.Provider::get).sorted(Comparator.comparing(Algorithm::name)).toList();
+    /** Loaded on first use: slicer-api never asks for kernels, so it never instantiates one. */
+    private static volatile List<Kernel> kernels;
 
     private Algorithms() {
     }
@@ -23,5 +25,19 @@ public final class Algorithms {
 
     public static String names() {
         return String.join(", ", ALL.stream().map(Algorithm::name).toList());
+    }
+
+    public static List<Kernel> kernels() {
+        List<Kernel> k = kernels;
+        if (k == null) {
+            k = ServiceLoader.load(Kernel.class).stream().map(ServiceLoader.Provider::get)
+                    .sorted(Comparator.comparing(Kernel::name)).toList();
+            kernels = k;
+        }
+        return k;
+    }
+
+    public static Optional<Kernel> kernel(String name) {
+        return kernels().stream().filter(k -> k.name().equals(name)).findFirst();
     }
 }

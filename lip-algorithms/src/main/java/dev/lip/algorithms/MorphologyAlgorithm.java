@@ -15,7 +15,15 @@ import java.util.Map;
  * when its whole clipped window is foreground, dilation when any of it is. Opening is erosion then dilation, closing
  * the reverse; each step looks r pixels further, so the halo is 2r.
  */
-public final class MorphologyAlgorithm implements Algorithm {
+public final class MorphologyAlgorithm implements Algorithm, Kernel {
+
+    /** The parsed parameters of one morphology job. */
+    public record Settings(int threshold, boolean opening, int radius) implements JobSettings {
+        @Override
+        public int halo() {
+            return 2 * radius;
+        }
+    }
     static final int MAX_RADIUS = 512;
 
     @Override
@@ -45,16 +53,22 @@ public final class MorphologyAlgorithm implements Algorithm {
     }
 
     @Override
-    public int requiredHalo(Map<String, String> parameters) {
-        return 2 * Integer.parseInt(parameters.get("radius"));
+    public Settings settings(Map<String, String> resolved) {
+        return new Settings(Integer.parseInt(resolved.get("threshold")), resolved.get("operation").equals("opening"),
+                Integer.parseInt(resolved.get("radius")));
     }
 
     @Override
-    public PixelRegion process(PixelRegion patch, Tile tile, Map<String, String> parameters, Map<String, Object> jobValues) {
-        int r = Integer.parseInt(parameters.get("radius"));
-        boolean opening = parameters.get("operation").equals("opening");
+    public PatchKernel forJob(JobSettings settings, Map<String, Object> jobValues) {
+        Settings s = Kernel.settingsOf(settings, Settings.class, name());
+        return (patch, tile) -> morphology(patch, tile, s);
+    }
+
+    private static PixelRegion morphology(PixelRegion patch, Tile tile, Settings s) {
+        int r = s.radius();
+        boolean opening = s.opening();
         Rect all = patch.bounds();
-        byte[] mask = ThresholdAlgorithm.threshold(patch, all, Integer.parseInt(parameters.get("threshold")), false).data();
+        byte[] mask = ThresholdAlgorithm.threshold(patch, all, s.threshold(), false).data();
         int w = all.width(), h = all.height();
         int[] m = new int[w * h];
         for (int i = 0; i < m.length; i++) {

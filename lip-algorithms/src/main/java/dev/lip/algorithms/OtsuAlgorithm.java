@@ -16,7 +16,7 @@ import java.util.Set;
  * (ties: the smallest {@code t}); the output is 255 where {@code L > t}. An image of a single luma value has no
  * between-class variance; {@code t} is then that value and the output all 0.
  */
-public final class OtsuAlgorithm implements Algorithm {
+public final class OtsuAlgorithm implements Algorithm, Kernel {
     public static final String THRESHOLD_VALUE = "otsuThreshold";
 
     @Override
@@ -39,14 +39,22 @@ public final class OtsuAlgorithm implements Algorithm {
         return Map.of();
     }
 
+    /** Otsu takes no parameters; its threshold is a job value, chosen once the histogram is whole. */
+    public record Settings() implements JobSettings {
+        @Override
+        public Map<String, Object> jobValues(JobStatistics statistics) {
+            return Map.of(THRESHOLD_VALUE, otsu(statistics.lumaHistogram()));
+        }
+    }
+
     @Override
     public Set<JobStatistic> requiredStatistics() {
         return Set.of(JobStatistic.LUMA_HISTOGRAM);
     }
 
     @Override
-    public Map<String, Object> jobValues(Map<String, String> parameters, JobStatistics statistics) {
-        return Map.of(THRESHOLD_VALUE, otsu(statistics.lumaHistogram()));
+    public Settings settings(Map<String, String> resolved) {
+        return new Settings();
     }
 
     /**
@@ -90,12 +98,18 @@ public final class OtsuAlgorithm implements Algorithm {
     }
 
     @Override
-    public PixelRegion process(PixelRegion patch, Tile tile, Map<String, String> parameters, Map<String, Object> jobValues) {
+    public PatchKernel forJob(JobSettings settings, Map<String, Object> jobValues) {
+        Kernel.settingsOf(settings, Settings.class, name());
         Object v = jobValues.get(THRESHOLD_VALUE);
         if (!(v instanceof Number number)) {
             throw new IllegalStateException("the job has no Otsu threshold yet (jobValues." + THRESHOLD_VALUE + ")");
         }
         int t = number.intValue();
+        return (patch, tile) -> mask(patch, tile, t);
+    }
+
+    /** 255 where the floor luma of the core's pixels is above {@code t}. */
+    public static PixelRegion mask(PixelRegion patch, Tile tile, int t) {
         PixelRegion out = new PixelRegion(tile.core(), 1, 8);
         int ox = tile.coreOffsetX();
         int oy = tile.coreOffsetY();

@@ -1,7 +1,6 @@
 package dev.lip.algorithms;
 
 import dev.lip.common.geometry.Rect;
-import dev.lip.common.geometry.Tile;
 import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.pixels.PixelRegion;
 
@@ -14,7 +13,11 @@ import java.util.Map;
  * compared in integers, {@code 299 R + 587 G + 114 B >= 1000 T}, because floating point misplaces pixels exactly on
  * the boundary (0.299·128 + 0.587·128 + 0.114·128 is 127.99999999999999 in doubles). Pointwise: no halo.
  */
-public final class ThresholdAlgorithm implements Algorithm {
+public final class ThresholdAlgorithm implements Algorithm, Kernel {
+
+    /** The parsed parameters of one threshold job. */
+    public record Settings(int threshold, boolean invert) implements JobSettings {
+    }
 
     @Override
     public String name() {
@@ -52,9 +55,14 @@ public final class ThresholdAlgorithm implements Algorithm {
     }
 
     @Override
-    public PixelRegion process(PixelRegion patch, Tile tile, Map<String, String> parameters, Map<String, Object> jobValues) {
-        return threshold(patch, tile.core(), Integer.parseInt(parameters.get("threshold")),
-                Boolean.parseBoolean(parameters.get("invert")));
+    public Settings settings(Map<String, String> resolved) {
+        return new Settings(Integer.parseInt(resolved.get("threshold")), Boolean.parseBoolean(resolved.get("invert")));
+    }
+
+    @Override
+    public PatchKernel forJob(JobSettings settings, Map<String, Object> jobValues) {
+        Settings s = Kernel.settingsOf(settings, Settings.class, name());
+        return (patch, tile) -> threshold(patch, tile.core(), s.threshold(), s.invert());
     }
 
     /** Thresholds the pixels of {@code area} (image coordinates, inside the patch) into 255 / 0. */

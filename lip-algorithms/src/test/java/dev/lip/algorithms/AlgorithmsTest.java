@@ -3,6 +3,7 @@ package dev.lip.algorithms;
 import dev.lip.common.pixels.ImageInfo;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,7 +15,10 @@ class AlgorithmsTest {
 
     @Test
     void allAlgorithmsAreFoundByServiceLoader() {
-        assertEquals("adaptive, morphology, otsu, threshold", Algorithms.names());
+        assertEquals("adaptive, morphology, onnx, otsu, threshold", Algorithms.names());
+        // onnx's kernel lives in lip-onnx, with ONNX Runtime; every other kernel is here
+        assertEquals(List.of("adaptive", "morphology", "otsu", "threshold"),
+                Algorithms.kernels().stream().map(Kernel::name).toList());
         assertTrue(Algorithms.byName("otsu").isPresent());
         assertTrue(Algorithms.byName("nope").isEmpty());
     }
@@ -24,15 +28,36 @@ class AlgorithmsTest {
         Algorithm adaptive = Algorithms.byName("adaptive").orElseThrow();
         assertEquals(Map.of("radius", "15", "offset", "0"), adaptive.resolve(Map.of(), RGB8));
         assertEquals("-2.5", adaptive.resolve(Map.of("offset", "-2.50"), RGB8).get("offset"));
-        assertEquals(15, adaptive.requiredHalo(adaptive.resolve(Map.of(), RGB8)));
+        assertEquals(15, adaptive.settings(adaptive.resolve(Map.of(), RGB8)).halo());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> adaptive.resolve(Map.of("radius", "0"), RGB8));
         assertTrue(e.getMessage().contains("radius must be between 1"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> adaptive.resolve(Map.of("offset", "1.2345"), RGB8));
         assertThrows(IllegalArgumentException.class, () -> adaptive.resolve(Map.of("offset", "abc"), RGB8));
 
         Algorithm morphology = Algorithms.byName("morphology").orElseThrow();
-        assertEquals(6, morphology.requiredHalo(morphology.resolve(Map.of("radius", "3"), RGB8)));
+        assertEquals(6, morphology.settings(morphology.resolve(Map.of("radius", "3"), RGB8)).halo());
         e = assertThrows(IllegalArgumentException.class, () -> morphology.resolve(Map.of("operation", "erode"), RGB8));
         assertTrue(e.getMessage().contains("opening, closing"), e.getMessage());
+    }
+
+    @Test
+    void settingsAreParsedOnceIntoTypedRecords() {
+        Algorithm adaptive = Algorithms.byName("adaptive").orElseThrow();
+        assertEquals(new AdaptiveAlgorithm.Settings(7, -2500), adaptive.settings(adaptive.resolve(
+                Map.of("radius", "7", "offset", "-2.5"), RGB8)));
+        Algorithm morphology = Algorithms.byName("morphology").orElseThrow();
+        assertEquals(new MorphologyAlgorithm.Settings(100, false, 2), morphology.settings(morphology.resolve(
+                Map.of("threshold", "100", "operation", "closing", "radius", "2"), RGB8)));
+    }
+
+    @Test
+    void aKernelRefusesAnotherAlgorithmsSettingsAndOtsuNeedsItsThreshold() {
+        Kernel threshold = Algorithms.kernel("threshold").orElseThrow();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> threshold.forJob(new OtsuAlgorithm.Settings(), Map.of()));
+        assertTrue(e.getMessage().contains("OtsuAlgorithm$Settings settings instead of dev.lip.algorithms.ThresholdAlgorithm$Settings"), e.getMessage());
+        Kernel otsu = Algorithms.kernel("otsu").orElseThrow();
+        e = assertThrows(IllegalStateException.class, () -> otsu.forJob(new OtsuAlgorithm.Settings(), Map.of()));
+        assertTrue(e.getMessage().contains("no Otsu threshold"), e.getMessage());
     }
 }

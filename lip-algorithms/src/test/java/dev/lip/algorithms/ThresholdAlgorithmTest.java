@@ -76,11 +76,11 @@ class ThresholdAlgorithmTest {
         TileGrid grid = new TileGrid(90, 70, 32, 7);
         byte[] reference = img.thresholdMask(128, false);
         ThresholdAlgorithm alg = new ThresholdAlgorithm();
-        Map<String, String> params = new ThresholdAlgorithm().resolve(Map.of(), new ImageInfo(90, 70, 3, 8, "test"));
+        PatchKernel kernel = alg.forJob(alg.settings(alg.resolve(Map.of(), new ImageInfo(90, 70, 3, 8, "test"))), Map.of());
         for (int r = 0; r < grid.rows(); r++) {
             for (int c = 0; c < grid.columns(); c++) {
                 Tile t = grid.tile(r, c);
-                PixelRegion out = alg.process(img.region(t.patch()), t, params, Map.of());
+                PixelRegion out = kernel.process(img.region(t.patch()), t);
                 assertEquals(t.core(), out.bounds());
                 byte[] expected = new byte[(int) t.core().area()];
                 for (int y = 0; y < t.core().height(); y++) {

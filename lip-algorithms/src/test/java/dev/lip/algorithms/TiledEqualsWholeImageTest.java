@@ -25,8 +25,8 @@ class TiledEqualsWholeImageTest {
     /** Runs an algorithm the way the services do, tile by tile, and assembles the cores. */
     static byte[] tiled(Algorithm alg, SampleImage img, int tileSize, int requestedOverlap, Map<String, String> given) {
         ImageInfo info = new ImageInfo(img.width, img.height, img.bands, img.bits, "test");
-        Map<String, String> params = alg.resolve(given, info);
-        int overlap = Math.max(requestedOverlap, alg.requiredHalo(params));
+        JobSettings settings = alg.settings(alg.resolve(given, info));
+        int overlap = Math.max(requestedOverlap, settings.halo());
         TileGrid grid = new TileGrid(img.width, img.height, tileSize, overlap);
         Map<String, Object> values = Map.of();
         if (!alg.requiredStatistics().isEmpty()) {
@@ -37,13 +37,14 @@ class TiledEqualsWholeImageTest {
                     stats.add(img.region(t.patch()), t.core());
                 }
             }
-            values = alg.jobValues(params, stats);
+            values = settings.jobValues(stats);
         }
+        PatchKernel kernel = Algorithms.kernel(alg.name()).orElseThrow().forJob(settings, values);
         byte[] out = new byte[img.width * img.height];
         for (int r = 0; r < grid.rows(); r++) {
             for (int c = 0; c < grid.columns(); c++) {
                 Tile t = grid.tile(r, c);
-                PixelRegion res = alg.process(img.region(t.patch()), t, params, values);
+                PixelRegion res = kernel.process(img.region(t.patch()), t);
                 assertEquals(t.core(), res.bounds());
                 for (int y = 0; y < t.core().height(); y++) {
                     System.arraycopy(res.data(), y * t.core().width(), out, (t.core().y() + y) * img.width + t.core().x(), t.core().width());

@@ -1,5 +1,6 @@
 package dev.lip.onnx;
 
+import dev.lip.algorithms.onnx.OnnxSettings;
 import dev.lip.common.pixels.PixelRegion;
 
 /**

@@ -2,6 +2,9 @@ package dev.lip.onnx;
 
 import dev.lip.algorithms.Algorithm;
 import dev.lip.algorithms.Algorithms;
+import dev.lip.algorithms.JobSettings;
+import dev.lip.algorithms.Kernel;
+import dev.lip.algorithms.PatchKernel;
 import dev.lip.algorithms.blend.Blend;
 import dev.lip.algorithms.blend.Blender;
 import dev.lip.common.geometry.Tile;
@@ -47,6 +50,7 @@ class OnnxAlgorithmTest {
     @TempDir
     Path models;
     final Algorithm onnx = Algorithms.byName("onnx").orElseThrow();
+    final Kernel kernel = Algorithms.kernel("onnx").orElseThrow();
 
     @BeforeEach
     void models() throws Exception {
@@ -56,12 +60,13 @@ class OnnxAlgorithmTest {
                 TestModels.conv5(64, -1));
         TestModels.write(models, "conv5-batch1.onnx",
                 TestModels.conv5(-1, 1));
-        onnx.configure(Map.of("models-dir", models.toString(), "inference-threads", "2"));
+        kernel.configure(Map.of("models-dir", models.toString(), "inference-threads", "2"));
     }
 
     /** Patch by patch in a shuffled order and in batches, then stitched tile by tile as the stitcher does. */
     static byte[] tiled(Algorithm alg, SampleImage img, int tileSize, int overlap, Map<String, String> given) throws Exception {
-        Map<String, String> params = alg.resolve(given, new ImageInfo(img.width, img.height, img.bands, img.bits, "test"));
+        JobSettings settings = alg.settings(alg.resolve(given, new ImageInfo(img.width, img.height, img.bands, img.bits, "test")));
+        PatchKernel kernel = Algorithms.kernel(alg.name()).orElseThrow().forJob(settings, Map.of());
         TileGrid grid = new TileGrid(img.width, img.height, tileSize, overlap);
         List<Tile> order = new ArrayList<>();
         for (int r = 0; r < grid.rows(); r++) {
@@ -71,21 +76,21 @@ class OnnxAlgorithmTest {
         }
         Collections.shuffle(order, new Random(tileSize * 31L + overlap));
         Map<Tile, PixelRegion> results = new HashMap<>();
-        int batch = alg.batchSize(params);
+        int batch = settings.batchSize();
         for (int i = 0; i < order.size(); i += batch) {
             List<Tile> tiles = order.subList(i, Math.min(order.size(), i + batch));
             List<PixelRegion> patches = tiles.stream().map(t -> img.region(t.patch())).toList();
-            List<PixelRegion> out = alg.processBatch(patches, tiles, params, Map.of());
+            List<PixelRegion> out = kernel.processBatch(patches, tiles);
             for (int k = 0; k < tiles.size(); k++) {
                 results.put(tiles.get(k), out.get(k));
             }
         }
-        Blend blend = alg.blend(params);
+        Blend blend = settings.blend();
         byte[] image = new byte[img.width * img.height];
         for (Tile t : order) {
             PixelRegion core = blend.blends()
                     ? Blender.blendCore(grid, t, blend, (nb, area) -> results.get(nb).crop(area),
-                    (v, ch, out) -> alg.finish(v, ch, out, params))
+                    settings::finish)
                     : results.get(t);
             assertEquals(t.core(), core.bounds());
             for (int y = 0; y < core.height(); y++) {
@@ -221,18 +226,18 @@ class OnnxAlgorithmTest {
 
         Map<String, String> params = onnx.resolve(Map.of("model", "absent.onnx"), rgb);
         TileGrid grid = new TileGrid(100, 100, 64, 0);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> onnx.process(
-                new PixelRegion(grid.tile(0, 0).patch(), 3, 8), grid.tile(0, 0), params, Map.of()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> kernel.forJob(onnx.settings(params), Map.of()));
         // The job error reaches API clients: it names the model and the setting, not the directory or its files.
         assertTrue(e.getMessage().contains("there is no model 'absent.onnx'") && e.getMessage().contains("lip.models-dir")
                 && !e.getMessage().contains(models.toString()) && !e.getMessage().contains("conv5.onnx"), e.getMessage());
         Map<String, String> wrongChannel = onnx.resolve(Map.of("model", "conv5.onnx", "channel", "3"), rgb);
-        e = assertThrows(IllegalArgumentException.class, () -> onnx.process(
-                new PixelRegion(grid.tile(0, 0).patch(), 3, 8), grid.tile(0, 0), wrongChannel, Map.of()));
+        e = assertThrows(IllegalArgumentException.class, () -> kernel.forJob(onnx.settings(wrongChannel), Map.of())
+                .process(new PixelRegion(grid.tile(0, 0).patch(), 3, 8), grid.tile(0, 0)));
         assertTrue(e.getMessage().contains("has 1 output channel(s)"), e.getMessage());
         Map<String, String> gray = onnx.resolve(Map.of("model", "conv5.onnx", "channels", "gray"), rgb);
-        e = assertThrows(IllegalArgumentException.class, () -> onnx.process(
-                new PixelRegion(grid.tile(0, 0).patch(), 3, 8), grid.tile(0, 0), gray, Map.of()));
+        // a model that cannot take the job's input is refused once per job, before any patch
+        e = assertThrows(IllegalArgumentException.class, () -> kernel.forJob(onnx.settings(gray), Map.of()));
         assertTrue(e.getMessage().contains("takes 3 input channel(s), the job feeds 1"), e.getMessage());
     }
 }

@@ -1,5 +1,7 @@
 package dev.lip.slicer.job;
 
+import dev.lip.algorithms.Algorithms;
+import dev.lip.algorithms.JobSettings;
 import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.pixels.ImageInfo;
 
@@ -20,6 +22,7 @@ final class Job {
     private ImageInfo image;
     private TileGrid grid;
     private Map<String, String> parameters;
+    private JobSettings settings;
     private boolean resultRequested;
     private String error;
     private long resultBytes = -1;
@@ -146,11 +149,20 @@ final class Job {
         }
     }
 
-
-    synchronized void configure(ImageInfo image, TileGrid grid, Map<String, String> parameters) {
+    synchronized void configure(ImageInfo image, TileGrid grid, Map<String, String> parameters, JobSettings settings) {
         this.image = image;
         this.grid = grid;
         this.parameters = parameters;
+        this.settings = settings;
+    }
+
+    /** The parameters parsed by the job's algorithm: at submission, or on first use after a restart. */
+    synchronized JobSettings settings() {
+        if (settings == null) {
+            settings = Algorithms.byName(algorithm).orElseThrow(() -> new IllegalStateException(
+                    "this slicer-api does not know the algorithm '" + algorithm + "'")).settings(parameters);
+        }
+        return settings;
     }
 
     synchronized ImageInfo image() {

@@ -80,7 +80,7 @@ final class JobProgress {
             jobs.fail(job, "Patch " + first + " failed: " + reason);
             return;
         }
-        job.processed = dir.count(dir.done());
+        job.processed = jobs.completions(job).refresh();
         if (job.slicingFinished && job.processed >= job.total()) {
             if (job.advance(JobState.PROCESSING, JobState.PROCESSED)) {
                 job.endStage(Job.PROCESSING);

@@ -3,6 +3,7 @@ package dev.lip.slicer.job;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lip.algorithms.Algorithm;
 import dev.lip.algorithms.Algorithms;
+import dev.lip.algorithms.JobSettings;
 import dev.lip.algorithms.JobStatistics;
 import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.pixels.ImageInfo;
@@ -95,12 +96,14 @@ public class JobService {
             }
             Algorithm algorithm = Algorithms.byName(submission.algorithm()).orElseThrow();
             Map<String, String> resolved;
+            JobSettings settings;
             try {
                 resolved = algorithm.resolve(submission.algorithmParameters(), info);
+                settings = algorithm.settings(resolved);
             } catch (IllegalArgumentException e) {
                 throw JobException.invalid(e.getMessage());
             }
-            int halo = algorithm.requiredHalo(resolved);
+            int halo = settings.halo();
             int overlap = Math.max(submission.overlap(), halo);
             if (overlap > TileGrid.MAX_OVERLAP) {
                 throw JobException.invalid(algorithm.name() + " with these parameters needs a halo of " + halo
@@ -111,8 +114,8 @@ public class JobService {
                         + " needs a halo of " + halo + " pixels for an exact result");
             }
             TileGrid grid = new TileGrid(info.width(), info.height(), submission.tileSize(), overlap);
-            reserveSpace(id, info, grid, algorithm.blend(resolved).blends());
-            job.configure(info, grid, resolved);
+            reserveSpace(id, info, grid, settings.blend().blends());
+            job.configure(info, grid, resolved, settings);
             dir.createDirectories();
             JobStatistics statistics = new JobStatistics(algorithm.requiredStatistics());
             if (statistics.isEmpty()) {
@@ -125,7 +128,7 @@ public class JobService {
             job.startStage(Job.SLICING);
             job.startStage(Job.PROCESSING);
             jobs.save(job);
-            slicing.start(job, dir, upload, algorithm, statistics);
+            slicing.start(job, dir, upload, statistics);
             log.info("job {}: {} {}x{} {}-band {}-bit, {} patches of {} (+{} halo), {} {}", id, info.format(),
                     info.width(), info.height(), info.bands(), info.bitsPerSample(), grid.tileCount(),
                     grid.tileSize(), grid.overlap(), submission.algorithm(), resolved);

@@ -1,6 +1,5 @@
 package dev.lip.slicer.job;
 
-import dev.lip.algorithms.Algorithm;
 import dev.lip.algorithms.JobStatistics;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.slicer.slicing.Slicer;
@@ -39,11 +38,11 @@ final class JobSlicing implements AutoCloseable {
         this.sliceThreads = sliceThreads;
     }
 
-    void start(Job job, JobDirectory dir, Path upload, Algorithm algorithm, JobStatistics statistics) {
-        slicers.submit(() -> slice(job, dir, upload, algorithm, statistics));
+    void start(Job job, JobDirectory dir, Path upload, JobStatistics statistics) {
+        slicers.submit(() -> slice(job, dir, upload, statistics));
     }
 
-    private void slice(Job job, JobDirectory dir, Path upload, Algorithm algorithm, JobStatistics statistics) {
+    private void slice(Job job, JobDirectory dir, Path upload, JobStatistics statistics) {
         try (ImageSource source = sources.open(upload)) {
             new Slicer(sliceThreads).slice(source, () -> sources.open(upload), job.grid(), dir, statistics,
                     new Slicer.Progress() {
@@ -59,7 +58,7 @@ final class JobSlicing implements AutoCloseable {
                     });
             if (!statistics.isEmpty()) {
                 // Job-wide values are final now; the manifest makes the patches claimable.
-                Map<String, Object> values = new LinkedHashMap<>(algorithm.jobValues(job.parameters(), statistics));
+                Map<String, Object> values = new LinkedHashMap<>(job.settings().jobValues(statistics));
                 job.setJobValues(Map.copyOf(values));
                 values.put("lumaHistogram", statistics.lumaHistogram());
                 dir.writeManifest(Jobs.manifest(job, values));

@@ -1,6 +1,5 @@
 package dev.lip.slicer.job;
 
-import dev.lip.algorithms.Algorithms;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.slicer.source.Messages;
 import dev.lip.slicer.stitching.Stitcher;
@@ -46,8 +45,8 @@ final class JobStitching implements AutoCloseable {
         JobDirectory dir = jobs.directory(job.id());
         Path result = jobs.resultFile(job.id());
         try {
-            long bytes = stitcher.stitch(dir, job.grid(), Algorithms.byName(job.algorithm()).orElseThrow(),
-                    job.parameters(), result, () -> job.state().isTerminal());
+            long bytes = stitcher.stitch(dir, job.grid(), job.settings(), jobs.completions(job),
+                    result, () -> job.state().isTerminal());
             // Every tile is written, so every patch was processed; the slicer thread may still be a step behind.
             job.awaitSlicing();
             synchronized (job) {

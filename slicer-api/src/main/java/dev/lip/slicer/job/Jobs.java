@@ -1,5 +1,6 @@
 package dev.lip.slicer.job;
 
+import dev.lip.common.protocol.Completions;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.common.protocol.JobManifest;
 import dev.lip.common.protocol.WorkTrees;
@@ -25,6 +26,8 @@ final class Jobs {
     private final Path resultDir;
     private final JobRepository repository;
     private final Map<String, Job> byId = new ConcurrentHashMap<>();
+    /** Per running job: the one record of which results are published, fed by the monitor, read by the stitch. */
+    private final Map<String, Completions> completions = new ConcurrentHashMap<>();
 
     Jobs(Path workDir, Path resultDir, JobRepository repository) {
         this.workDir = workDir;
@@ -60,6 +63,11 @@ final class Jobs {
         return resultDir.resolve(id + ".tif");
     }
 
+    /** Which of the job's patches have a published result; the job must have its grid. */
+    Completions completions(Job job) {
+        return completions.computeIfAbsent(job.id(), id -> new Completions(directory(id), job.grid()));
+    }
+
     void save(Job job) {
         repository.save(job);
     }
@@ -80,6 +88,7 @@ final class Jobs {
 
     /** Removes patches and the upload once a job has ended; the manifest and status stay as its record. */
     void cleanPatches(Job job) {
+        completions.remove(job.id());
         JobDirectory dir = directory(job.id());
         for (Path p : List.of(dir.pending(), dir.claimed(), dir.done(), dir.failed(), dir.attempts(), dir.dir().resolve(UPLOAD_FILE))) {
             if (job.state() == JobState.FAILED && p.equals(dir.failed())) {
@@ -92,6 +101,7 @@ final class Jobs {
     /** Forgets a job and removes its work files and its result. */
     void remove(String id) {
         byId.remove(id);
+        completions.remove(id);
         removeFiles(id);
     }
 

@@ -1,12 +1,13 @@
 package dev.lip.slicer.stitching;
 
-import dev.lip.algorithms.Algorithm;
+import dev.lip.algorithms.JobSettings;
 import dev.lip.algorithms.blend.Blend;
 import dev.lip.algorithms.blend.Blender;
 import dev.lip.common.geometry.Tile;
 import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.pixels.PatchFile;
 import dev.lip.common.pixels.PixelRegion;
+import dev.lip.common.protocol.Completions;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.common.protocol.PatchName;
 import dev.lip.common.tiff.TiledTiffWriter;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,6 +40,8 @@ import java.util.zip.Deflater;
  */
 @Component
 public class Stitcher {
+    /** How often a waiting tile looks at the result it needs, between the monitor's listings. */
+    private static final java.time.Duration RESULT_LOOK = java.time.Duration.ofMillis(20);
     private final int threads;
     private final int deflateLevel;
 
@@ -56,12 +58,13 @@ public class Stitcher {
     }
 
     /**
-     * @param ended true once the job has failed or was cancelled: stitching stops and leaves no file behind
+     * @param completions which results are published: each output tile waits there for the patches it needs
+     * @param ended       true once the job has failed or was cancelled: stitching stops and leaves no file behind
      * @return the size of the written file
      */
-    public long stitch(JobDirectory job, TileGrid grid, Algorithm algorithm, Map<String, String> parameters, Path result,
+    public long stitch(JobDirectory job, TileGrid grid, JobSettings settings, Completions completions, Path result,
                        BooleanSupplier ended) throws IOException {
-        Blend blend = algorithm.blend(parameters);
+        Blend blend = settings.blend();
         Files.createDirectories(result.toAbsolutePath().getParent());
         Path tmp = JobDirectory.temporaryFileIn(result.toAbsolutePath().getParent());
         boolean big = TiledTiffWriter.needsBigTiff(grid.imageWidth(), grid.imageHeight(), grid.tileSize(), 1, 8);
@@ -80,14 +83,14 @@ public class Stitcher {
                 for (int c = 0; c < grid.columns(); c++) {
                     Tile tile = grid.tile(r, c);
                     for (Tile needed : blend.blends() ? Blender.contributors(grid, tile) : java.util.List.of(tile)) {
-                        awaitResult(job.done().resolve(new PatchName(needed.row(), needed.column()).fileName()), ended);
+                        awaitResult(completions, new PatchName(needed.row(), needed.column()), ended);
                     }
                     Path file = job.done().resolve(new PatchName(r, c).fileName());
                     window.add(pool.submit(() -> {
                         PixelRegion core = blend.blends()
                                 ? Blender.blendCore(grid, tile, blend, (nb, area) -> PatchFile.readRegion(
                                         job.done().resolve(new PatchName(nb.row(), nb.column()).fileName()), area),
-                                (values, channels, out) -> algorithm.finish(values, channels, out, parameters))
+                                settings::finish)
                                 : PatchFile.read(file);
                         if (!core.bounds().equals(tile.core()) || core.bands() != 1 || core.bitsPerSample() != 8) {
                             throw new IOException("result " + file.getFileName() + " covers " + core.bounds()
@@ -114,19 +117,13 @@ public class Stitcher {
         return Files.size(result);
     }
 
-    private static void awaitResult(Path file, BooleanSupplier ended) throws IOException {
-        while (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) { // a link is found, then refused by PatchFile
-            if (ended.getAsBoolean()) {
+    private static void awaitResult(Completions completions, PatchName patch, BooleanSupplier ended) throws IOException {
+        try {
+            if (!completions.await(patch, RESULT_LOOK, ended) || ended.getAsBoolean()) {
                 throw new StitchAbortedException();
             }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StitchAbortedException();
-            }
-        }
-        if (ended.getAsBoolean()) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             throw new StitchAbortedException();
         }
     }

@@ -54,7 +54,7 @@ class JobProgressTest {
     private Job processingJob(String id) throws IOException {
         Job job = new Job(id, "threshold");
         job.setState(JobState.SLICING);
-        job.configure(new ImageInfo(64, 64, 1, 8, "PNG"), new TileGrid(64, 64, 32, 0), Map.of("threshold", "128"));
+        job.configure(new ImageInfo(64, 64, 1, 8, "PNG"), new TileGrid(64, 64, 32, 0), Map.of("threshold", "128"), null);
         jobs.add(job);
         JobDirectory dir = jobs.directory(id);
         dir.createDirectories();

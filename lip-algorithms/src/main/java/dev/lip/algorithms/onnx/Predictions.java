@@ -1,4 +1,4 @@
-package dev.lip.onnx;
+package dev.lip.algorithms.onnx;
 
 import dev.lip.common.geometry.Rect;
 import dev.lip.common.geometry.Tile;
@@ -9,7 +9,7 @@ import dev.lip.common.pixels.PixelRegion;
  * Values are rounded to float once, after the activation, on both paths, so a pixel covered by one patch gets the
  * same result whether it was cropped or blended.
  */
-final class Predictions {
+public final class Predictions {
     private Predictions() {
     }
 
@@ -19,7 +19,7 @@ final class Predictions {
      * @return with {@code blend=crop} the core as one 8-bit band; otherwise floats over the patch, one band for
      * probability and mask, every channel for labels
      */
-    static PixelRegion toResult(float[] prediction, int offset, int channels, int h, int w, Rect patch, Tile tile,
+    public static PixelRegion toResult(float[] prediction, int offset, int channels, int h, int w, Rect patch, Tile tile,
                                 OnnxSettings s) {
         boolean labels = s.output().equals("labels");
         int keep = labels ? channels : 1;
@@ -90,7 +90,7 @@ final class Predictions {
     }
 
     /** Blended (or cropped) values to one byte a pixel. */
-    static void finish(double[] values, int channels, byte[] out, OnnxSettings s) {
+    public static void finish(double[] values, int channels, byte[] out, OnnxSettings s) {
         switch (s.output()) {
             case "labels" -> {
                 for (int i = 0; i < out.length; i++) {

@@ -1,5 +1,6 @@
-package dev.lip.onnx;
+package dev.lip.algorithms.onnx;
 
+import dev.lip.algorithms.JobSettings;
 import dev.lip.algorithms.Parameters;
 import dev.lip.algorithms.blend.Blend;
 import dev.lip.common.pixels.ImageInfo;
@@ -12,10 +13,12 @@ import java.util.regex.Pattern;
 
 /**
  * The parameters of one onnx job, checked and parsed. {@link #resolve} runs in slicer-api at upload (so a bad value is
- * a 400 before any slicing); {@link #parse} in the processor and the stitcher reads the resolved strings back.
+ * a 400 before any slicing); {@link #parse} reads the resolved strings back, once per job, in the processor and the
+ * stitcher.
  */
-record OnnxSettings(String model, String channels, double scale, double[] mean, double[] std, String activation,
-                    int channel, String output, double cutoff, Blend blend, int batch, int multiple) {
+public record OnnxSettings(String model, String channels, double scale, double[] mean, double[] std, String activation,
+                    int channel, String output, double cutoff, Blend blend, int batch, int multiple)
+        implements JobSettings {
 
     /** A file name, never a path: clients choose among the models the operator put in the models directory. */
     static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,199}");
@@ -25,8 +28,18 @@ record OnnxSettings(String model, String channels, double scale, double[] mean, 
     static final List<String> BLENDS = List.of("gaussian", "constant", "crop");
     static final int MAX_BATCH = 256;
 
-    int inputChannels() {
+    public int inputChannels() {
         return channels.equals("gray") ? 1 : 3;
+    }
+
+    @Override
+    public int batchSize() {
+        return batch;
+    }
+
+    @Override
+    public void finish(double[] blended, int channels, byte[] out) {
+        Predictions.finish(blended, channels, out, this);
     }
 
     static Map<String, String> resolve(Map<String, String> given, ImageInfo image) {
