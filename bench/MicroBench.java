@@ -5,7 +5,7 @@ import dev.lip.common.geometry.Tile;
 import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.pixels.PatchFile;
 import dev.lip.common.pixels.PixelRegion;
-import dev.lip.common.tiff.TiledTiffWriter;
+import dev.lip.formats.tiff.TiledTiffWriter;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

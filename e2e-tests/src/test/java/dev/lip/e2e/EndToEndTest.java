@@ -1,5 +1,6 @@
 package dev.lip.e2e;
 
+import dev.lip.formats.testing.TestTiffs;
 import dev.lip.common.testing.SampleImage;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,8 +66,8 @@ class EndToEndTest {
         c.add(new Case("striped TIFF grey 16-bit PackBits", SampleImage.generate(415, 301, 1, 16, 10), ".tif", (i, f) -> i.writeTiff(f, "PackBits", 0), false, 128, 0, 30000, false));
         c.add(new Case("tiled TIFF RGB 16-bit deflate", SampleImage.generate(415, 301, 3, 16, 11), ".tif", (i, f) -> i.writeTiff(f, "Deflate", 96), false, 160, 20, null, true));
         c.add(new Case("striped TIFF palette", SampleImage.palette(300, 200, 256, false, 12), ".tif", (i, f) -> i.writeTiff(f, "LZW", 0), false, 64, 0, null, false));
-        c.add(new Case("BigTIFF RGB", rgb, ".tif", (i, f) -> i.writeBigTiff(f, 128), false, 128, 0, null, false));
-        c.add(new Case("BigTIFF grey 16-bit", SampleImage.generate(333, 250, 1, 16, 13), ".tif", (i, f) -> i.writeBigTiff(f, 64), false, 96, 11, null, false));
+        c.add(new Case("BigTIFF RGB", rgb, ".tif", (i, f) -> TestTiffs.writeBigTiff(i, f, 128), false, 128, 0, null, false));
+        c.add(new Case("BigTIFF grey 16-bit", SampleImage.generate(333, 250, 1, 16, 13), ".tif", (i, f) -> TestTiffs.writeBigTiff(i, f, 64), false, 96, 11, null, false));
         return c.stream().map(Arguments::of);
     }
 

@@ -1,5 +1,6 @@
 package dev.lip.e2e;
 
+import dev.lip.formats.testing.TestTiffs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lip.common.testing.CraftedFiles;
 import dev.lip.common.testing.SampleImage;
@@ -112,7 +113,7 @@ class HostileClientsTest {
     @Test
     void aDamagedBigTiffIsRefusedWithoutNamingTheServersFiles() throws Exception {
         Path big = dir.resolve("big.tif");
-        SampleImage.generate(64, 64, 3, 8, 3).writeBigTiff(big, 32);
+        TestTiffs.writeBigTiff(SampleImage.generate(64, 64, 3, 8, 3), big, 32);
         byte[] whole = Files.readAllBytes(big);
         for (int cut : new int[]{whole.length / 2, whole.length - 20, 40}) {
             Http.Answer a = api.upload("", java.util.Arrays.copyOf(whole, cut));

@@ -7,7 +7,6 @@ import ar.com.hjg.pngj.chunks.PngChunkPLTE;
 import ar.com.hjg.pngj.chunks.PngChunkTRNS;
 import dev.lip.common.pixels.PixelRegion;
 import dev.lip.common.geometry.Rect;
-import dev.lip.common.tiff.TiledTiffWriter;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -30,7 +29,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.zip.Deflater;
 
 /**
  * A test image whose samples the test knows: made in code, written in any format the product reads, and used as
@@ -226,19 +224,6 @@ public final class SampleImage {
             w.write(null, new IIOImage(toBufferedImage(), null, null), p);
         } finally {
             w.dispose();
-        }
-    }
-
-    /** Writes a deflate-tiled BigTIFF (the JDK cannot) with the project's own writer. */
-    public void writeBigTiff(Path file, int tile) throws IOException {
-        try (TiledTiffWriter w = new TiledTiffWriter(file, width, height, tile, bands, bits, TiledTiffWriter.COMPRESSION_DEFLATE, true)) {
-            Deflater d = new Deflater();
-            for (int r = 0; r < w.tilesDown(); r++) {
-                for (int c = 0; c < w.tilesAcross(); c++) {
-                    Rect rect = new Rect(c * tile, r * tile, Math.min(tile, width - c * tile), Math.min(tile, height - r * tile));
-                    w.writeTile(r, c, TiledTiffWriter.encodeTile(region(rect), tile, TiledTiffWriter.COMPRESSION_DEFLATE, d));
-                }
-            }
         }
     }
 

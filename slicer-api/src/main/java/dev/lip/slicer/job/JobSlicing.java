@@ -3,10 +3,10 @@ package dev.lip.slicer.job;
 import dev.lip.algorithms.JobStatistics;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.slicer.slicing.Slicer;
-import dev.lip.slicer.source.ImageSource;
-import dev.lip.slicer.source.ImageSources;
-import dev.lip.slicer.source.Messages;
-import dev.lip.slicer.source.UnreadableImageException;
+import dev.lip.formats.source.ImageSource;
+import dev.lip.formats.source.ImageSources;
+import dev.lip.formats.source.Messages;
+import dev.lip.formats.source.UnreadableImageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

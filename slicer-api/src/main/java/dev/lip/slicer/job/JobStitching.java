@@ -1,7 +1,7 @@
 package dev.lip.slicer.job;
 
 import dev.lip.common.protocol.JobDirectory;
-import dev.lip.slicer.source.Messages;
+import dev.lip.formats.source.Messages;
 import dev.lip.slicer.stitching.Stitcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

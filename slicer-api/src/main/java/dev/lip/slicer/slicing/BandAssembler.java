@@ -3,7 +3,7 @@ package dev.lip.slicer.slicing;
 import dev.lip.common.geometry.Rect;
 import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.pixels.PixelRegion;
-import dev.lip.slicer.source.ImageSource;
+import dev.lip.formats.source.ImageSource;
 
 import java.io.IOException;
 

@@ -7,8 +7,8 @@ import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.pixels.PixelRegion;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.common.protocol.PatchName;
-import dev.lip.slicer.source.ImageSource;
-import dev.lip.slicer.source.UnreadableImageException;
+import dev.lip.formats.source.ImageSource;
+import dev.lip.formats.source.UnreadableImageException;
 
 import java.io.IOException;
 import java.util.function.BooleanSupplier;

@@ -10,7 +10,7 @@ import dev.lip.common.pixels.PixelRegion;
 import dev.lip.common.protocol.Completions;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.common.protocol.PatchName;
-import dev.lip.common.tiff.TiledTiffWriter;
+import dev.lip.formats.tiff.TiledTiffWriter;
 import dev.lip.slicer.config.LipProperties;
 import org.springframework.stereotype.Component;
 

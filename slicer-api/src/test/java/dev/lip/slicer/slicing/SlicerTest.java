@@ -1,5 +1,6 @@
 package dev.lip.slicer.slicing;
 
+import dev.lip.formats.testing.TestTiffs;
 import dev.lip.algorithms.JobStatistics;
 import dev.lip.common.geometry.Tile;
 import dev.lip.common.geometry.TileGrid;
@@ -8,8 +9,8 @@ import dev.lip.common.pixels.PixelRegion;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.common.protocol.PatchName;
 import dev.lip.common.testing.SampleImage;
-import dev.lip.slicer.source.ImageSource;
-import dev.lip.slicer.source.ImageSources;
+import dev.lip.formats.source.ImageSource;
+import dev.lip.formats.source.ImageSources;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,7 +37,7 @@ class SlicerTest {
             case "png" -> img.writePng(file);
             case "tiled-tiff" -> img.writeTiff(file, "LZW", 32);
             case "striped-tiff" -> img.writeTiff(file, null, 0);
-            default -> img.writeBigTiff(file, 32);
+            default -> TestTiffs.writeBigTiff(img, file, 32);
         }
         JobDirectory job = new JobDirectory(dir, "job");
         job.createDirectories();

@@ -1,0 +1,34 @@
+package dev.lip.formats.source;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * One input format: recognises its files by their first bytes, never by a file name a client chose, and opens them
+ * as an {@link ImageSource}. Formats are found with {@link java.util.ServiceLoader} (listed in
+ * {@code META-INF/services/dev.lip.formats.source.ImageFormat}) and asked in turn by {@link ImageSources}, so reading
+ * a new format is adding its source, its format class and a line there; nothing is switched on a format name.
+ */
+public interface ImageFormat {
+    /** How many leading bytes {@link #recognises} is shown (fewer for a shorter file). */
+    int HEADER_BYTES = 16;
+
+    /** The name users see in messages ("TIFF"). */
+    String name();
+
+    /** @param header the file's first bytes; {@code length} of them are valid */
+    boolean recognises(byte[] header, int length);
+
+    /**
+     * Opens a file this format recognised, reading no more than its header and structure.
+     *
+     * @throws UnreadableImageException with a sentence for the user when the file is damaged or not supported
+     */
+    ImageSource open(Path file, SourceLimits limits) throws IOException;
+
+    /**
+     * The most pixels one byte of this format can encode at its best; a header that claims more than the file's
+     * bytes could hold is refused before anything is allocated (see {@link ImageSources}).
+     */
+    long maxPixelsPerByte();
+}

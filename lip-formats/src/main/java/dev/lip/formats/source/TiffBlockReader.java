@@ -1,0 +1,185 @@
+package dev.lip.formats.source;
+
+import dev.lip.common.geometry.Rect;
+import dev.lip.common.pixels.PixelRegion;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * Reads the tiles or strips of a classic TIFF that are uncompressed or deflate-compressed (what GDAL and libvips
+ * write for lossless data) ourselves: raw bytes by offset, one inflate, the horizontal predictor undone, samples
+ * copied into the region. The JDK's reader, used for everything else, inflates each tile once and stops, so a tile
+ * whose data ends early (a byte count too small, a stream cut short) came out with zeros for its missing rows and
+ * no word; here every block must inflate to exactly its size or the read fails with a sentence. It also reads
+ * 16-bit samples with the horizontal predictor, libvips' and GDAL's default, which the JDK's reader refuses.
+ *
+ * <p>Layouts outside what it reads (other compressions, planar, palette, YCbCr, other bit depths) return no reader
+ * from {@link #of}, and the JDK's reader is used.
+ */
+final class TiffBlockReader implements AutoCloseable {
+    private final FileChannel file;
+    private final TiffLayout layout;
+    private final int bytesPerSample;
+    private final Inflater inflater = new Inflater();
+    private byte[] compressed = new byte[0];
+    private final byte[] block;
+
+    private TiffBlockReader(Path path, TiffLayout layout) throws IOException {
+        this.file = FileChannel.open(path, StandardOpenOption.READ);
+        this.layout = layout;
+        this.bytesPerSample = layout.bitsPerSample() / 8;
+        this.block = new byte[layout.blockWidth() * layout.blockHeight() * layout.bands() * bytesPerSample];
+    }
+
+    /** A reader for this layout, or null when another reader must do it. */
+    static TiffBlockReader of(Path path, TiffLayout l) throws IOException {
+        int c = l.compression();
+        boolean eligible = (c == 1 || c == 8 || c == 32946)
+                && (l.photometric() == 0 || l.photometric() == 1 || l.photometric() == 2)
+                && l.sampleFormat() == 1 && (l.bitsPerSample() == 8 || l.bitsPerSample() == 16)
+                && l.bands() >= 1 && l.bands() <= 4 && (l.predictor() == 1 || l.predictor() == 2) && l.blocksMatch()
+                && (long) l.blockWidth() * l.blockHeight() * l.bands() * (l.bitsPerSample() / 8) <= TiffSource.MAX_STRIP_BYTES;
+        return eligible ? new TiffBlockReader(path, l) : null;
+    }
+
+    PixelRegion read(Rect area) throws IOException {
+        PixelRegion out = new PixelRegion(area, layout.bands(), layout.bitsPerSample());
+        int pixelBytes = layout.bands() * bytesPerSample;
+        int blockWidth = layout.blockWidth();
+        int blockHeight = layout.blockHeight();
+        int firstColumn = area.x() / blockWidth;
+        int lastColumn = (area.x() + area.width() - 1) / blockWidth;
+        int firstRow = area.y() / blockHeight;
+        int lastRow = (area.y() + area.height() - 1) / blockHeight;
+        for (int r = firstRow; r <= lastRow; r++) {
+            for (int c = firstColumn; c <= lastColumn; c++) {
+                int rows = decode(r * layout.across() + c, r);
+                int bx = c * blockWidth;
+                int by = r * blockHeight;
+                int x0 = Math.max(area.x(), bx);
+                int x1 = Math.min(area.x() + area.width(), bx + blockWidth);
+                int y0 = Math.max(area.y(), by);
+                int y1 = Math.min(area.y() + area.height(), by + rows);
+                for (int y = y0; y < y1; y++) {
+                    System.arraycopy(block, ((y - by) * blockWidth + (x0 - bx)) * pixelBytes, out.data(),
+                            ((y - area.y()) * area.width() + (x0 - area.x())) * pixelBytes, (x1 - x0) * pixelBytes);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Decodes block {@code index} into {@link #block}, little-endian; returns its rows (a last strip has fewer). */
+    private int decode(int index, int blockRow) throws IOException {
+        int rows = layout.rowsOf(blockRow);
+        int rowBytes = layout.blockWidth() * layout.bands() * bytesPerSample;
+        long[] offsets = layout.offsets();
+        int expected = rows * rowBytes;
+        int count = (int) layout.byteCounts()[index];
+        if (compressed.length < count) {
+            compressed = new byte[count];
+        }
+        ByteBuffer buf = ByteBuffer.wrap(compressed, 0, count);
+        while (buf.hasRemaining()) {
+            if (file.read(buf, offsets[index] + buf.position()) < 0) {
+                throw new UnreadableImageException("The TIFF ends inside its " + unit() + " " + index + ".");
+            }
+        }
+        int produced;
+        if (layout.compression() != 1) {
+            inflater.reset();
+            inflater.setInput(compressed, 0, count);
+            produced = 0;
+            try {
+                while (produced < expected) {
+                    int n = inflater.inflate(block, produced, expected - produced);
+                    if (n == 0 && (inflater.needsInput() || inflater.finished() || inflater.needsDictionary())) {
+                        break;
+                    }
+                    produced += n;
+                }
+            } catch (DataFormatException e) {
+                throw new UnreadableImageException("The TIFF's " + unit() + " " + index + " of " + offsets.length
+                        + " is damaged: its deflate data cannot be decoded.");
+            }
+        } else {
+            produced = Math.min(count, expected);
+            System.arraycopy(compressed, 0, block, 0, produced);
+        }
+        if (produced < expected) {
+            throw new UnreadableImageException("The TIFF's " + unit() + " " + index + " of " + offsets.length
+                    + " ends early: its data gives " + produced + " of its " + expected + " bytes (row "
+                    + (produced / rowBytes) + " of " + rows + "). The file is truncated or damaged.");
+        }
+        if (bytesPerSample == 2 && layout.bigEndian()) {
+            for (int i = 0; i < expected; i += 2) {
+                byte t = block[i];
+                block[i] = block[i + 1];
+                block[i + 1] = t;
+            }
+        }
+        if (layout.predictor() == 2) {
+            undoHorizontalDifferencing(rows, rowBytes);
+        }
+        return rows;
+    }
+
+    /** Predictor 2: each sample was stored as its difference from the same band's sample to its left. */
+    private void undoHorizontalDifferencing(int rows, int rowBytes) {
+        int bands = layout.bands();
+        byte[] block = this.block;
+        if (bytesPerSample == 1 && bands == 3) {
+            // Running sums in locals: a load that depends on the store just before it stalls the loop (measured:
+            // 0.35 s more than the JDK's reader on 192 MB, where this form is on par).
+            for (int y = 0; y < rows; y++) {
+                int i = y * rowBytes;
+                int end = i + rowBytes;
+                byte r = block[i];
+                byte g = block[i + 1];
+                byte b = block[i + 2];
+                for (i += 3; i < end; i += 3) {
+                    r += block[i];
+                    g += block[i + 1];
+                    b += block[i + 2];
+                    block[i] = r;
+                    block[i + 1] = g;
+                    block[i + 2] = b;
+                }
+            }
+        } else if (bytesPerSample == 1) {
+            for (int y = 0; y < rows; y++) {
+                int end = y * rowBytes + rowBytes;
+                for (int i = y * rowBytes + bands; i < end; i++) {
+                    block[i] += block[i - bands];
+                }
+            }
+        } else {
+            int step = bands * 2;
+            for (int y = 0; y < rows; y++) {
+                int base = y * rowBytes;
+                for (int i = base + step; i < base + rowBytes; i += 2) {
+                    int v = ((block[i] & 0xFF) | (block[i + 1] & 0xFF) << 8)
+                            + ((block[i - step] & 0xFF) | (block[i - step + 1] & 0xFF) << 8);
+                    block[i] = (byte) v;
+                    block[i + 1] = (byte) (v >>> 8);
+                }
+            }
+        }
+    }
+
+    private String unit() {
+        return layout.unit();
+    }
+
+    @Override
+    public void close() throws IOException {
+        inflater.end();
+        file.close();
+    }
+}

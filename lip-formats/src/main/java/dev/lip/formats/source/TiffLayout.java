@@ -1,0 +1,34 @@
+package dev.lip.formats.source;
+
+/**
+ * How a TIFF or BigTIFF stores its first image, as its directory says, whichever library read the directory (the
+ * JDK's reader for TIFF, AlgART for BigTIFF): the seam between reading a directory and reading its blocks. A block
+ * is a tile, or a strip of {@code blockHeight} full rows.
+ */
+record TiffLayout(int width, int height, boolean tiled, int blockWidth, int blockHeight, long[] offsets,
+                  long[] byteCounts, int compression, int photometric, int bands, int bitsPerSample, int predictor,
+                  int planar, int sampleFormat, boolean bigEndian) {
+
+    int across() {
+        return (width + blockWidth - 1) / blockWidth;
+    }
+
+    int down() {
+        return (height + blockHeight - 1) / blockHeight;
+    }
+
+    /** Whether the offsets describe exactly the blocks of a chunky image (one plane). */
+    boolean blocksMatch() {
+        return blockWidth > 0 && blockHeight > 0 && planar == 1 && (long) across() * down() == offsets.length
+                && byteCounts.length >= offsets.length;
+    }
+
+    /** Rows of block row {@code r}: tiles are padded to full size, the last strip is shorter. */
+    int rowsOf(int r) {
+        return tiled ? blockHeight : Math.min(blockHeight, height - r * blockHeight);
+    }
+
+    String unit() {
+        return tiled ? "tile" : "strip";
+    }
+}

@@ -1,0 +1,232 @@
+package dev.lip.formats.source;
+
+import dev.lip.common.geometry.Rect;
+import dev.lip.common.pixels.ImageInfo;
+import dev.lip.common.pixels.PixelRegion;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.stream.ImageInputStream;
+import java.awt.Rectangle;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+
+/**
+ * Classic TIFF through the JDK's TIFF plugin, which decodes only the tiles or strips a region touches (about 6 ms a
+ * 512 x 512 tile here), unlike TwelveMonkeys' reader whose region reads on tiled TIFFs fail. Tiled files are read
+ * patch by patch; striped files in bands of whole strips, top to bottom. BigTIFF, which the JDK cannot read, goes
+ * through {@link BigTiffSource}.
+ */
+final class TiffSource implements ImageSource {
+    /** A strip larger than this cannot be decoded with bounded memory: the reader decodes a strip whole. */
+    static final long MAX_STRIP_BYTES = 256L << 20;
+    private static final long BAND_BYTES = 32L << 20;
+
+    private final ImageInputStream stream;
+    private final ImageReader reader;
+    private final ImageInfo info;
+    private final RasterConversion conversion;
+    private final boolean tiled;
+    private final int stripHeight;
+    /** Uncompressed and deflate layouts, read without the JDK's reader (see {@link TiffBlockReader}); else null. */
+    private final TiffBlockReader blocks;
+    /** For LZW, PackBits and JPEG blocks, which the JDK's reader decodes: their data must be whole; else null. */
+    private final BlockEndCheck endCheck;
+    /** Warnings the reader gave while decoding: each means pixels it made up (see {@link #decode}). */
+    private final java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private TiffSource(ImageInputStream stream, ImageReader reader, ImageInfo info, RasterConversion conversion,
+                       boolean tiled, int stripHeight, TiffBlockReader blocks, BlockEndCheck endCheck) {
+        this.stream = stream;
+        this.reader = reader;
+        this.info = info;
+        this.conversion = conversion;
+        this.tiled = tiled;
+        this.stripHeight = stripHeight;
+        this.blocks = blocks;
+        this.endCheck = endCheck;
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+    }
+
+    static TiffSource open(Path file, PixelLimit limit) throws IOException {
+        TiffStructure.check(file, false, limit);
+        ImageInputStream stream = ImageIO.createImageInputStream(file.toFile());
+        ImageReader reader = JdkReaders.get("tiff", "com.sun.imageio.plugins.tiff.TIFFImageReader");
+        try {
+            reader.setInput(stream, false, true);
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            ImageTypeSpecifier type = reader.getRawImageType(0);
+            if (type == null) {
+                Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+                type = types.hasNext() ? types.next() : null;
+            }
+            if (type == null) {
+                throw new UnreadableImageException("This TIFF's pixel layout is not supported.");
+            }
+            RasterConversion conversion = RasterConversion.of(type.getSampleModel(), type.getColorModel(), "TIFF");
+            boolean tiled = reader.isImageTiled(0) && reader.getTileWidth(0) < width;
+            int stripHeight = reader.getTileHeight(0);
+            long stripBytes = (long) width * stripHeight * conversion.sourceBands() * 2;
+            if (!tiled && stripBytes > MAX_STRIP_BYTES) {
+                throw new UnreadableImageException("This TIFF stores its pixels in strips of " + stripHeight
+                        + " full rows, too large to decode with bounded memory; save it tiled (or with smaller strips).");
+            }
+            TiffLayout layout = checkDirectory(reader, file, width, height);
+            TiffBlockReader blocks = TiffBlockReader.of(file, layout);
+            BlockEndCheck endCheck = blocks != null ? null : BlockEndCheck.of(file, layout);
+            String format = "TIFF (" + (reader.isImageTiled(0) ? "tiled" : "striped") + ")";
+            return new TiffSource(stream, reader, conversion.info(width, height, format), conversion, tiled, stripHeight,
+                    blocks, endCheck);
+        } catch (IOException | RuntimeException e) {
+            reader.dispose();
+            stream.close();
+            if (e instanceof UnreadableImageException u) {
+                throw u;
+            }
+            throw new UnreadableImageException("The TIFF cannot be read: " + Messages.of(e), e);
+        }
+    }
+
+
+    /**
+     * The layout the directory describes (its offsets and byte counts were checked by {@link TiffStructure}).
+     *
+     * @return the layout the directory describes
+     */
+    private static TiffLayout checkDirectory(ImageReader reader, Path file, int width, int height) throws IOException {
+        javax.imageio.plugins.tiff.TIFFDirectory dir = javax.imageio.plugins.tiff.TIFFDirectory.createFromMetadata(
+                reader.getImageMetadata(0));
+        boolean tiles = dir.containsTIFFField(324);
+        javax.imageio.plugins.tiff.TIFFField offsets = dir.getTIFFField(tiles ? 324 : 273);
+        javax.imageio.plugins.tiff.TIFFField counts = dir.getTIFFField(tiles ? 325 : 279);
+        if (offsets == null || counts == null) {
+            throw new UnreadableImageException("The TIFF has no " + (tiles ? "tile" : "strip")
+                    + " offsets or byte counts: its directory is damaged.");
+        }
+        // Bits per sample as the directory states them: the reader's raw image type is built from them in more
+        // than one way (a damaged field read as 0 bits went through one way and failed the other).
+        javax.imageio.plugins.tiff.TIFFField bits = dir.getTIFFField(258);
+        if (bits != null) {
+            for (int i = 0; i < bits.getCount(); i++) {
+                int b = bits.getAsInt(i);
+                if (b != bits.getAsInt(0) || (b != 1 && b != 2 && b != 4 && b != 8 && b != 16)) {
+                    throw new UnreadableImageException("The TIFF's bits per sample (" + b + " for sample " + i
+                            + ") are not 1, 2, 4, 8 or 16 alike: its directory is damaged or the layout is not supported.");
+                }
+            }
+        }
+        long[] offsetValues = longs(offsets);
+        long[] countValues = longs(counts);
+        // offsets and byte counts were checked against the file by TiffStructure, before the reader saw them
+        boolean bigEndian = ((ImageInputStream) reader.getInput()).getByteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
+        int blockWidth = tiles ? value(dir, 322, 0) : width;
+        int blockHeight = tiles ? value(dir, 323, 0) : Math.min(height, value(dir, 278, height));
+        return new TiffLayout(width, height, tiles, blockWidth, blockHeight, offsetValues, countValues,
+                value(dir, 259, 1), value(dir, 262, -1), value(dir, 277, 1), value(dir, 258, 1), value(dir, 317, 1),
+                value(dir, 284, 1), value(dir, 339, 1), bigEndian);
+    }
+
+    private static int value(javax.imageio.plugins.tiff.TIFFDirectory dir, int tag, int absent) {
+        javax.imageio.plugins.tiff.TIFFField f = dir.getTIFFField(tag);
+        return f == null || f.getCount() == 0 ? absent : f.getAsInt(0);
+    }
+
+    private static long[] longs(javax.imageio.plugins.tiff.TIFFField field) {
+        long[] out = new long[field.getCount()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = field.getAsLong(i);
+        }
+        return out;
+    }
+
+    @Override
+    public ImageInfo info() {
+        return info;
+    }
+
+    @Override
+    public boolean supportsRegions() {
+        return tiled;
+    }
+
+    @Override
+    public PixelRegion readRegion(Rect area) throws IOException {
+        if (blocks != null) {
+            return blocks.read(area);
+        }
+        Raster raster = decode(area);
+        PixelRegion out = new PixelRegion(area, info.bands(), info.bitsPerSample());
+        int[] scratch = new int[area.width() * conversion.sourceBands()];
+        for (int row = 0; row < area.height(); row++) {
+            conversion.convertRow(raster, row, scratch, out.data(), row * out.rowStride());
+        }
+        return out;
+    }
+
+    private Raster decode(Rect area) throws IOException {
+        if (endCheck != null) {
+            endCheck.check(area);
+        }
+        ImageReadParam param = reader.getDefaultReadParam();
+        param.setSourceRegion(new Rectangle(area.x(), area.y(), area.width(), area.height()));
+        try {
+            warnings.clear();
+            Raster raster = reader.read(0, param).getRaster();
+            if (!warnings.isEmpty()) {
+                // e.g. "ArrayIndexOutOfBoundsException ignored in TIFFPackBitsDecompressor.decode()": the reader
+                // filled what it could not decode with zeros.
+                throw new UnreadableImageException("The TIFF's data is damaged near " + area.x() + "," + area.y()
+                        + ": the decoder could not decode all of it.");
+            }
+            return raster;
+        } catch (UnreadableImageException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new UnreadableImageException("The TIFF cannot be decoded at " + area.x() + "," + area.y() + ": "
+                    + Messages.of(e), e);
+        }
+    }
+
+    @Override
+    public void streamRows(RowConsumer consumer) throws IOException {
+        int width = info.width();
+        long rowBytes = (long) width * info.bands() * (info.bitsPerSample() / 8);
+        int strips = (int) Math.max(1, BAND_BYTES / Math.max(1, rowBytes * stripHeight));
+        int band = Math.max(1, Math.min(info.height(), strips * stripHeight));
+        byte[] row = new byte[(int) rowBytes];
+        int[] scratch = new int[width * conversion.sourceBands()];
+        for (int y = 0; y < info.height(); y += band) {
+            int h = Math.min(band, info.height() - y);
+            if (blocks != null) {
+                PixelRegion r = blocks.read(new Rect(0, y, width, h));
+                for (int i = 0; i < h; i++) {
+                    System.arraycopy(r.data(), i * row.length, row, 0, row.length);
+                    consumer.accept(y + i, row);
+                }
+                continue;
+            }
+            Raster raster = decode(new Rect(0, y, width, h));
+            for (int r = 0; r < h; r++) {
+                conversion.convertRow(raster, r, scratch, row, 0);
+                consumer.accept(y + r, row);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.dispose();
+        stream.close();
+        if (blocks != null) {
+            blocks.close();
+        }
+        if (endCheck != null) {
+            endCheck.close();
+        }
+    }
+}

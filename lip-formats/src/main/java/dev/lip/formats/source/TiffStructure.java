@@ -1,0 +1,161 @@
+package dev.lip.formats.source;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The first image directory of a TIFF or BigTIFF, checked entry by entry before a reader interprets it: every entry
+ * of a known type, no tag twice, and every value that does not fit in its entry inside the file. The JDK's reader
+ * and AlgART read damaged directories in different ways depending on how they are asked (a whole-image read failed
+ * where a region read went on, on the same bytes), so a directory a careful reader would refuse is refused here,
+ * with a sentence, whatever path the pixels take afterwards. GDAL, libvips and libtiff write directories that pass.
+ */
+final class TiffStructure {
+    /** Bytes of one value of each TIFF field type (index = type); 0 for types TIFF does not define. */
+    private static final int[] TYPE_SIZES = {0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8};
+    private static final int MAX_ENTRIES = 4096;
+    private static final int SHORT = 3, LONG = 4, LONG8 = 16;
+    /**
+     * The types the specification allows for the tags that describe pixels. A reader drops such a field when its
+     * type is wrong and falls back to the default: BitsPerSample as BYTE became 1 bit a sample, and a 24-bit image
+     * was decoded as garbage.
+     */
+    private static final java.util.Map<Integer, Set<Integer>> PIXEL_TAG_TYPES = java.util.Map.ofEntries(
+            java.util.Map.entry(256, Set.of(SHORT, LONG, LONG8)), java.util.Map.entry(257, Set.of(SHORT, LONG, LONG8)),
+            java.util.Map.entry(258, Set.of(SHORT)), java.util.Map.entry(259, Set.of(SHORT)),
+            java.util.Map.entry(262, Set.of(SHORT)), java.util.Map.entry(273, Set.of(SHORT, LONG, LONG8)),
+            java.util.Map.entry(277, Set.of(SHORT)), java.util.Map.entry(278, Set.of(SHORT, LONG, LONG8)),
+            java.util.Map.entry(279, Set.of(SHORT, LONG, LONG8)), java.util.Map.entry(284, Set.of(SHORT)),
+            java.util.Map.entry(317, Set.of(SHORT)), java.util.Map.entry(320, Set.of(SHORT)),
+            java.util.Map.entry(322, Set.of(SHORT, LONG, LONG8)), java.util.Map.entry(323, Set.of(SHORT, LONG, LONG8)),
+            java.util.Map.entry(324, Set.of(SHORT, LONG, LONG8)), java.util.Map.entry(325, Set.of(SHORT, LONG, LONG8)),
+            java.util.Map.entry(338, Set.of(SHORT)), java.util.Map.entry(339, Set.of(SHORT)));
+
+    private TiffStructure() {
+    }
+
+    /** @param limit applied first, to the width and length the directory states, whatever else is wrong with it */
+    static void check(Path file, boolean big, PixelLimit limit) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer head = read(ch, 0, 16, size);
+            ByteOrder order = head.get(0) == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+            head.order(order);
+            long ifd = big ? head.getLong(8) : Integer.toUnsignedLong(head.getInt(4));
+            int countBytes = big ? 8 : 2;
+            if (ifd < (big ? 16 : 8) || ifd > size - countBytes) {
+                throw damaged("its first directory is at byte " + ifd + ", outside the file's " + size + " bytes");
+            }
+            ByteBuffer c = read(ch, ifd, countBytes, size).order(order);
+            long entries = big ? c.getLong(0) : Short.toUnsignedInt(c.getShort(0));
+            int entryBytes = big ? 20 : 12;
+            if (entries == 0 || entries > MAX_ENTRIES || ifd + countBytes + entries * entryBytes > size) {
+                throw damaged("its directory claims " + entries + " entries");
+            }
+            ByteBuffer all = read(ch, ifd + countBytes, (int) (entries * entryBytes), size).order(order);
+            checkSize(all, entries, entryBytes, big, limit);
+            Set<Integer> tags = new HashSet<>();
+            java.util.Map<Integer, long[]> blocks = new java.util.HashMap<>();
+            int compression = 1;
+            for (int i = 0; i < entries; i++) {
+                int at = i * entryBytes;
+                int tag = Short.toUnsignedInt(all.getShort(at));
+                int type = Short.toUnsignedInt(all.getShort(at + 2));
+                long count = big ? all.getLong(at + 4) : Integer.toUnsignedLong(all.getInt(at + 4));
+                if (type >= TYPE_SIZES.length || TYPE_SIZES[type] == 0) {
+                    throw damaged("tag " + tag + " has field type " + type + ", which TIFF does not define");
+                }
+                Set<Integer> allowed = PIXEL_TAG_TYPES.get(tag);
+                if (allowed != null && !allowed.contains(type)) {
+                    throw damaged("tag " + tag + ", which describes the pixels, has field type " + type);
+                }
+                if (!tags.add(tag)) {
+                    throw damaged("tag " + tag + " appears twice");
+                }
+                long bytes = count > Long.MAX_VALUE / 8 ? Long.MAX_VALUE : count * TYPE_SIZES[type];
+                int inline = big ? 8 : 4;
+                long offset = at + (big ? 12 : 8) + ifd + countBytes; // where inline values are
+                if (bytes > inline) {
+                    offset = big ? all.getLong(at + 12) : Integer.toUnsignedLong(all.getInt(at + 8));
+                    if (offset > size || bytes > size - offset) {
+                        throw damaged("tag " + tag + "'s " + count + " values lie outside the file");
+                    }
+                }
+                if (tag == 259 && count > 0) {
+                    compression = Short.toUnsignedInt(all.getShort(at + (big ? 12 : 8)));
+                } else if ((tag == 273 || tag == 279 || tag == 324 || tag == 325) && count <= 1 << 24) {
+                    blocks.put(tag, values(ch, offset, (int) count, type, order));
+                }
+            }
+            // Where the pixels are, checked before a reader looks at them (the JDK's says only "Data segment out
+            // of stream" for a strip past the end of a truncated file).
+            boolean tiled = blocks.containsKey(324);
+            long[] offsets = blocks.get(tiled ? 324 : 273);
+            long[] counts = blocks.get(tiled ? 325 : 279);
+            if (offsets == null || counts == null) {
+                throw damaged("it has no " + (tiled ? "tile" : "strip") + " offsets or byte counts");
+            }
+            TiffDataLayout.check(offsets, counts, compression, size, big ? 16 : 8, tiled);
+        }
+    }
+
+    /** Width (256) and length (257), SHORT or LONG held in the entry, against the pixel limit. */
+    private static void checkSize(ByteBuffer all, long entries, int entryBytes, boolean big, PixelLimit limit)
+            throws UnreadableImageException {
+        long width = 0;
+        long height = 0;
+        for (int i = 0; i < entries; i++) {
+            int at = i * entryBytes;
+            int tag = Short.toUnsignedInt(all.getShort(at));
+            int type = Short.toUnsignedInt(all.getShort(at + 2));
+            int value = at + (big ? 12 : 8);
+            long v = type == SHORT ? Short.toUnsignedInt(all.getShort(value))
+                    : type == LONG ? Integer.toUnsignedLong(all.getInt(value)) : type == LONG8 ? all.getLong(value) : 0;
+            if (tag == 256) {
+                width = v;
+            } else if (tag == 257) {
+                height = v;
+            }
+        }
+        limit.check(width, height);
+    }
+
+    /** The values of a SHORT, LONG or LONG8 field. */
+    private static long[] values(FileChannel ch, long offset, int count, int type, ByteOrder order) throws IOException {
+        int size = TYPE_SIZES[type];
+        ByteBuffer b = ByteBuffer.allocate(count * size).order(order);
+        while (b.hasRemaining() && ch.read(b, offset + b.position()) >= 0) {
+            // until full
+        }
+        long[] out = new long[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = switch (type) {
+                case SHORT -> Short.toUnsignedInt(b.getShort(i * 2));
+                case LONG -> Integer.toUnsignedLong(b.getInt(i * 4));
+                default -> b.getLong(i * 8);
+            };
+        }
+        return out;
+    }
+
+    private static UnreadableImageException damaged(String why) {
+        return new UnreadableImageException("The TIFF's directory is damaged: " + why + ".");
+    }
+
+    private static ByteBuffer read(FileChannel ch, long at, int n, long size) throws IOException {
+        if (at + n > size) {
+            throw damaged("it ends at byte " + size + " inside its header or directory");
+        }
+        ByteBuffer b = ByteBuffer.allocate(n);
+        while (b.hasRemaining() && ch.read(b, at + b.position()) >= 0) {
+            // until full
+        }
+        return b;
+    }
+}
