@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  */
 public final class JobDirectory {
     public static final String MANIFEST = "manifest.json";
+    public static final String STATUS = "status.json";
+    public static final String UPLOAD = "upload.bin";
     /** Manifests hold a histogram and parameters, a few KB; a larger one is not ours. */
     static final int MAX_MANIFEST_BYTES = 1 << 20;
     static final int MAX_REASON_BYTES = 4096;
@@ -57,6 +59,16 @@ public final class JobDirectory {
 
     public Path manifestFile() {
         return dir.resolve(MANIFEST);
+    }
+
+    /** slicer-api's record of the job ({@code status.json}): what its API shows, and what it recovers from. */
+    public Path statusFile() {
+        return dir.resolve(STATUS);
+    }
+
+    /** The image as uploaded, kept until slicing has finished. */
+    public Path uploadFile() {
+        return dir.resolve(UPLOAD);
     }
 
     public Path pending() {
@@ -96,6 +108,15 @@ public final class JobDirectory {
                         + SafeFiles.QUARANTINE + "/" + moved.getFileName() + ")");
             }
         }
+    }
+
+    /** Every job's directory under {@code workDir} (a real directory with a job id for a name), in no order. */
+    public static List<JobDirectory> all(Path workDir) throws IOException {
+        List<JobDirectory> jobs = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(workDir, JobDirectory::isJobDirectory)) {
+            ds.forEach(d -> jobs.add(new JobDirectory(workDir, d.getFileName().toString())));
+        }
+        return jobs;
     }
 
     /**

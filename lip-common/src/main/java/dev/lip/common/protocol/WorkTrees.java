@@ -51,6 +51,15 @@ public final class WorkTrees {
         return false;
     }
 
+    /** Finishes removals a killed process left half done: every {@code .trash-} entry directly under {@code dir}. */
+    public static void finishRemovals(Path dir) throws IOException {
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir, TRASH_PREFIX + "*")) {
+            for (Path p : entries) {
+                remove(p);
+            }
+        }
+    }
+
     private static void deleteTree(Path root) throws IOException {
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
             Files.deleteIfExists(root);

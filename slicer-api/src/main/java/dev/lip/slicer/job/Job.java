@@ -3,6 +3,7 @@ package dev.lip.slicer.job;
 import dev.lip.algorithms.Algorithms;
 import dev.lip.algorithms.JobSettings;
 import dev.lip.common.geometry.TileGrid;
+import dev.lip.common.protocol.JobManifest;
 import dev.lip.common.pixels.ImageInfo;
 
 import java.time.Duration;
@@ -216,8 +217,7 @@ final class Job {
         Map<String, JobView.Stage> st = new LinkedHashMap<>();
         stages.forEach((k, s) -> st.put(k, new JobView.Stage(s[0], s[1],
                 s[1] == null ? null : Duration.between(s[0], s[1]).toMillis() / 1000.0)));
-        JobView.Grid g = grid == null ? null
-                : new JobView.Grid(grid.tileSize(), grid.overlap(), grid.columns(), grid.rows());
+        JobManifest.GridSpec g = grid == null ? null : JobManifest.GridSpec.of(grid);
         JobView.Result result = state == JobState.DONE && resultBytes >= 0
                 ? new JobView.Result("/api/v1/jobs/" + id + "/result", resultBytes) : null;
         return new JobView(id, state, image, g, algorithm, parameters, jobValues,

@@ -8,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import java.util.List;
  * is the caller's decision; this class only stores and loads, and clears what a killed run left unfinished.
  */
 final class JobRepository {
-    static final String STATUS_FILE = "status.json";
     /** status.json holds a job's view: a few KB; a larger one is not ours. */
     private static final int MAX_STATUS_BYTES = 1 << 20;
     private static final Logger log = LoggerFactory.getLogger(JobRepository.class);
@@ -35,12 +33,12 @@ final class JobRepository {
     }
 
     void save(Job job) {
-        Path dir = workDir.resolve(job.id());
-        if (!SafeFiles.isDirectory(dir)) {
+        JobDirectory dir = new JobDirectory(workDir, job.id());
+        if (!SafeFiles.isDirectory(dir.dir())) {
             return; // cancelled and removed
         }
         try {
-            JobDirectory.writeAtomically(dir.resolve(STATUS_FILE), json.writeValueAsBytes(job.view()));
+            JobDirectory.writeAtomically(dir.statusFile(), json.writeValueAsBytes(job.view()));
         } catch (IOException e) {
             log.warn("job {}: cannot save its status: {}", job.id(), e.toString());
         }
@@ -52,26 +50,18 @@ final class JobRepository {
      */
     List<Job> loadAll() throws IOException {
         List<Job> found = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(workDir, d -> SafeFiles.isDirectory(d))) {
-            for (Path d : dirs) {
-                if (d.getFileName().toString().startsWith(WorkTrees.TRASH_PREFIX)) {
-                    WorkTrees.remove(d);
-                    continue;
-                }
-                if (!JobDirectory.isJobDirectory(d)) {
-                    continue;
-                }
-                Path status = d.resolve(STATUS_FILE);
-                if (!Files.exists(status, LinkOption.NOFOLLOW_LINKS)) {
-                    log.info("removing {}: an upload that a previous run did not finish receiving", d.getFileName());
-                    WorkTrees.remove(d);
-                    continue;
-                }
-                try {
-                    found.add(new Job(json.readValue(SafeFiles.readSmall(status, MAX_STATUS_BYTES), JobView.class)));
-                } catch (IOException | RuntimeException e) {
-                    log.warn("cannot recover the job in {}: {}", d.getFileName(), e.toString());
-                }
+        WorkTrees.finishRemovals(workDir);
+        for (JobDirectory d : JobDirectory.all(workDir)) {
+            Path status = d.statusFile();
+            if (!Files.exists(status, LinkOption.NOFOLLOW_LINKS)) {
+                log.info("removing {}: an upload that a previous run did not finish receiving", d.jobId());
+                WorkTrees.remove(d.dir());
+                continue;
+            }
+            try {
+                found.add(new Job(json.readValue(SafeFiles.readSmall(status, MAX_STATUS_BYTES), JobView.class)));
+            } catch (IOException | RuntimeException e) {
+                log.warn("cannot recover the job in {}: {}", d.jobId(), e.toString());
             }
         }
         return found;

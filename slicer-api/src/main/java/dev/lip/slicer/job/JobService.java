@@ -64,7 +64,7 @@ public class JobService {
         this.progress = new JobProgress(jobs, stitching, props.leaseTimeout(), props.retention(), java.time.Clock.systemUTC());
         Files.createDirectories(props.tempDir());
         Files.createDirectories(props.resultDir());
-        recover();
+        new JobRecovery(jobs, repository, props.resultDir()).recover();
         this.monitor = new JobMonitor<>(props.monitorInterval(), props.monitorStepDeadline(), progress::activeJobs,
                 Job::id, progress::follow, System::currentTimeMillis);
         monitor.start();
@@ -81,7 +81,7 @@ public class JobService {
         Files.createDirectories(dir.dir());
         jobs.add(job);
         try {
-            Path upload = dir.dir().resolve(Jobs.UPLOAD_FILE);
+            Path upload = dir.uploadFile();
             long bytes = uploads.receive(body, upload, () -> job.state() == JobState.CANCELLED);
             if (bytes == 0) {
                 throw JobException.invalid("The request body is empty: send the image as the request body, "
@@ -219,28 +219,6 @@ public class JobService {
     }
 
     /** Picks up the jobs a previous run of the service left in the work directory. */
-    private void recover() throws IOException {
-        if (Files.isDirectory(props.resultDir())) {
-            // Results a killed run was still writing: their jobs start stitching again.
-            try (DirectoryStream<Path> partial = Files.newDirectoryStream(props.resultDir(), ".*.tmp")) {
-                for (Path p : partial) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
-        for (Job job : repository.loadAll()) {
-            jobs.add(job);
-            switch (job.state()) {
-                case RECEIVING, SLICING -> jobs.fail(job, "slicer-api restarted while the job was being "
-                        + "uploaded or sliced; submit the image again.");
-                case STITCHING -> job.setState(JobState.PROCESSED); // its stitch starts over
-                default -> {
-                }
-            }
-            log.info("recovered job {} ({})", job.id(), job.state());
-        }
-    }
-
     @PreDestroy
     void shutdown() {
         monitor.close();

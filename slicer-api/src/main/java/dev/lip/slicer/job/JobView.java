@@ -3,6 +3,7 @@ package dev.lip.slicer.job;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lip.common.pixels.ImageInfo;
+import dev.lip.common.protocol.JobManifest;
 
 import java.time.Instant;
 import java.util.Map;
@@ -16,13 +17,10 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record JobView(String id, JobState state, ImageInfo image, Grid grid, String algorithm,
+public record JobView(String id, JobState state, ImageInfo image, JobManifest.GridSpec grid, String algorithm,
                       Map<String, String> parameters, Map<String, Object> jobValues, Patches patches,
                       boolean resultRequested, Result result, String error, java.util.List<String> notes,
                       Instant createdAt, Instant updatedAt, Map<String, Stage> stages) {
-
-    public record Grid(int tileSize, int overlap, int columns, int rows) {
-    }
 
     public record Patches(int total, int sliced, int processed, int failed) {
     }

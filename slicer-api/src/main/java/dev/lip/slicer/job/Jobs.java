@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link JobSlicing}, {@link JobProgress}, {@link JobStitching}) and {@link JobService} share it.
  */
 final class Jobs {
-    static final String UPLOAD_FILE = "upload.bin";
     private static final Logger log = LoggerFactory.getLogger(Jobs.class);
 
     private final Path workDir;
@@ -90,7 +89,7 @@ final class Jobs {
     void cleanPatches(Job job) {
         completions.remove(job.id());
         JobDirectory dir = directory(job.id());
-        for (Path p : List.of(dir.pending(), dir.claimed(), dir.done(), dir.failed(), dir.attempts(), dir.dir().resolve(UPLOAD_FILE))) {
+        for (Path p : List.of(dir.pending(), dir.claimed(), dir.done(), dir.failed(), dir.attempts(), dir.uploadFile())) {
             if (job.state() == JobState.FAILED && p.equals(dir.failed())) {
                 continue; // keep the failed patches and their reasons for inspection
             }

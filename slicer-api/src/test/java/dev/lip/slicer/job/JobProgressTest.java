@@ -105,7 +105,7 @@ class JobProgressTest {
         p.follow(done);
         assertEquals(JobState.PROCESSED, done.state());
         assertEquals(4, done.processed);
-        assertTrue(Files.readString(d.dir().resolve(JobRepository.STATUS_FILE)).contains("\"PROCESSED\""), "saved");
+        assertTrue(Files.readString(d.statusFile()).contains("\"PROCESSED\""), "saved");
     }
 
     @Test

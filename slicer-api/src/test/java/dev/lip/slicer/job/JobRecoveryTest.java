@@ -1,0 +1,101 @@
+package dev.lip.slicer.job;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.lip.common.geometry.TileGrid;
+import dev.lip.common.pixels.ImageInfo;
+import dev.lip.common.protocol.JobDirectory;
+import dev.lip.common.protocol.PatchName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A restart's recovery from each state a {@code status.json} can hold, on real files, without the service. */
+class JobRecoveryTest {
+    @TempDir
+    Path work;
+    @TempDir
+    Path results;
+
+    final ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
+
+    /** Leaves a job as a killed run would have: its directories, a pending patch, an upload, and its status. */
+    private JobDirectory leave(String id, JobState state) throws Exception {
+        Job job = new Job(id, "threshold");
+        job.configure(new ImageInfo(64, 64, 1, 8, "PNG"), new TileGrid(64, 64, 32, 0), Map.of("threshold", "128", "invert", "false"), null);
+        JobView v = job.view();
+        JobView saved = new JobView(v.id(), state, v.image(), v.grid(), v.algorithm(), v.parameters(), v.jobValues(),
+                v.patches(), v.resultRequested(), v.result(), state == JobState.FAILED ? "an earlier failure" : null,
+                v.notes(), v.createdAt(), v.updatedAt(), v.stages());
+        JobDirectory dir = new JobDirectory(work, id);
+        dir.createDirectories();
+        Files.writeString(dir.pending().resolve(new PatchName(0, 0).fileName()), "patch");
+        Files.writeString(dir.uploadFile(), "upload");
+        Files.write(dir.statusFile(), json.writeValueAsBytes(saved));
+        return dir;
+    }
+
+    private List<Job> recover() throws Exception {
+        JobRepository repository = new JobRepository(work, json);
+        return new JobRecovery(new Jobs(work, results, repository), repository, results).recover();
+    }
+
+    private JobView reloaded(JobDirectory dir) throws Exception {
+        return json.readValue(Files.readAllBytes(dir.statusFile()), JobView.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JobState.class, names = {"RECEIVING", "SLICING"})
+    void aJobCaughtUploadingOrSlicingFailsWithASentenceAndLosesItsPatches(JobState state) throws Exception {
+        JobDirectory dir = leave("job-1", state);
+        Job job = recover().get(0);
+        assertEquals(JobState.FAILED, job.state());
+        assertEquals(JobRecovery.INTERRUPTED_UPLOAD, job.view().error());
+        assertEquals(JobState.FAILED, reloaded(dir).state(), "saved");
+        assertFalse(Files.exists(dir.uploadFile()));
+        assertFalse(Files.exists(dir.pending()));
+    }
+
+    @Test
+    void aJobCaughtStitchingIsProcessedAgainSoItsStitchStartsOver() throws Exception {
+        JobDirectory dir = leave("job-1", JobState.STITCHING);
+        Files.writeString(results.resolve(".job-1.tif.tmp"), "half a result");
+        Job job = recover().get(0);
+        assertEquals(JobState.PROCESSED, job.state());
+        assertEquals(JobState.PROCESSED, reloaded(dir).state(), "saved");
+        assertTrue(Files.exists(dir.pending().resolve(new PatchName(0, 0).fileName())), "its files are kept");
+        try (var left = Files.list(results)) {
+            assertEquals(0, left.count(), "the half-written result is removed");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JobState.class, names = {"PROCESSING", "PROCESSED", "DONE", "FAILED", "CANCELLED"})
+    void everyOtherStateIsTakenUpAsSaved(JobState state) throws Exception {
+        JobDirectory dir = leave("job-1", state);
+        Job job = recover().get(0);
+        assertEquals(state, job.state());
+        assertEquals(state, reloaded(dir).state());
+        assertTrue(Files.exists(dir.pending().resolve(new PatchName(0, 0).fileName())), "nothing is removed");
+        if (state != JobState.FAILED) {
+            assertNull(job.view().error());
+        }
+    }
+
+    @Test
+    void everyStateIsCovered() {
+        // RECEIVING, SLICING, STITCHING and the five above: a new state must be given its recovery here
+        assertEquals(8, JobState.values().length);
+    }
+}
