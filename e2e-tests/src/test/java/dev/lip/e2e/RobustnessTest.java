@@ -15,10 +15,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -124,27 +126,19 @@ class RobustnessTest {
         Path job = t.tempDir.resolve(id);
         Process first = t.startProcessor("first", 0, "--lip.threads=8", "--lip.lease-timeout=3s");
         // kill -9 while it holds claims
-        long deadline = System.currentTimeMillis() + 60_000;
-        while ((count(job.resolve("done")) < 200 || count(job.resolve("claimed")) == 0) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(5);
-        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+                .until(() -> count(job.resolve("done")) >= 200 && count(job.resolve("claimed")) > 0);
         Trio.kill(first);
         long orphans = count(job.resolve("claimed"));
         long doneAtKill = count(job.resolve("done"));
         assertTrue(doneAtKill > 0 && doneAtKill < 4275, "killed mid-job: " + doneAtKill + " done");
         if (orphans > 0) {
             // nobody renews them now: slicer-api must queue them again once the 3 s lease runs out
-            long until = System.currentTimeMillis() + 20_000;
-            while (count(job.resolve("claimed")) > 0 && System.currentTimeMillis() < until) {
-                Thread.sleep(100);
-            }
-            assertEquals(0, count(job.resolve("claimed")), "expired claims must return to pending/");
+            await("expired claims return to pending/").atMost(Duration.ofSeconds(20))
+                    .until(() -> count(job.resolve("claimed")) == 0);
             // the log line follows the renames by a moment
-            long logDeadline = System.currentTimeMillis() + 5_000;
-            while (!t.log("slicer-api").contains("claims expired") && System.currentTimeMillis() < logDeadline) {
-                Thread.sleep(50);
-            }
-            assertTrue(t.log("slicer-api").contains("claims expired"), "slicer-api says it took claims back");
+            await("slicer-api says it took claims back").atMost(Duration.ofSeconds(5))
+                    .until(() -> t.log("slicer-api").contains("claims expired"));
         }
         t.startProcessor("second", 0, "--lip.threads=2", "--lip.lease-timeout=3s");
         assertEquals("DONE", awaitJob(t, id, state("DONE", "FAILED"), 120).path("state").asText());
@@ -163,9 +157,8 @@ class RobustnessTest {
         assertEquals("PROCESSING", awaitJob(t, id, state("PROCESSING"), 60).path("state").asText());
         t.startProcessor("processor", 0, "--lip.threads=1");
         Path job = t.tempDir.resolve(id);
-        while (count(job.resolve("done")) < 100) {
-            Thread.sleep(10);
-        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                .until(() -> count(job.resolve("done")) >= 100);
         t.killApi();
         assertTrue(count(job.resolve("pending")) > 0, "killed while patches were outstanding");
         t.startApi();
@@ -188,9 +181,8 @@ class RobustnessTest {
         String id = upload(t, in, "--tile-size", "16", "--stitch"); // the result is asked for up front
         assertEquals("PROCESSING", awaitJob(t, id, state("PROCESSING"), 60).path("state").asText());
         t.startProcessor("processor", 0, "--lip.threads=1");
-        while (count(t.tempDir.resolve(id).resolve("done")) < 200) {
-            Thread.sleep(10);
-        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                .until(() -> count(t.tempDir.resolve(id).resolve("done")) >= 200);
         try (Stream<Path> partial = Files.list(t.resultDir)) {
             assertTrue(partial.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")),
                     "the stitch runs while patches are processed, writing a partial result");
