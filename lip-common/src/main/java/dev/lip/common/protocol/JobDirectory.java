@@ -168,6 +168,19 @@ public final class JobDirectory {
         moveAtomically(tmp, pending().resolve(patch.fileName()));
     }
 
+    /**
+     * Whether the patch was published: it is pending, claimed, processed or failed. Looked up in the order patches
+     * move, so one moving forward meanwhile is still found.
+     */
+    public boolean isPublished(PatchName patch) {
+        for (Path state : List.of(pending(), claimed(), done(), failed())) {
+            if (Files.exists(state.resolve(patch.fileName()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public void writeManifest(JobManifest manifest) throws IOException {
         writeAtomically(manifestFile(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
     }

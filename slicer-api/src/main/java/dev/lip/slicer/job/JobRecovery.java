@@ -1,5 +1,6 @@
 package dev.lip.slicer.job;
 
+import dev.lip.common.protocol.SafeFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,26 +9,33 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * What a restarted slicer-api does with the jobs a previous run left, state by state, before it takes requests: a job
- * that was being uploaded or sliced fails with a sentence (its upload is not resumed yet), one that was being stitched
- * goes back to PROCESSED so that its stitch starts over, every other state is taken up as saved. Results a killed run
- * was still writing are removed.
+ * What a restarted slicer-api does with the jobs a previous run left, state by state, before it takes requests. A job
+ * caught slicing resumes slicing from its stored upload: what was published stays, processed results too; only a
+ * missing upload fails it (a damaged one fails when it is read, with what is wrong). A job that was being stitched
+ * goes back to PROCESSED so that its stitch starts over; every other state is taken up as saved. A job still
+ * receiving its upload has no status yet ({@link JobRepository} removes it: the client was never told it exists).
+ * Results a killed run was still writing are removed.
  */
 final class JobRecovery {
     private static final Logger log = LoggerFactory.getLogger(JobRecovery.class);
-    static final String INTERRUPTED_UPLOAD = "slicer-api restarted while the job was being uploaded or sliced; "
-            + "submit the image again.";
+    static final String INTERRUPTED_UPLOAD = "slicer-api restarted while the job's image was being received; "
+            + "submit the image again (lip upload resumes where it stopped).";
+    static final String MISSING_UPLOAD = "slicer-api restarted while the job was being sliced, and the uploaded image "
+            + "is no longer in the work directory; submit the image again.";
 
     private final Jobs jobs;
     private final JobRepository repository;
     private final Path resultDir;
+    private final Consumer<Job> resumeSlicing;
 
-    JobRecovery(Jobs jobs, JobRepository repository, Path resultDir) {
+    JobRecovery(Jobs jobs, JobRepository repository, Path resultDir, Consumer<Job> resumeSlicing) {
         this.jobs = jobs;
         this.repository = repository;
         this.resultDir = resultDir;
+        this.resumeSlicing = resumeSlicing;
     }
 
     /** @return the jobs taken up, now in the registry */
@@ -43,7 +51,14 @@ final class JobRecovery {
         for (Job job : loaded) {
             jobs.add(job);
             switch (job.state()) {
-                case RECEIVING, SLICING -> jobs.fail(job, INTERRUPTED_UPLOAD);
+                case RECEIVING -> jobs.fail(job, INTERRUPTED_UPLOAD);
+                case SLICING -> {
+                    if (SafeFiles.isRegularFile(jobs.directory(job.id()).uploadFile())) {
+                        resumeSlicing.accept(job);
+                    } else {
+                        jobs.fail(job, MISSING_UPLOAD);
+                    }
+                }
                 case STITCHING -> {
                     job.setState(JobState.PROCESSED); // its stitch starts over
                     jobs.save(job);

@@ -64,7 +64,7 @@ public class JobService {
         this.progress = new JobProgress(jobs, stitching, props.leaseTimeout(), props.retention(), java.time.Clock.systemUTC());
         Files.createDirectories(props.tempDir());
         Files.createDirectories(props.resultDir());
-        new JobRecovery(jobs, repository, props.resultDir()).recover();
+        new JobRecovery(jobs, repository, props.resultDir(), slicing::resume).recover();
         this.monitor = new JobMonitor<>(props.monitorInterval(), props.monitorStepDeadline(), progress::activeJobs,
                 Job::id, progress::follow, System::currentTimeMillis);
         monitor.start();

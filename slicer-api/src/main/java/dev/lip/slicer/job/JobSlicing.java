@@ -1,6 +1,10 @@
 package dev.lip.slicer.job;
 
+import dev.lip.algorithms.Algorithm;
+import dev.lip.algorithms.Algorithms;
+import dev.lip.algorithms.JobStatistic;
 import dev.lip.algorithms.JobStatistics;
+import dev.lip.common.protocol.PatchName;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.slicer.slicing.Slicer;
 import dev.lip.formats.source.ImageSource;
@@ -10,12 +14,16 @@ import dev.lip.formats.source.UnreadableImageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 
 /**
  * Slices accepted jobs, two at a time: every patch written to {@code pending/} as it is cut, then the job-wide values
@@ -39,10 +47,36 @@ final class JobSlicing implements AutoCloseable {
     }
 
     void start(Job job, JobDirectory dir, Path upload, JobStatistics statistics) {
-        slicers.submit(() -> slice(job, dir, upload, statistics));
+        slicers.submit(() -> slice(job, dir, upload, statistics, p -> false));
     }
 
-    private void slice(Job job, JobDirectory dir, Path upload, JobStatistics statistics) {
+    /**
+     * Slices a job again from its stored upload after a restart ({@link JobRecovery}): patches already published
+     * stay as they are (processed ones too), statistics are gathered again over the whole image.
+     */
+    void resume(Job job) {
+        JobDirectory dir = jobs.directory(job.id());
+        Set<JobStatistic> wanted = Algorithms.byName(job.algorithm()).map(Algorithm::requiredStatistics).orElse(Set.of());
+        job.sliced.set(0);
+        try {
+            // The reservation ends with this slicing; what the job already wrote is on the disk already.
+            disk.reserve(job.id(), DiskSpace.estimate(job.image(), job.grid(), job.settings().blend().blends()));
+            removeTemporaryFiles(dir.pending()); // halves of patches the killed run was writing
+        } catch (IOException | RuntimeException e) {
+            log.warn("job {}: preparing to resume slicing: {}", job.id(), e.toString());
+        }
+        slicers.submit(() -> slice(job, dir, dir.uploadFile(), new JobStatistics(wanted), dir::isPublished));
+    }
+
+    private static void removeTemporaryFiles(Path dir) throws IOException {
+        try (DirectoryStream<Path> tmp = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path p : tmp) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private void slice(Job job, JobDirectory dir, Path upload, JobStatistics statistics, Predicate<PatchName> published) {
         try (ImageSource source = sources.open(upload)) {
             new Slicer(sliceThreads).slice(source, () -> sources.open(upload), job.grid(), dir, statistics,
                     new Slicer.Progress() {
@@ -55,7 +89,7 @@ final class JobSlicing implements AutoCloseable {
                         public boolean cancelled() {
                             return job.state().isTerminal();
                         }
-                    });
+                    }, published);
             if (!statistics.isEmpty()) {
                 // Job-wide values are final now; the manifest makes the patches claimable.
                 Map<String, Object> values = new LinkedHashMap<>(job.settings().jobValues(statistics));

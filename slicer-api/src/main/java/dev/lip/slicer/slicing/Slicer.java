@@ -12,6 +12,7 @@ import dev.lip.formats.source.UnreadableImageException;
 
 import java.io.IOException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * Cuts an image into patches (core plus halo) and publishes each to {@code pending/} as soon as it is complete, so
@@ -20,8 +21,9 @@ import java.util.function.BooleanSupplier;
  */
 public final class Slicer {
 
-    /** Told after each published patch; also asked whether to stop (the job was cancelled). */
+    /** Told after each patch that is in the work directory; also asked whether to stop (the job was cancelled). */
     public interface Progress {
+        /** The patch is published: written now, or found there already (slicing resumed after a restart). */
         void patchWritten(Tile tile);
 
         boolean cancelled();
@@ -46,18 +48,36 @@ public final class Slicer {
      */
     public void slice(ImageSource source, SourceOpener more, TileGrid grid, JobDirectory job, JobStatistics statistics,
                       Progress progress) throws IOException {
+        slice(source, more, grid, job, statistics, progress, p -> false);
+    }
+
+    /**
+     * Slices again after a restart: patches {@code published} says are in the work directory already (pending,
+     * claimed, processed or failed) are not written again. Statistics still see every pixel, so a random-access
+     * source skips reading a published patch only when no statistics are wanted; a streamed one decodes it anyway.
+     * A patch published meanwhile by a race (moved back to pending by a reclaim) may be written twice: the bytes are
+     * the same, and the protocol takes a second publication of a patch.
+     */
+    public void slice(ImageSource source, SourceOpener more, TileGrid grid, JobDirectory job, JobStatistics statistics,
+                      Progress progress, Predicate<PatchName> published) throws IOException {
         ImageInfo info = source.info();
         if (source.supportsRegions()) {
-            sliceRegions(source, more, grid, job, statistics, progress);
+            sliceRegions(source, more, grid, job, statistics, progress, published);
             return;
         }
         BandAssembler assembler = new BandAssembler(grid, info.bands(), info.bitsPerSample(), (row, rows) -> {
             checkCancelled(progress::cancelled);
             for (int c = 0; c < grid.columns(); c++) {
                 Tile tile = grid.tile(row, c);
-                PixelRegion patch = rows.crop(tile.patch());
-                statistics.add(patch, tile.core());
-                job.addPending(new PatchName(tile.row(), tile.column()), patch);
+                PatchName name = new PatchName(tile.row(), tile.column());
+                boolean there = published.test(name);
+                if (!there || !statistics.isEmpty()) {
+                    PixelRegion patch = rows.crop(tile.patch());
+                    statistics.add(patch, tile.core());
+                    if (!there) {
+                        job.addPending(name, patch);
+                    }
+                }
                 progress.patchWritten(tile);
             }
         });
@@ -72,7 +92,8 @@ public final class Slicer {
      * patches are published in whatever order they complete, which the protocol allows.
      */
     private void sliceRegions(ImageSource first, SourceOpener more, TileGrid grid, JobDirectory job,
-                              JobStatistics statistics, Progress progress) throws IOException {
+                              JobStatistics statistics, Progress progress, Predicate<PatchName> published)
+            throws IOException {
         int n = Math.min(threads, grid.tileCount());
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         java.util.List<java.util.concurrent.Future<?>> workers = new java.util.ArrayList<>();
@@ -92,9 +113,15 @@ public final class Slicer {
                         while (!failed.get() && (i = next.getAndIncrement()) < grid.tileCount()) {
                             checkCancelled(progress::cancelled);
                             Tile tile = grid.tile(i / grid.columns(), i % grid.columns());
-                            PixelRegion patch = source.readRegion(tile.patch());
-                            statistics.add(patch, tile.core());
-                            job.addPending(new PatchName(tile.row(), tile.column()), patch);
+                            PatchName name = new PatchName(tile.row(), tile.column());
+                            boolean there = published.test(name);
+                            if (!there || !statistics.isEmpty()) {
+                                PixelRegion patch = source.readRegion(tile.patch());
+                                statistics.add(patch, tile.core());
+                                if (!there) {
+                                    job.addPending(name, patch);
+                                }
+                            }
                             progress.patchWritten(tile);
                         }
                     } catch (IOException | RuntimeException e) {

@@ -46,25 +46,47 @@ class JobRecoveryTest {
         return dir;
     }
 
+    final List<Job> resumed = new java.util.ArrayList<>();
+
     private List<Job> recover() throws Exception {
         JobRepository repository = new JobRepository(work, json);
-        return new JobRecovery(new Jobs(work, results, repository), repository, results).recover();
+        return new JobRecovery(new Jobs(work, results, repository), repository, results, resumed::add).recover();
     }
 
     private JobView reloaded(JobDirectory dir) throws Exception {
         return json.readValue(Files.readAllBytes(dir.statusFile()), JobView.class);
     }
 
-    @ParameterizedTest
-    @EnumSource(value = JobState.class, names = {"RECEIVING", "SLICING"})
-    void aJobCaughtUploadingOrSlicingFailsWithASentenceAndLosesItsPatches(JobState state) throws Exception {
-        JobDirectory dir = leave("job-1", state);
+    @Test
+    void aJobCaughtSlicingResumesSlicingAndKeepsWhatItPublished() throws Exception {
+        JobDirectory dir = leave("job-1", JobState.SLICING);
+        Job job = recover().get(0);
+        assertEquals(List.of(job), resumed);
+        assertEquals(JobState.SLICING, job.state());
+        assertTrue(Files.exists(dir.uploadFile()));
+        assertTrue(Files.exists(dir.pending().resolve(new PatchName(0, 0).fileName())));
+    }
+
+    @Test
+    void aJobCaughtSlicingWithoutItsUploadFailsWithTheReason() throws Exception {
+        JobDirectory dir = leave("job-1", JobState.SLICING);
+        Files.delete(dir.uploadFile());
+        Job job = recover().get(0);
+        assertEquals(List.of(), resumed);
+        assertEquals(JobState.FAILED, job.state());
+        assertEquals(JobRecovery.MISSING_UPLOAD, job.view().error());
+        assertEquals(JobState.FAILED, reloaded(dir).state(), "saved");
+        assertFalse(Files.exists(dir.pending()), "its patches are removed");
+    }
+
+    @Test
+    void aJobSavedWhileReceivingFailsWithASentence() throws Exception {
+        JobDirectory dir = leave("job-1", JobState.RECEIVING);
         Job job = recover().get(0);
         assertEquals(JobState.FAILED, job.state());
         assertEquals(JobRecovery.INTERRUPTED_UPLOAD, job.view().error());
-        assertEquals(JobState.FAILED, reloaded(dir).state(), "saved");
         assertFalse(Files.exists(dir.uploadFile()));
-        assertFalse(Files.exists(dir.pending()));
+        assertEquals(List.of(), resumed);
     }
 
     @Test
@@ -96,6 +118,7 @@ class JobRecoveryTest {
     @Test
     void everyStateIsCovered() {
         // RECEIVING, SLICING, STITCHING and the five above: a new state must be given its recovery here
+        assertTrue(resumed.isEmpty());
         assertEquals(8, JobState.values().length);
     }
 }

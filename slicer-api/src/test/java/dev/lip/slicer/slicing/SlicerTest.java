@@ -67,4 +67,69 @@ class SlicerTest {
             }
         }
     }
+
+    /**
+     * Slicing again after a restart: patches already published anywhere (pending, claimed, done, failed) are left
+     * as they are, the missing ones are written, and statistics still cover every pixel once.
+     */
+    @ParameterizedTest(name = "{0}, statistics {1}")
+    @CsvSource({"png,false", "png,true", "tiled-tiff,false", "tiled-tiff,true"})
+    void resumedSlicingWritesOnlyMissingPatchesAndGathersStatisticsOverEveryPixel(String kind, boolean statistics)
+            throws IOException {
+        SampleImage img = SampleImage.generate(150, 100, 3, 8, 17);
+        Path file = dir.resolve("in");
+        if (kind.equals("png")) {
+            img.writePng(file);
+        } else {
+            img.writeTiff(file, "LZW", 32);
+        }
+        JobDirectory job = new JobDirectory(dir, "job");
+        job.createDirectories();
+        TileGrid grid = new TileGrid(img.width, img.height, 32, 4);
+        // the killed run published four patches, which have moved on since
+        java.util.Map<PatchName, Path> before = new java.util.LinkedHashMap<>();
+        before.put(new PatchName(0, 0), job.pending());
+        before.put(new PatchName(0, 1), job.claimed());
+        before.put(new PatchName(1, 2), job.done());
+        before.put(new PatchName(2, 4), job.failed());
+        for (var e : before.entrySet()) {
+            java.nio.file.Files.writeString(e.getValue().resolve(e.getKey().fileName()), "from the killed run");
+        }
+        Set<dev.lip.algorithms.JobStatistic> wanted = statistics ? Set.of(dev.lip.algorithms.JobStatistic.LUMA_HISTOGRAM) : Set.of();
+        JobStatistics stats = new JobStatistics(wanted);
+        AtomicInteger counted = new AtomicInteger();
+        ImageSources sources = new ImageSources(1_000_000);
+        try (ImageSource src = sources.open(file)) {
+            new Slicer(2).slice(src, () -> sources.open(file), grid, job, stats, new Slicer.Progress() {
+                @Override
+                public void patchWritten(Tile tile) {
+                    counted.incrementAndGet();
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return false;
+                }
+            }, job::isPublished);
+        }
+        assertEquals(grid.tileCount(), counted.get(), "every patch is counted, found or written");
+        for (var e : before.entrySet()) {
+            assertEquals("from the killed run", java.nio.file.Files.readString(e.getValue().resolve(e.getKey().fileName())));
+        }
+        assertEquals(grid.tileCount() - 3, job.count(job.pending()), "the missing patches are pending, one written before");
+        for (int r = 0; r < grid.rows(); r++) {
+            for (int c = 0; c < grid.columns(); c++) {
+                if (!before.containsKey(new PatchName(r, c))) {
+                    Tile t = grid.tile(r, c);
+                    assertEquals(img.region(t.patch()), PatchFile.read(job.pending().resolve(new PatchName(r, c).fileName())));
+                }
+            }
+        }
+        if (statistics) {
+            JobStatistics whole = new JobStatistics(wanted);
+            whole.add(img.region(new dev.lip.common.geometry.Rect(0, 0, img.width, img.height)),
+                    new dev.lip.common.geometry.Rect(0, 0, img.width, img.height));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(whole.lumaHistogram(), stats.lumaHistogram());
+        }
+    }
 }
