@@ -3,7 +3,6 @@ package dev.lip.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,38 +36,21 @@ final class ApiClient {
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
-    JsonNode upload(Path image, Map<String, String> query, LongConsumer progress) {
-        long size;
-        try {
-            size = Files.size(image);
-        } catch (IOException e) {
-            throw new CliException(LipCli.USAGE, "Cannot read " + image + ": " + e.getMessage());
-        }
+    /** Creates a job from a finished resumable upload. */
+    JsonNode createJob(String uploadId, Map<String, String> query) {
         String q = query.entrySet().stream()
                 .map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
-        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
-                HttpRequest.BodyPublishers.ofInputStream(() -> counting(image, progress)), size);
-        HttpRequest req = HttpRequest.newBuilder(uri("/api/v1/jobs" + (q.isEmpty() ? "" : "?" + q)))
-                .header("Content-Type", "application/octet-stream").POST(body).build();
-        // No "Expect: 100-continue": Java 17's HttpClient hangs when the answer to it is an error (JDK-8286171).
+        HttpRequest req = HttpRequest.newBuilder(uri("/api/v1/jobs?upload=" + enc(uploadId) + (q.isEmpty() ? "" : "&" + q)))
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
         return json(send(req, HttpResponse.BodyHandlers.ofString()));
     }
 
-    private static InputStream counting(Path image, LongConsumer progress) {
-        try {
-            return new FilterInputStream(Files.newInputStream(image)) {
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    int n = super.read(b, off, len);
-                    if (n > 0) {
-                        progress.accept(n);
-                    }
-                    return n;
-                }
-            };
-        } catch (IOException e) {
-            throw new CliException(LipCli.USAGE, "Cannot read " + image + ": " + e.getMessage());
-        }
+    String base() {
+        return base;
+    }
+
+    String token() {
+        return token;
     }
 
     JsonNode job(String id) {

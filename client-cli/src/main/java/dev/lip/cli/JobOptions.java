@@ -15,6 +15,10 @@ final class JobOptions {
     @Option(names = "--overlap", description = "Halo in pixels around each tile (default 0).")
     Integer overlap;
 
+    @Option(names = "--no-resume", description = "Start the upload over instead of continuing an earlier, "
+            + "interrupted upload of the same file.")
+    boolean noResume;
+
     @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "Algorithm parameter, e.g. threshold=100.")
     Map<String, String> params;
 }

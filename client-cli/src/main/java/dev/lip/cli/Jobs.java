@@ -16,7 +16,12 @@ final class Jobs {
     private Jobs() {
     }
 
-    static JsonNode upload(ApiClient api, Path image, JobOptions options, boolean quiet) {
+    /**
+     * Sends the image as a resumable upload (see {@link ResumableUpload}) and creates the job from it. A job the server
+     * refuses (bad parameters, say) leaves the finished upload for the next try: only the job is asked again.
+     */
+    static JsonNode upload(ApiClient api, ResumableUpload upload, Path image, JobOptions options, boolean quiet,
+                           PrintWriter err) {
         if (!Files.isRegularFile(image)) {
             throw new CliException(LipCli.USAGE, "No such file: " + image);
         }
@@ -37,9 +42,13 @@ final class Jobs {
             query.putAll(options.params);
         }
         long size = image.toFile().length();
+        String uploadId;
         try (Progress p = Progress.bytes(quiet, "Upload", size)) {
-            return api.upload(image, query, p::step);
+            uploadId = upload.send(image, !options.noResume, err, p::step, p::step);
         }
+        JsonNode job = api.createJob(uploadId, query);
+        upload.forget(image);
+        return job;
     }
 
     /**

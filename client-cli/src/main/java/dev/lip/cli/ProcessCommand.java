@@ -36,8 +36,20 @@ final class ProcessCommand implements Callable<Integer> {
     public Integer call() {
         Instant start = Instant.now();
         ApiClient api = options.client();
-        JsonNode job = Jobs.upload(api, image, jobOptions, options.quiet);
+        var err = spec.commandLine().getErr();
+        ResumableUpload upload = new ResumableUpload(api.base(), api.token(), UploadStore.standard());
+        java.util.concurrent.atomic.AtomicReference<String> created = new java.util.concurrent.atomic.AtomicReference<>();
+        try (Interruption ignored = Interruption.explain(err, () -> created.get() == null
+                ? Interruption.uploadStopped(image, upload) : Interruption.jobGoesOn(created.get()))) {
+            return run(api, upload, created, start);
+        }
+    }
+
+    private int run(ApiClient api, ResumableUpload upload, java.util.concurrent.atomic.AtomicReference<String> created,
+                    Instant start) {
+        JsonNode job = Jobs.upload(api, upload, image, jobOptions, options.quiet, spec.commandLine().getErr());
         String id = job.path("id").asText();
+        created.set(id);
         var out = spec.commandLine().getOut();
         JsonNode img = job.path("image");
         out.printf("Job %s: %s %dx%d, %d patches%n", id, img.path("format").asText(), img.path("width").asInt(),

@@ -30,7 +30,12 @@ final class UploadCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ApiClient api = options.client();
-        JsonNode job = Jobs.upload(api, image, jobOptions, options.quiet);
+        ResumableUpload upload = new ResumableUpload(api.base(), api.token(), UploadStore.standard());
+        JsonNode job;
+        try (Interruption ignored = Interruption.explain(spec.commandLine().getErr(),
+                () -> Interruption.uploadStopped(image, upload))) {
+            job = Jobs.upload(api, upload, image, jobOptions, options.quiet, spec.commandLine().getErr());
+        }
         String id = job.path("id").asText();
         if (stitch) {
             api.requestResult(id);

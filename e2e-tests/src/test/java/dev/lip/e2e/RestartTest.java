@@ -74,13 +74,13 @@ class RestartTest {
     void aStreamedImageWithWholeImageStatisticsResumesSlicingAfterEachKill() throws Exception {
         Trio t = new Trio(false);
         trios.add(t);
-        SampleImage img = SampleImage.generate(3200, 2400, 3, 8, 41);
+        SampleImage img = SampleImage.generate(2400, 1800, 3, 8, 41);
         Path in = dir.resolve("in.png");
         img.writePng(in);
         Trio.Run up = t.client("upload", in.toString(), "-q", "--tile-size", "16", "--algorithm", "otsu");
         assertEquals(0, up.exitCode(), up.stderr());
         String id = up.stdout().trim();
-        killWhileSlicing(t, id, 0.05, 0.5, 0.9);
+        killWhileSlicing(t, id, 0.05, 0.5, 0.85);
         t.startProcessor("processor", 0, "--lip.threads=2");
         Masks.assertMaskEquals(References.otsu(img), img.width, img.height, result(t, id), "otsu after three kills while slicing");
         JsonNode done = job(t, id);
@@ -92,13 +92,13 @@ class RestartTest {
     void aTiledTiffResumesSlicingWhileAProcessorKeepsWorking() throws Exception {
         Trio t = new Trio(true);
         trios.add(t);
-        SampleImage img = SampleImage.generate(1600, 1200, 3, 8, 43);
+        SampleImage img = SampleImage.generate(1200, 1000, 3, 8, 43);
         Path in = dir.resolve("in.tif");
         img.writeTiff(in, "LZW", 64);
         Trio.Run up = t.client("upload", in.toString(), "-q", "--tile-size", "16", "--overlap", "3");
         assertEquals(0, up.exitCode(), up.stderr());
         String id = up.stdout().trim();
-        killWhileSlicing(t, id, 0.05, 0.5, 0.9);
+        killWhileSlicing(t, id, 0.05, 0.5, 0.85);
         Masks.assertMaskEquals(img.thresholdMask(128, false), img.width, img.height, result(t, id),
                 "threshold after three kills while slicing");
     }

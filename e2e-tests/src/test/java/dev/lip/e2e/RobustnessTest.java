@@ -192,28 +192,14 @@ class RobustnessTest {
         t.startApi();
         assertEquals("DONE", awaitJob(t, id, state("DONE", "FAILED"), 120).path("state").asText());
         try (Stream<Path> left = Files.list(t.resultDir)) {
-            assertEquals(List.of(id + ".tif"), left.map(p -> p.getFileName().toString()).toList(),
+            // .uploads is where resumable uploads are received (lip.upload-dir), not a result
+            assertEquals(List.of(id + ".tif"), left.map(p -> p.getFileName().toString())
+                            .filter(n -> !n.equals(".uploads")).toList(),
                     "the killed run's partial result is removed");
         }
         Path out = dir.resolve("e.tif");
         download(t, id, out);
         Masks.assertMaskEquals(img.thresholdMask(128, false), 1100, 800, out, "after an API restart mid-stitch");
-    }
-
-    @Test
-    void slicerApiKilledMidSlicingMarksTheJobFailedWithAReasonAfterARestart() throws Exception {
-        Trio t = trio(false);
-        Path in = dir.resolve("big.png");
-        SampleImage.generate(2500, 2000, 3, 8, 4).writePng(in);
-        String id = upload(t, in, "--tile-size", "16");
-        JsonNode job = get(t.api() + "/api/v1/jobs/" + id);
-        assertEquals("SLICING", job.path("state").asText(), "expected to catch it slicing: " + job);
-        t.killApi();
-        t.startApi();
-        job = get(t.api() + "/api/v1/jobs/" + id);
-        assertEquals("FAILED", job.path("state").asText(), job.toString());
-        assertTrue(job.path("error").asText().contains("restarted"), job.path("error").asText());
-        assertFalse(Files.exists(t.tempDir.resolve(id).resolve("pending")), "its patches are cleaned up");
     }
 
     @Test

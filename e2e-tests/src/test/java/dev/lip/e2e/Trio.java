@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -208,14 +209,21 @@ public final class Trio implements ExtensionContext.Store.CloseableResource, Aut
             cmd.add("--api");
             cmd.add(api());
         }
-        return run(cmd);
+        return run(cmd, Map.of("LIP_CACHE_DIR", work.resolve("client-cache").toString()));
     }
 
     public static Run run(List<String> cmd) throws IOException, InterruptedException {
+        return run(cmd, Map.of());
+    }
+
+    /** Runs a command to its end (at most 180 s) with extra environment variables. */
+    public static Run run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
         Path out = Files.createTempFile("lip-client", ".out");
         Path err = Files.createTempFile("lip-client", ".err");
         try {
-            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
             if (!p.waitFor(180, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException("the client did not finish in 180 s: " + cmd);

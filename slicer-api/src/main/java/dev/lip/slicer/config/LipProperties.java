@@ -32,6 +32,10 @@ import java.time.Duration;
  * @param maxConcurrentUploads     uploads received at once; more are answered 503 with Retry-After
  * @param monitorStepDeadline      how long the monitor waits for one job's step (counting, reclaim) before it skips
  *                                 that job and reports itself DOWN in health
+ * @param uploadDir                where resumable (tus) uploads are received; empty: {@code .uploads} in the result
+ *                                 directory. Not under the work directory, which other processes may write: the tus
+ *                                 library follows links there
+ * @param uploadExpiry             resumable uploads not used for a job this long after their last byte are removed
  */
 @ConfigurationProperties("lip")
 public record LipProperties(
@@ -50,7 +54,13 @@ public record LipProperties(
         @DefaultValue("16384") long minUploadRate,
         @DefaultValue("30s") Duration uploadRateGrace,
         @DefaultValue("8") int maxConcurrentUploads,
-        @DefaultValue("30s") Duration monitorStepDeadline) {
+        @DefaultValue("30s") Duration monitorStepDeadline,
+        Path uploadDir,
+        @DefaultValue("24h") Duration uploadExpiry) {
+
+    public Path effectiveUploadDir() {
+        return uploadDir != null && !uploadDir.toString().isEmpty() ? uploadDir : resultDir.resolve(".uploads");
+    }
 
     public int effectiveSliceThreads() {
         return sliceThreads > 0 ? sliceThreads : Runtime.getRuntime().availableProcessors();

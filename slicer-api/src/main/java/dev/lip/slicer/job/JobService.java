@@ -13,6 +13,7 @@ import dev.lip.formats.source.ImageSource;
 import dev.lip.formats.source.ImageSources;
 import dev.lip.formats.source.UnreadableImageException;
 import dev.lip.slicer.stitching.Stitcher;
+import dev.lip.slicer.upload.TusUploads;
 import dev.lip.slicer.upload.UploadReceiver;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -44,6 +45,7 @@ public class JobService {
     private final LipProperties props;
     private final ImageSources sources;
     private final UploadReceiver uploads;
+    private final TusUploads tusUploads;
     private final JobRepository repository;
     private final Jobs jobs;
     private final DiskSpace disk;
@@ -52,9 +54,11 @@ public class JobService {
     private final JobProgress progress;
     private final JobMonitor<Job> monitor;
 
-    public JobService(LipProperties props, Stitcher stitcher, ObjectMapper json, UploadReceiver uploads) throws IOException {
+    public JobService(LipProperties props, Stitcher stitcher, ObjectMapper json, UploadReceiver uploads,
+                      TusUploads tusUploads) throws IOException {
         this.props = props;
         this.uploads = uploads;
+        this.tusUploads = tusUploads;
         this.sources = new ImageSources(props.progressiveJpegMaxPixels(), props.maxPixels());
         this.repository = new JobRepository(props.tempDir(), json);
         this.jobs = new Jobs(props.tempDir(), props.resultDir(), repository);
@@ -70,26 +74,60 @@ public class JobService {
         monitor.start();
     }
 
+    /** Where a job's image comes from: {@link #arrive} gives a file to read its header from, {@link #keep} makes it the job's. */
+    private interface ImageArrival {
+        Path arrive(Job job, JobDirectory dir) throws IOException;
+
+        /** Once the job is accepted: the image must end up at {@code dir.uploadFile()}. */
+        default void keep(JobDirectory dir) throws IOException {
+        }
+    }
+
     /**
      * Receives an upload: streams the body to disk, reads the image header, and starts slicing. Unreadable images
      * are refused here when their header shows it; damage further in fails the job later.
      */
     public JobView create(Submission submission, InputStream body) throws IOException {
+        return accept(submission, (job, dir) -> {
+            long bytes = uploads.receive(body, dir.uploadFile(), () -> job.state() == JobState.CANCELLED);
+            if (bytes == 0) {
+                throw JobException.invalid("The request body is empty: send the image as the request body, "
+                        + "or as a multipart/form-data part named 'image', or name a finished resumable upload "
+                        + "(upload=ID).");
+            }
+            return dir.uploadFile();
+        });
+    }
+
+    /**
+     * Creates a job from a finished resumable upload ({@link TusUploads}), which the job takes: a job refused (bad
+     * parameters, an unreadable header, too little disk) leaves the upload as it was, for another try.
+     */
+    public JobView createFromUpload(Submission submission, String uploadId) throws IOException {
+        return accept(submission, new ImageArrival() {
+            @Override
+            public Path arrive(Job job, JobDirectory dir) throws IOException {
+                return tusUploads.finished(uploadId);
+            }
+
+            @Override
+            public void keep(JobDirectory dir) throws IOException {
+                tusUploads.adopt(uploadId, dir.uploadFile());
+            }
+        });
+    }
+
+    private JobView accept(Submission submission, ImageArrival arrival) throws IOException {
         String id = UUID.randomUUID().toString();
         JobDirectory dir = jobs.directory(id);
         Job job = new Job(id, submission.algorithm());
         Files.createDirectories(dir.dir());
         jobs.add(job);
         try {
-            Path upload = dir.uploadFile();
-            long bytes = uploads.receive(body, upload, () -> job.state() == JobState.CANCELLED);
-            if (bytes == 0) {
-                throw JobException.invalid("The request body is empty: send the image as the request body, "
-                        + "or as a multipart/form-data part named 'image'.");
-            }
+            Path image = arrival.arrive(job, dir);
             job.endStage(Job.UPLOAD);
             ImageInfo info;
-            try (ImageSource source = sources.open(upload)) {
+            try (ImageSource source = sources.open(image)) {
                 info = source.info();
             } catch (UnreadableImageException e) {
                 throw JobException.invalid(e.getMessage());
@@ -116,6 +154,7 @@ public class JobService {
             TileGrid grid = new TileGrid(info.width(), info.height(), submission.tileSize(), overlap);
             reserveSpace(id, info, grid, settings.blend().blends());
             job.configure(info, grid, resolved, settings);
+            arrival.keep(dir);
             dir.createDirectories();
             JobStatistics statistics = new JobStatistics(algorithm.requiredStatistics());
             if (statistics.isEmpty()) {
@@ -128,7 +167,7 @@ public class JobService {
             job.startStage(Job.SLICING);
             job.startStage(Job.PROCESSING);
             jobs.save(job);
-            slicing.start(job, dir, upload, statistics);
+            slicing.start(job, dir, dir.uploadFile(), statistics);
             log.info("job {}: {} {}x{} {}-band {}-bit, {} patches of {} (+{} halo), {} {}", id, info.format(),
                     info.width(), info.height(), info.bands(), info.bitsPerSample(), grid.tileCount(),
                     grid.tileSize(), grid.overlap(), submission.algorithm(), resolved);

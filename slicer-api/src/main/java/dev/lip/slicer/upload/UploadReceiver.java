@@ -13,10 +13,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.function.BooleanSupplier;
 
 /**
- * Streams an upload's body to a file, with the limits a client must keep: at most {@code lip.max-upload-bytes},
- * and at least {@code lip.min-upload-rate} bytes a second on average once {@code lip.upload-rate-grace} has passed,
- * so that trickling bytes cannot hold a request thread for ever (a client that stops sending altogether gets
- * Tomcat's read timeout).
+ * Streams a one-request upload's body to a file, with the limits a client must keep: at most
+ * {@code lip.max-upload-bytes}, and the {@link MinimumRate}.
  */
 @Component
 public class UploadReceiver {
@@ -39,7 +37,7 @@ public class UploadReceiver {
      */
     public long receive(InputStream body, Path target, BooleanSupplier cancelled) throws IOException {
         long max = props.maxUploadBytes() > 0 ? props.maxUploadBytes() : Long.MAX_VALUE;
-        long start = System.nanoTime();
+        MinimumRate rate = new MinimumRate(props.minUploadRate(), props.uploadRateGrace());
         byte[] buffer = new byte[1 << 20];
         try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             long total = 0;
@@ -62,12 +60,7 @@ public class UploadReceiver {
                 if (cancelled.getAsBoolean()) {
                     throw JobException.conflict("The job was cancelled while its image was being uploaded.");
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                if (seconds > props.uploadRateGrace().toSeconds() && total < seconds * props.minUploadRate()) {
-                    throw new UploadInterruptedException("The upload arrived at " + (long) (total / seconds)
-                            + " bytes a second, below the " + props.minUploadRate() + " this service requires "
-                            + "(lip.min-upload-rate); it was cut off after " + total + " bytes.");
-                }
+                rate.check(total);
             }
         }
     }

@@ -54,7 +54,16 @@ public class JobController {
      */
     @PostMapping(consumes = "!multipart/form-data")
     public ResponseEntity<JobView> createFromBody(HttpServletRequest request) throws IOException {
-        Submission submission = SubmissionParser.parse(queryParameters(request));
+        Map<String, String> query = queryParameters(request);
+        String uploadId = query.remove("upload");
+        Submission submission = SubmissionParser.parse(query);
+        if (uploadId != null) {
+            if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+                throw ApiException.badRequest("Send the image either as the request body or as a finished resumable "
+                        + "upload (upload=ID), not both.");
+            }
+            return accepted(jobs.createFromUpload(submission, uploadId.trim()));
+        }
         uploads.checkDeclaredLength(request.getContentLengthLong());
         try (InputStream body = request.getInputStream()) {
             return accepted(jobs.create(submission, body));

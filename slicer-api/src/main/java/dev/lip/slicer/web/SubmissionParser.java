@@ -38,7 +38,7 @@ final class SubmissionParser {
         for (String name : params.keySet()) {
             if (!known.contains(name)) {
                 throw ApiException.badRequest("Unknown parameter '" + name + "' for algorithm " + algorithm
-                        + ". Valid parameters: algorithm, tileSize, overlap" + (known.isEmpty() ? "" : ", "
+                        + ". Valid parameters: algorithm, tileSize, overlap, upload" + (known.isEmpty() ? "" : ", "
                         + String.join(", ", known.stream().sorted().toList())) + ".");
             }
         }

@@ -1,6 +1,7 @@
 package dev.lip.slicer.web;
 
 import dev.lip.slicer.config.LipProperties;
+import dev.lip.slicer.upload.TusUploads;
 import dev.lip.web.Problems;
 import dev.lip.web.RefusedBodyDrainFilter;
 import jakarta.servlet.FilterChain;
@@ -35,7 +36,10 @@ public class UploadLimitFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !("POST".equals(request.getMethod()) && "/api/v1/jobs".equals(request.getServletPath()));
+        // Both kinds of upload hold a thread while their body arrives: a plain one, and a tus PATCH.
+        String path = request.getServletPath();
+        return !("POST".equals(request.getMethod()) && "/api/v1/jobs".equals(path)
+                || "PATCH".equals(request.getMethod()) && path.startsWith(TusUploads.PATH + "/"));
     }
 
     @Override

@@ -1,0 +1,84 @@
+package dev.lip.cli;
+
+import io.tus.java.client.TusURLStore;
+
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where the client remembers its unfinished uploads between runs, so that running the same command again continues
+ * one: a file a fingerprint under {@code $LIP_CACHE_DIR}, else {@code $XDG_CACHE_HOME/lip/uploads}, else
+ * {@code ~/.cache/lip/uploads}, holding the upload's URL. The fingerprint names the server, the file's absolute path,
+ * its size and its modification time: a changed file starts a new upload.
+ */
+final class UploadStore implements TusURLStore {
+    private final Path dir;
+
+    UploadStore(Path dir) {
+        this.dir = dir;
+    }
+
+    static UploadStore standard() {
+        String explicit = System.getenv("LIP_CACHE_DIR");
+        if (explicit != null && !explicit.isBlank()) {
+            return new UploadStore(Path.of(explicit).resolve("uploads"));
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return new UploadStore(base.resolve("lip").resolve("uploads"));
+    }
+
+    static String fingerprint(String api, Path file) throws IOException {
+        Path abs = file.toAbsolutePath().normalize();
+        String key = api + "\n" + abs + "\n" + Files.size(abs) + "\n" + Files.getLastModifiedTime(abs).toMillis();
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public URL get(String fingerprint) {
+        Path f = dir.resolve(fingerprint);
+        try {
+            return Files.isRegularFile(f) ? new URL(Files.readString(f).trim()) : null;
+        } catch (IOException e) {
+            return null; // unreadable or not a URL: start a new upload
+        }
+    }
+
+    @Override
+    public void set(String fingerprint, URL url) {
+        try {
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve("." + fingerprint + ".tmp");
+            Files.writeString(tmp, url.toString());
+            Files.move(tmp, dir.resolve(fingerprint), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // Not fatal: this upload just cannot be resumed by a later run.
+            System.err.println("Warning: cannot remember the upload in " + dir + " (" + e.getMessage() + "); it cannot be resumed.");
+        }
+    }
+
+    @Override
+    public void remove(String fingerprint) {
+        try {
+            Files.deleteIfExists(dir.resolve(fingerprint));
+        } catch (IOException e) {
+            // a stale entry is found, HEAD answers 404, and a new upload starts
+        }
+    }
+
+    /** For messages: the URL's last segment, the upload id. */
+    static String idOf(URL url) throws MalformedURLException {
+        String p = url.getPath();
+        return p.substring(p.lastIndexOf('/') + 1);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.lip.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lip.common.testing.SampleImage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Resumable uploads (tus 1.0) as a tus client speaks them, byte for byte over HTTP: creation, partial PATCHes, the
+ * offset surviving a kill -9 of slicer-api, a job made from the finished upload, and the refusals a client can meet.
+ */
+class UploadsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final List<Trio> trios = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stop() {
+        trios.forEach(Trio::close);
+    }
+
+    private Trio trio(boolean processor, String... apiArgs) throws IOException {
+        Trio t = new Trio(processor, apiArgs);
+        trios.add(t);
+        return t;
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder tus(Trio t, String path) {
+        return HttpRequest.newBuilder(URI.create(t.api() + path)).header("Tus-Resumable", "1.0.0");
+    }
+
+    private String create(Trio t, long length) throws Exception {
+        HttpResponse<String> r = send(tus(t, "/api/v1/uploads").header("Upload-Length", Long.toString(length))
+                .header("Upload-Metadata", "filename aW4ucG5n").POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(201, r.statusCode(), r.body());
+        String location = r.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.matches("/api/v1/uploads/[0-9a-f-]{36}"), location);
+        return location;
+    }
+
+    private HttpResponse<String> patch(Trio t, String location, long offset, byte[] bytes) throws Exception {
+        return send(tus(t, location).header("Upload-Offset", Long.toString(offset))
+                .header("Content-Type", "application/offset+octet-stream")
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    }
+
+    private long offset(Trio t, String location) throws Exception {
+        HttpResponse<String> r = send(tus(t, location).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertTrue(r.statusCode() == 200 || r.statusCode() == 204, "HEAD " + location + ": " + r.statusCode());
+        return Long.parseLong(r.headers().firstValue("Upload-Offset").orElseThrow());
+    }
+
+    private int headStatus(Trio t, String location) throws Exception {
+        return send(tus(t, location).method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode();
+    }
+
+    private HttpResponse<String> job(Trio t, String query) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(t.api() + "/api/v1/jobs?" + query)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    @Test
+    @ExtendWith(Trio.Started.class)
+    void optionsAdvertisesTheProtocolAndItsExtensions(Trio t) throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(t.api() + "/api/v1/uploads"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+        assertEquals(204, r.statusCode());
+        assertEquals("1.0.0", r.headers().firstValue("Tus-Version").orElseThrow());
+        List<String> extensions = Arrays.asList(r.headers().firstValue("Tus-Extension").orElseThrow().split(","));
+        assertTrue(extensions.containsAll(List.of("creation", "termination", "expiration")), extensions.toString());
+    }
+
+    @Test
+    void anUploadSurvivesAKillOfSlicerApiAndBecomesAJobWhenFinished() throws Exception {
+        Trio t = trio(true);
+        SampleImage img = SampleImage.generate(400, 300, 3, 8, 5);
+        Path in = dir.resolve("in.png");
+        img.writePng(in);
+        byte[] bytes = Files.readAllBytes(in);
+        int half = bytes.length / 2;
+        String location = create(t, bytes.length);
+        String id = location.substring(location.lastIndexOf('/') + 1);
+
+        HttpResponse<String> first = patch(t, location, 0, Arrays.copyOf(bytes, half));
+        assertEquals(204, first.statusCode(), first.body());
+        assertEquals(Long.toString(half), first.headers().firstValue("Upload-Offset").orElseThrow());
+        assertEquals(409, job(t, "upload=" + id).statusCode(), "a job needs the whole upload");
+
+        t.killApi();
+        t.startApi();
+        assertEquals(half, offset(t, location), "the received bytes survive the restart");
+        assertEquals(409, patch(t, location, half - 10, Arrays.copyOfRange(bytes, half - 10, bytes.length)).statusCode(),
+                "a PATCH must start at the server's offset");
+        assertEquals(204, patch(t, location, half, Arrays.copyOfRange(bytes, half, bytes.length)).statusCode());
+
+        HttpResponse<String> refused = job(t, "upload=" + id + "&threshold=abc");
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertEquals(bytes.length, offset(t, location), "a refused job leaves the upload for another try");
+        HttpResponse<String> created = job(t, "upload=" + id + "&tileSize=64&threshold=100");
+        assertEquals(202, created.statusCode(), created.body());
+        String jobId = JSON.readTree(created.body()).path("id").asText();
+        assertEquals(404, headStatus(t, location), "the job took the upload");
+        assertEquals(404, job(t, "upload=" + id).statusCode(), "an upload makes one job");
+
+        Path out = dir.resolve("out.tif");
+        Trio.Run result = t.client("result", jobId, "-o", out.toString(), "-q");
+        assertEquals(0, result.exitCode(), result.stderr());
+        Masks.assertMaskEquals(img.thresholdMask(100, false), img.width, img.height, out, "job from a resumed upload");
+    }
+
+    @Test
+    void refusalsNameWhatIsWrong() throws Exception {
+        Trio t = trio(false, "--lip.max-upload-bytes=1000000");
+        assertEquals(404, job(t, "upload=0a1b2c3d-0000-4000-8000-000000000000").statusCode());
+        assertEquals(400, job(t, "upload=../../etc").statusCode());
+        HttpResponse<String> tooLarge = send(tus(t, "/api/v1/uploads").header("Upload-Length", "2000000")
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(413, tooLarge.statusCode(), "over lip.max-upload-bytes before a byte is sent");
+        String location = create(t, 10);
+        HttpResponse<String> both = send(HttpRequest.newBuilder(URI.create(t.api() + "/api/v1/jobs?upload="
+                + location.substring(location.lastIndexOf('/') + 1))).POST(HttpRequest.BodyPublishers.ofString("image")));
+        assertEquals(400, both.statusCode());
+        assertTrue(both.body().contains("not both"), both.body());
+        assertEquals(204, send(tus(t, location).DELETE()).statusCode());
+        assertEquals(404, headStatus(t, location), "DELETE removes it");
+    }
+
+    @Test
+    void unfinishedUploadsExpire() throws Exception {
+        Trio t = trio(false, "--lip.upload-expiry=2s");
+        String location = create(t, 100);
+        assertEquals(204, patch(t, location, 0, new byte[40]).statusCode());
+        await("the unfinished upload is removed after lip.upload-expiry").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200)).until(() -> headStatus(t, location) == 404);
+        try (var left = Files.list(t.resultDir.resolve(".uploads").resolve("uploads"))) {
+            assertEquals(0, left.count(), "its bytes are gone too");
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package dev.lip.slicer.upload;
+
+import dev.lip.common.protocol.JobDirectory;
+import dev.lip.slicer.config.LipProperties;
+import dev.lip.slicer.job.JobException;
+import dev.lip.web.Problems;
+import jakarta.annotation.PreDestroy;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import me.desair.tus.server.TusFileUploadService;
+import me.desair.tus.server.exception.TusException;
+import me.desair.tus.server.upload.UploadInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.io.ObjectInputFilter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Resumable uploads with the tus 1.0 protocol (core, creation, termination and expiration), served by the tus-java-server
+ * library under {@code /api/v1/uploads}: an upload's received bytes are on disk after every request, so a client cut
+ * off (or a slicer-api restarted) continues from the offset the server reports. A finished upload becomes a job's
+ * image ({@link #adopt}); one not used within {@code lip.upload-expiry} of its last byte is removed.
+ *
+ * <p>The library keeps each upload's state as a serialized Java object; the process-wide deserialization filter set
+ * here admits only the classes of that state, so a planted file cannot run code. Its directory is not under the work
+ * directory (see {@link LipProperties#uploadDir}).
+ */
+@Component
+public class TusUploads {
+    private static final Logger log = LoggerFactory.getLogger(TusUploads.class);
+    public static final String PATH = "/api/v1/uploads";
+    /** The library's layout: {@code <storage>/uploads/<id>/data} holds the bytes (DiskStorageService). */
+    private static final String UPLOADS = "uploads", DATA = "data";
+
+    private final TusFileUploadService tus;
+    /** Uploads a request is working on now (see {@link #handle}). */
+    private final java.util.Set<String> busy = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Path storage;
+    private final LipProperties props;
+    private final ScheduledExecutorService cleaner = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "upload-expiry");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public TusUploads(LipProperties props) throws IOException {
+        this.props = props;
+        this.storage = props.effectiveUploadDir().toAbsolutePath();
+        Files.createDirectories(storage.resolve(UPLOADS));
+        Files.createDirectories(storage.resolve("locks"));
+        restrictDeserialization();
+        this.tus = new TusFileUploadService()
+                .withStoragePath(storage.toString())
+                .withUploadUri(PATH)
+                .withUploadExpirationPeriod(props.uploadExpiry().toMillis())
+                .disableTusExtension("concatenation") // parts joined server-side: not needed, less to trust
+                .disableTusExtension("checksum");
+        if (props.maxUploadBytes() > 0) {
+            tus.withMaxUploadSize(props.maxUploadBytes());
+        }
+        long period = Math.max(1000, Math.min(props.uploadExpiry().toMillis() / 4, TimeUnit.MINUTES.toMillis(10)));
+        cleaner.scheduleWithFixedDelay(this::removeExpired, 0, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Answers one tus request (POST, PATCH, HEAD, DELETE, OPTIONS); PATCH bodies must keep lip.min-upload-rate. */
+    public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if ("POST".equals(request.getMethod()) && props.maxUploadBytes() > 0
+                && request.getHeader("Upload-Length") != null) {
+            try {
+                if (Long.parseLong(request.getHeader("Upload-Length").trim()) > props.maxUploadBytes()) {
+                    // The library would refuse it too, in its words; ours name the setting, as for plain uploads.
+                    response.setHeader("Tus-Resumable", "1.0.0");
+                    response.setHeader("Tus-Max-Size", Long.toString(props.maxUploadBytes()));
+                    Problems.write(response, 413, "The upload is larger than the " + props.maxUploadBytes()
+                            + " bytes this service accepts (lip.max-upload-bytes).");
+                    return;
+                }
+            } catch (NumberFormatException e) {
+                // the library answers a malformed length
+            }
+        }
+        String id = uploadId(request.getRequestURI());
+        if (id != null && !busy.add(id)) {
+            // The library locks an upload per request but answers a second request with an empty 200 (and an error in
+            // the log); 423 is what tus clients retry. A cut-off client's request holds it until the read times out.
+            response.setHeader("Tus-Resumable", "1.0.0");
+            response.setHeader("Retry-After", "2");
+            Problems.write(response, 423, "The upload " + id + " is receiving another request (a connection that "
+                    + "was cut off is noticed within the read timeout); try again in a few seconds.");
+            return;
+        }
+        try {
+            tus.process("PATCH".equals(request.getMethod()) ? new RateChecked(request, new MinimumRate(
+                    props.minUploadRate(), props.uploadRateGrace())) : request, response);
+        } catch (UploadInterruptedException e) {
+            // What arrived is kept: the client resumes from the offset HEAD reports.
+            if (!response.isCommitted()) {
+                response.setHeader("Connection", "close");
+                Problems.write(response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
+            }
+        } catch (IOException e) {
+            log.debug("tus {} {} stopped: {}", request.getMethod(), request.getRequestURI(), e.toString());
+        } finally {
+            if (id != null) {
+                busy.remove(id);
+            }
+        }
+    }
+
+    /** The upload id of a request on one upload ({@code /api/v1/uploads/ID}), or null for the collection. */
+    private static String uploadId(String uri) {
+        String prefix = PATH + "/";
+        if (uri == null || !uri.startsWith(prefix) || uri.length() == prefix.length()) {
+            return null;
+        }
+        return uri.substring(prefix.length());
+    }
+
+    /**
+     * Where a finished upload's bytes are, to read its header before a job takes it.
+     *
+     * @throws JobException invalid id, not found (no such upload, or expired), conflict (not finished yet)
+     */
+    public synchronized Path finished(String uploadId) throws IOException {
+        if (!JobDirectory.isValidJobId(uploadId)) {
+            throw JobException.invalid("'" + uploadId + "' is not an upload id.");
+        }
+        UploadInfo info;
+        try {
+            info = tus.getUploadInfo(PATH + "/" + uploadId);
+        } catch (TusException e) {
+            info = null;
+        }
+        if (info == null) {
+            throw JobException.notFound("There is no upload with id " + uploadId + " (finished uploads are kept for "
+                    + props.uploadExpiry().toString().substring(2).toLowerCase() + " after their last byte, unless a job took them).");
+        }
+        if (info.isUploadInProgress() || !info.hasLength()) {
+            throw JobException.conflict("The upload " + uploadId + " is not finished: " + info.getOffset() + " of "
+                    + (info.hasLength() ? info.getLength() : "?") + " bytes have arrived. Send the rest (PATCH) first.");
+        }
+        Path data = storage.resolve(UPLOADS).resolve(uploadId).resolve(DATA);
+        if (!Files.isRegularFile(data, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.size(data) != info.getLength()) {
+            throw JobException.conflict("The upload " + uploadId + " is damaged: its bytes are not all on disk.");
+        }
+        return data;
+    }
+
+    /**
+     * Makes a finished upload the image of a job: its bytes are moved to {@code target} and the upload is gone.
+     *
+     * @throws JobException as {@link #finished}, or conflict when another job took it meanwhile
+     */
+    public synchronized void adopt(String uploadId, Path target) throws IOException {
+        if (!busy.add(uploadId)) {
+            throw JobException.conflict("The upload " + uploadId + " is receiving a request; try again in a few seconds.");
+        }
+        try {
+            moveOut(uploadId, target);
+        } finally {
+            busy.remove(uploadId);
+        }
+    }
+
+    private void moveOut(String uploadId, Path target) throws IOException {
+        Path data = finished(uploadId);
+        try {
+            Files.move(data, target); // a rename where both are on one file system, else a copy
+        } catch (NoSuchFileException e) {
+            throw JobException.conflict("The upload " + uploadId + " was taken by another job.");
+        }
+        try {
+            tus.deleteUpload(PATH + "/" + uploadId);
+        } catch (TusException | IOException e) {
+            log.warn("upload {}: adopted, but its record could not be removed: {}", uploadId, e.toString());
+        }
+    }
+
+    void removeExpired() {
+        try {
+            tus.cleanup();
+        } catch (Exception e) {
+            log.warn("removing expired uploads failed: {}", e.toString());
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        cleaner.shutdownNow();
+    }
+
+    /**
+     * Admits in Java deserialization only what the tus library stores (its upload records: a few boxed numbers,
+     * strings, a list, an enum and a UUID), process-wide; nothing else in this service deserializes Java objects.
+     */
+    private static synchronized void restrictDeserialization() {
+        if (ObjectInputFilter.Config.getSerialFilter() == null) {
+            ObjectInputFilter.Config.setSerialFilter(ObjectInputFilter.Config.createFilter(
+                    "maxdepth=10;maxrefs=1000;maxbytes=1048576;maxarray=10000;me.desair.tus.server.upload.*;"
+                            + "java.lang.*;java.util.*;!*"));
+        }
+    }
+
+    /** The request with its body checked against the minimum rate as it is read. */
+    private static final class RateChecked extends HttpServletRequestWrapper {
+        private final MinimumRate rate;
+        private ServletInputStream in;
+
+        RateChecked(HttpServletRequest request, MinimumRate rate) {
+            super(request);
+            this.rate = rate;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            if (in == null) {
+                ServletInputStream body = super.getInputStream();
+                in = new ServletInputStream() {
+                    private long total;
+
+                    @Override
+                    public int read() throws IOException {
+                        int b = body.read();
+                        if (b >= 0) {
+                            total++;
+                            rate.check(total);
+                        }
+                        return b;
+                    }
+
+                    @Override
+                    public int read(byte[] buf, int off, int len) throws IOException {
+                        int n = body.read(buf, off, len);
+                        if (n > 0) {
+                            total += n;
+                            rate.check(total);
+                        }
+                        return n;
+                    }
+
+                    @Override
+                    public boolean isFinished() {
+                        return body.isFinished();
+                    }
+
+                    @Override
+                    public boolean isReady() {
+                        return body.isReady();
+                    }
+
+                    @Override
+                    public void setReadListener(ReadListener listener) {
+                        body.setReadListener(listener);
+                    }
+                };
+            }
+            return in;
+        }
+    }
+}
