@@ -1,10 +1,7 @@
 package dev.lip.cli;
 
-import io.tus.java.client.TusURLStore;
-
 import java.io.IOException;
-import java.net.MalformedURLException;
-import java.net.URL;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +12,7 @@ import java.nio.file.Path;
  * {@code ~/.cache/lip/uploads}, holding the upload's URL. The fingerprint names the server, the file's absolute path,
  * its size and its modification time: a changed file starts a new upload.
  */
-final class UploadStore implements TusURLStore {
+final class UploadStore {
     private final Path dir;
 
     UploadStore(Path dir) {
@@ -43,18 +40,16 @@ final class UploadStore implements TusURLStore {
         }
     }
 
-    @Override
-    public URL get(String fingerprint) {
+    URI get(String fingerprint) {
         Path f = dir.resolve(fingerprint);
         try {
-            return Files.isRegularFile(f) ? new URL(Files.readString(f).trim()) : null;
-        } catch (IOException e) {
+            return Files.isRegularFile(f) ? URI.create(Files.readString(f).trim()) : null;
+        } catch (IOException | IllegalArgumentException e) {
             return null; // unreadable or not a URL: start a new upload
         }
     }
 
-    @Override
-    public void set(String fingerprint, URL url) {
+    void set(String fingerprint, URI url) {
         try {
             Files.createDirectories(dir);
             Path tmp = dir.resolve("." + fingerprint + ".tmp");
@@ -67,18 +62,11 @@ final class UploadStore implements TusURLStore {
         }
     }
 
-    @Override
-    public void remove(String fingerprint) {
+    void remove(String fingerprint) {
         try {
             Files.deleteIfExists(dir.resolve(fingerprint));
         } catch (IOException e) {
             // a stale entry is found, HEAD answers 404, and a new upload starts
         }
-    }
-
-    /** For messages: the URL's last segment, the upload id. */
-    static String idOf(URL url) throws MalformedURLException {
-        String p = url.getPath();
-        return p.substring(p.lastIndexOf('/') + 1);
     }
 }
