@@ -132,4 +132,43 @@ class SlicerTest {
             org.junit.jupiter.api.Assertions.assertArrayEquals(whole.lumaHistogram(), stats.lumaHistogram());
         }
     }
+
+    /** Killed at the very last patch: a resumed slicing writes only that one and finds the rest. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"png", "tiled-tiff"})
+    void resumedAtTheLastPatchWritesOnlyIt(String kind) throws IOException {
+        SampleImage img = SampleImage.generate(150, 100, 3, 8, 19);
+        Path file = dir.resolve("in");
+        if (kind.equals("png")) {
+            img.writePng(file);
+        } else {
+            img.writeTiff(file, "LZW", 32);
+        }
+        JobDirectory job = new JobDirectory(dir, "job");
+        job.createDirectories();
+        TileGrid grid = new TileGrid(img.width, img.height, 32, 4);
+        Tile last = grid.tile(grid.rows() - 1, grid.columns() - 1);
+        for (int r = 0; r < grid.rows(); r++) {
+            for (int c = 0; c < grid.columns(); c++) {
+                if (r != last.row() || c != last.column()) {
+                    java.nio.file.Files.writeString(job.done().resolve(new PatchName(r, c).fileName()), "processed");
+                }
+            }
+        }
+        ImageSources sources = new ImageSources(1_000_000);
+        try (ImageSource src = sources.open(file)) {
+            new Slicer(1).slice(src, () -> sources.open(file), grid, job, new JobStatistics(Set.of()), new Slicer.Progress() {
+                @Override
+                public void patchWritten(Tile tile) {
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return false;
+                }
+            }, job::isPublished);
+        }
+        assertEquals(java.util.List.of(new PatchName(last.row(), last.column())), job.list(job.pending()));
+        assertEquals(img.region(last.patch()), PatchFile.read(job.pending().resolve(new PatchName(last.row(), last.column()).fileName())));
+    }
 }
