@@ -80,6 +80,7 @@ final class BigTiffSource implements ImageSource {
             TiffLayout layout = layout(map.ifd());
             // offsets and byte counts were checked against the file by TiffStructure
             TiffBlockReader blocks = TiffBlockReader.of(file, layout);
+            TiffCompression.checkBlockReaderTakes(layout, blocks);
             BlockEndCheck endCheck = blocks != null ? null : BlockEndCheck.of(file, layout);
             String format = "BigTIFF (" + (layout.tiled() ? "tiled" : "striped") + ")";
             return new BigTiffSource(file, reader, map, new ImageInfo(map.dimX(), map.dimY(), bands, bits, format),

@@ -3,6 +3,8 @@ package dev.lip.formats.source;
 import dev.lip.common.geometry.Rect;
 import dev.lip.common.pixels.PixelRegion;
 
+import com.github.luben.zstd.Zstd;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,8 +14,9 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * Reads the tiles or strips of a classic TIFF that are uncompressed or deflate-compressed (what GDAL and libvips
- * write for lossless data) ourselves: raw bytes by offset, one inflate, the horizontal predictor undone, samples
+ * Reads the tiles or strips of a TIFF or BigTIFF that are uncompressed, deflate or ZSTD-compressed (what GDAL and
+ * libvips write for lossless data; ZSTD is GDAL's modern default, decoded by zstd-jni, which neither the JDK's reader
+ * nor AlgART reads) ourselves: raw bytes by offset, one decompression, the horizontal predictor undone, samples
  * copied into the region. The JDK's reader, used for everything else, inflates each tile once and stops, so a tile
  * whose data ends early (a byte count too small, a stream cut short) came out with zeros for its missing rows and
  * no word; here every block must inflate to exactly its size or the read fails with a sentence. It also reads
@@ -40,7 +43,8 @@ final class TiffBlockReader implements AutoCloseable {
     /** A reader for this layout, or null when another reader must do it. */
     static TiffBlockReader of(Path path, TiffLayout l) throws IOException {
         int c = l.compression();
-        boolean eligible = (c == 1 || c == 8 || c == 32946)
+        boolean eligible = (c == TiffCompression.NONE || c == TiffCompression.DEFLATE || c == TiffCompression.ADOBE_DEFLATE
+                || c == TiffCompression.ZSTD)
                 && (l.photometric() == 0 || l.photometric() == 1 || l.photometric() == 2)
                 && l.sampleFormat() == 1 && (l.bitsPerSample() == 8 || l.bitsPerSample() == 16)
                 && l.bands() >= 1 && l.bands() <= 4 && (l.predictor() == 1 || l.predictor() == 2) && l.blocksMatch()
@@ -92,7 +96,14 @@ final class TiffBlockReader implements AutoCloseable {
             }
         }
         int produced;
-        if (layout.compression() != 1) {
+        if (layout.compression() == TiffCompression.ZSTD) {
+            long n = Zstd.decompressByteArray(block, 0, expected, compressed, 0, count);
+            if (Zstd.isError(n)) {
+                throw new UnreadableImageException("The TIFF's " + unit() + " " + index + " of " + offsets.length
+                        + " is damaged: its ZSTD data cannot be decoded (" + Zstd.getErrorName(n) + ").");
+            }
+            produced = (int) n;
+        } else if (layout.compression() != TiffCompression.NONE) {
             inflater.reset();
             inflater.setInput(compressed, 0, count);
             produced = 0;

@@ -78,6 +78,7 @@ final class TiffSource implements ImageSource {
             }
             TiffLayout layout = checkDirectory(reader, file, width, height);
             TiffBlockReader blocks = TiffBlockReader.of(file, layout);
+            TiffCompression.checkBlockReaderTakes(layout, blocks);
             BlockEndCheck endCheck = blocks != null ? null : BlockEndCheck.of(file, layout);
             String format = "TIFF (" + (reader.isImageTiled(0) ? "tiled" : "striped") + ")";
             return new TiffSource(stream, reader, conversion.info(width, height, format), conversion, tiled, stripHeight,

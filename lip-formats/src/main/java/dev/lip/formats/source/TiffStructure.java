@@ -101,6 +101,7 @@ final class TiffStructure {
             if (offsets == null || counts == null) {
                 throw damaged("it has no " + (tiled ? "tile" : "strip") + " offsets or byte counts");
             }
+            TiffCompression.checkReadable(compression);
             TiffDataLayout.check(offsets, counts, compression, size, big ? 16 : 8, tiled);
         }
     }
