@@ -43,6 +43,13 @@ final class TiffBlockReader implements AutoCloseable {
     /** A reader for this layout, or null when another reader must do it. */
     static TiffBlockReader of(Path path, TiffLayout l) throws IOException {
         int c = l.compression();
+        if (c == TiffCompression.WEBP) {
+            // WebP holds 8-bit RGB or RGBA; GDAL writes it without a predictor.
+            boolean webp = l.photometric() == 2 && l.sampleFormat() == 1 && l.bitsPerSample() == 8
+                    && (l.bands() == 3 || l.bands() == 4) && l.predictor() == 1 && l.blocksMatch()
+                    && (long) l.blockWidth() * l.blockHeight() * l.bands() <= TiffSource.MAX_STRIP_BYTES;
+            return webp ? new TiffBlockReader(path, l) : null;
+        }
         boolean eligible = (c == TiffCompression.NONE || c == TiffCompression.DEFLATE || c == TiffCompression.ADOBE_DEFLATE
                 || c == TiffCompression.ZSTD)
                 && (l.photometric() == 0 || l.photometric() == 1 || l.photometric() == 2)
@@ -96,7 +103,10 @@ final class TiffBlockReader implements AutoCloseable {
             }
         }
         int produced;
-        if (layout.compression() == TiffCompression.ZSTD) {
+        if (layout.compression() == TiffCompression.WEBP) {
+            produced = WebPBlocks.decode(compressed, count, block, layout.blockWidth(), rows, layout.bands(),
+                    () -> "The TIFF's " + unit() + " " + index + " of " + offsets.length);
+        } else if (layout.compression() == TiffCompression.ZSTD) {
             long n = Zstd.decompressByteArray(block, 0, expected, compressed, 0, count);
             if (Zstd.isError(n)) {
                 throw new UnreadableImageException("The TIFF's " + unit() + " " + index + " of " + offsets.length

@@ -45,6 +45,10 @@ class FieldToolFilesTest {
             "gdal_translate -q -co BIGTIFF=YES -co TILED=YES -co COMPRESS=ZSTD IN OUT    | true",
             "gdal_translate -q -co COMPRESS=ZSTD -co PREDICTOR=2 IN OUT                  | true",
             "gdal_translate -q -co TILED=YES -co COMPRESS=ZSTD -co PREDICTOR=2 IN16 OUT  | true",
+            "gdal_translate -q -co TILED=YES -co COMPRESS=WEBP -co WEBP_LOSSLESS=TRUE IN OUT | true",
+            "gdal_translate -q -co COMPRESS=WEBP -co WEBP_LOSSLESS=TRUE IN OUT           | true",
+            "gdal_translate -q -co BIGTIFF=YES -co TILED=YES -co COMPRESS=WEBP -co WEBP_LOSSLESS=TRUE IN OUT | true",
+            "gdal_translate -q -co TILED=YES -co COMPRESS=WEBP IN OUT                    | false",
             "gdal_translate -q -a_srs EPSG:4326 -a_ullr 0 10 7 5 -co TILED=YES IN OUT    | true",
             "vips tiffsave IN16 OUT --tile --compression deflate --predictor horizontal | true",
             "vips tiffsave IN16 OUT --compression deflate                               | true",
@@ -108,7 +112,6 @@ class FieldToolFilesTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "gdal_translate -q -co TILED=YES -co COMPRESS=LERC IN OUT                    | LERC (code 34887)",
-            "gdal_translate -q -co TILED=YES -co COMPRESS=WEBP IN OUT                    | WebP (code 50001)",
             "gdal_translate -q -co COMPRESS=LZMA IN OUT                                  | LZMA (code 34925)",
             "gdal_translate -q -co INTERLEAVE=BAND -co COMPRESS=ZSTD IN OUT               | ZSTD-compressed TIFF has a layout"})
     void compressionsNotReadAreRefusedWhenOpenedNamingThem(String command, String named) throws Exception {
