@@ -1,5 +1,6 @@
 package dev.lip.formats.source;
 
+import dev.lip.formats.tiff.GeoTiffTags;
 import dev.lip.common.geometry.Rect;
 import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.pixels.PixelRegion;
@@ -17,6 +18,14 @@ import java.nio.file.Path;
  * {@link TiffSource}.
  */
 final class BigTiffSource implements ImageSource {
+    /** From the directory, checked before any reader looked at it (see {@link TiffStructure#check}). */
+    private GeoTiffTags georeference;
+
+    @Override
+    public GeoTiffTags georeference() {
+        return georeference;
+    }
+
     private static final long BAND_BYTES = 32L << 20;
     private static final int TILE_WIDTH_TAG = 322;
     private static final long TILE_CACHE_BYTES = 8L << 20;
@@ -59,7 +68,7 @@ final class BigTiffSource implements ImageSource {
     }
 
     static BigTiffSource open(Path file, PixelLimit limit) throws IOException {
-        TiffStructure.check(file, true, limit);
+        GeoTiffTags geo = TiffStructure.check(file, true, limit);
         TiffReader reader = reader(file);
         try {
             TiffReadMap map = reader.newMap(0);
@@ -83,8 +92,10 @@ final class BigTiffSource implements ImageSource {
             TiffCompression.checkBlockReaderTakes(layout, blocks);
             BlockEndCheck endCheck = blocks != null ? null : BlockEndCheck.of(file, layout);
             String format = "BigTIFF (" + (layout.tiled() ? "tiled" : "striped") + ")";
-            return new BigTiffSource(file, reader, map, new ImageInfo(map.dimX(), map.dimY(), bands, bits, format),
+            BigTiffSource source = new BigTiffSource(file, reader, map, new ImageInfo(map.dimX(), map.dimY(), bands, bits, format),
                     blocks, endCheck);
+            source.georeference = geo;
+            return source;
         } catch (IOException | RuntimeException e) {
             reader.close();
             if (e instanceof UnreadableImageException u) {

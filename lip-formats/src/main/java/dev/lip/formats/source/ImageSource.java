@@ -17,6 +17,11 @@ public interface ImageSource extends Closeable {
 
     ImageInfo info();
 
+    /** Where the pixels are on the Earth (GeoTIFF tags), to carry to the result; null when the image does not say. */
+    default dev.lip.formats.tiff.GeoTiffTags georeference() {
+        return null;
+    }
+
     /** Whether {@link #readRegion} is cheap for any rectangle, so the slicer can read patch by patch. */
     default boolean supportsRegions() {
         return false;

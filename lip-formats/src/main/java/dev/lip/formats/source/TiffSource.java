@@ -1,5 +1,6 @@
 package dev.lip.formats.source;
 
+import dev.lip.formats.tiff.GeoTiffTags;
 import dev.lip.common.geometry.Rect;
 import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.pixels.PixelRegion;
@@ -22,6 +23,14 @@ import java.util.Iterator;
  * through {@link BigTiffSource}.
  */
 final class TiffSource implements ImageSource {
+    /** From the directory, checked before any reader looked at it (see {@link TiffStructure#check}). */
+    private GeoTiffTags georeference;
+
+    @Override
+    public GeoTiffTags georeference() {
+        return georeference;
+    }
+
     /** A strip larger than this cannot be decoded with bounded memory: the reader decodes a strip whole. */
     static final long MAX_STRIP_BYTES = 256L << 20;
     private static final long BAND_BYTES = 32L << 20;
@@ -53,7 +62,7 @@ final class TiffSource implements ImageSource {
     }
 
     static TiffSource open(Path file, PixelLimit limit) throws IOException {
-        TiffStructure.check(file, false, limit);
+        GeoTiffTags geo = TiffStructure.check(file, false, limit);
         ImageInputStream stream = ImageIO.createImageInputStream(file.toFile());
         ImageReader reader = JdkReaders.get("tiff", "com.sun.imageio.plugins.tiff.TIFFImageReader");
         try {
@@ -81,8 +90,10 @@ final class TiffSource implements ImageSource {
             TiffCompression.checkBlockReaderTakes(layout, blocks);
             BlockEndCheck endCheck = blocks != null ? null : BlockEndCheck.of(file, layout);
             String format = "TIFF (" + (reader.isImageTiled(0) ? "tiled" : "striped") + ")";
-            return new TiffSource(stream, reader, conversion.info(width, height, format), conversion, tiled, stripHeight,
+            TiffSource source = new TiffSource(stream, reader, conversion.info(width, height, format), conversion, tiled, stripHeight,
                     blocks, endCheck);
+            source.georeference = geo;
+            return source;
         } catch (IOException | RuntimeException e) {
             reader.dispose();
             stream.close();

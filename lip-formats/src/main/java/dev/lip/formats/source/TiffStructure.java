@@ -1,5 +1,7 @@
 package dev.lip.formats.source;
 
+import dev.lip.formats.tiff.GeoTiffTags;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -41,7 +43,8 @@ final class TiffStructure {
     }
 
     /** @param limit applied first, to the width and length the directory states, whatever else is wrong with it */
-    static void check(Path file, boolean big, PixelLimit limit) throws IOException {
+    /** @return the GeoTIFF tags of the first directory, or null when it has none that locate the image */
+    static GeoTiffTags check(Path file, boolean big, PixelLimit limit) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer head = read(ch, 0, 16, size);
@@ -63,6 +66,7 @@ final class TiffStructure {
             Set<Integer> tags = new HashSet<>();
             java.util.Map<Integer, long[]> blocks = new java.util.HashMap<>();
             int compression = 1;
+            java.util.Map<Integer, ByteBuffer> geo = new java.util.HashMap<>();
             for (int i = 0; i < entries; i++) {
                 int at = i * entryBytes;
                 int tag = Short.toUnsignedInt(all.getShort(at));
@@ -91,6 +95,8 @@ final class TiffStructure {
                     compression = Short.toUnsignedInt(all.getShort(at + (big ? 12 : 8)));
                 } else if ((tag == 273 || tag == 279 || tag == 324 || tag == 325) && count <= 1 << 24) {
                     blocks.put(tag, values(ch, offset, (int) count, type, order));
+                } else if (GEO_TYPES.containsKey(tag) && GEO_TYPES.get(tag) == type && count > 0 && count <= MAX_GEO_VALUES) {
+                    geo.put(tag, read(ch, offset, (int) bytes, size).order(order));
                 }
             }
             // Where the pixels are, checked before a reader looks at them (the JDK's says only "Data segment out
@@ -103,7 +109,49 @@ final class TiffStructure {
             }
             TiffCompression.checkReadable(compression);
             TiffDataLayout.check(offsets, counts, compression, size, big ? 16 : 8, tiled);
+            GeoTiffTags geoTags = new GeoTiffTags(doubles(geo.get(GeoTiffTags.PIXEL_SCALE)),
+                    doubles(geo.get(GeoTiffTags.TIEPOINT)), doubles(geo.get(GeoTiffTags.TRANSFORMATION)),
+                    shorts(geo.get(GeoTiffTags.GEO_KEYS)), doubles(geo.get(GeoTiffTags.GEO_DOUBLES)),
+                    ascii(geo.get(GeoTiffTags.GEO_ASCII)));
+            return geoTags.locates() ? geoTags : null;
         }
+    }
+
+    /** The GeoTIFF tags carried to results, with the field type each must have (others are ignored). */
+    private static final java.util.Map<Integer, Integer> GEO_TYPES = java.util.Map.of(GeoTiffTags.PIXEL_SCALE, 12,
+            GeoTiffTags.TIEPOINT, 12, GeoTiffTags.TRANSFORMATION, 12, GeoTiffTags.GEO_KEYS, SHORT,
+            GeoTiffTags.GEO_DOUBLES, 12, GeoTiffTags.GEO_ASCII, 2);
+    /** GeoTIFF's tags hold a few dozen values; more is not a georeference. */
+    private static final int MAX_GEO_VALUES = 1 << 16;
+
+    private static double[] doubles(ByteBuffer b) {
+        if (b == null) {
+            return null;
+        }
+        double[] out = new double[b.capacity() / 8];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = b.getDouble(i * 8);
+        }
+        return out;
+    }
+
+    private static int[] shorts(ByteBuffer b) {
+        if (b == null) {
+            return null;
+        }
+        int[] out = new int[b.capacity() / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Short.toUnsignedInt(b.getShort(i * 2));
+        }
+        return out;
+    }
+
+    private static String ascii(ByteBuffer b) {
+        if (b == null) {
+            return null;
+        }
+        String s = new String(b.array(), 0, b.capacity(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        return s.endsWith("\0") ? s.substring(0, s.length() - 1) : s;
     }
 
     /** Width (256) and length (257), SHORT or LONG held in the entry, against the pixel limit. */

@@ -38,6 +38,7 @@ public final class TiledTiffWriter implements Closeable {
     private final long[] offsets;
     private final long[] lengths;
     private long position;
+    private GeoTiffTags georeference;
 
     /**
      * @param bigTiff write BigTIFF; see {@link #needsBigTiff} to decide
@@ -135,6 +136,11 @@ public final class TiledTiffWriter implements Closeable {
         return ByteBuffer.wrap(buf, 0, n);
     }
 
+    /** Writes these GeoTIFF tags into the directory (the image has the same pixel grid as the one they came from). */
+    public synchronized void georeference(GeoTiffTags tags) {
+        this.georeference = tags;
+    }
+
     /** Writes the IFD and finishes the file; fails if a tile is missing. */
     @Override
     public synchronized void close() throws IOException {
@@ -173,6 +179,14 @@ public final class TiledTiffWriter implements Closeable {
                 bigTiff ? Entry.long8s(325, lengths) : Entry.longs(325, lengths),
                 alpha ? Entry.shorts(338, 2) : null, // ExtraSamples: unassociated alpha
                 Entry.shorts(339, repeat(1, bands)), // SampleFormat: unsigned integer
+                geo(GeoTiffTags.PIXEL_SCALE, georeference == null ? null : georeference.modelPixelScale()),
+                geo(GeoTiffTags.TIEPOINT, georeference == null ? null : georeference.modelTiepoint()),
+                geo(GeoTiffTags.TRANSFORMATION, georeference == null ? null : georeference.modelTransformation()),
+                georeference == null || georeference.geoKeyDirectory() == null ? null
+                        : Entry.shorts(GeoTiffTags.GEO_KEYS, Arrays.stream(georeference.geoKeyDirectory()).asLongStream().toArray()),
+                geo(GeoTiffTags.GEO_DOUBLES, georeference == null ? null : georeference.geoDoubleParams()),
+                georeference == null || georeference.geoAsciiParams() == null ? null
+                        : Entry.ascii(GeoTiffTags.GEO_ASCII, georeference.geoAsciiParams()),
         };
         int count = 0;
         for (Entry e : entries) {
@@ -245,6 +259,10 @@ public final class TiledTiffWriter implements Closeable {
         writeFully(header);
     }
 
+    private static Entry geo(int tag, double[] values) {
+        return values == null ? null : Entry.doubles(tag, values);
+    }
+
     private static ByteBuffer padEven(ByteBuffer b) {
         ByteBuffer padded = ByteBuffer.allocate(b.remaining() + 1);
         padded.put(b).put((byte) 0).flip();
@@ -264,7 +282,22 @@ public final class TiledTiffWriter implements Closeable {
     }
 
     private record Entry(int tag, int kind, long[] values) {
-        static final int SHORT = 3, LONG = 4, LONG8 = 16;
+        static final int ASCII = 2, SHORT = 3, LONG = 4, DOUBLE = 12, LONG8 = 16;
+
+        /** Doubles kept as their bits: written as 8 bytes, like LONG8. */
+        static Entry doubles(int tag, double[] v) {
+            return new Entry(tag, DOUBLE, Arrays.stream(v).mapToLong(Double::doubleToRawLongBits).toArray());
+        }
+
+        /** A NUL-terminated string, one byte a character (ISO 8859-1, as GeoTIFF's ASCII is). */
+        static Entry ascii(int tag, String text) {
+            byte[] b = (text + "\0").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            long[] v = new long[b.length];
+            for (int i = 0; i < b.length; i++) {
+                v[i] = b[i];
+            }
+            return new Entry(tag, ASCII, v);
+        }
 
         static Entry shorts(int tag, long... v) {
             return new Entry(tag, SHORT, v);
@@ -289,6 +322,7 @@ public final class TiledTiffWriter implements Closeable {
 
         ByteBuffer bytes(boolean bigTiff) {
             int size = switch (kind) {
+                case ASCII -> 1;
                 case SHORT -> 2;
                 case LONG -> 4;
                 default -> 8;
@@ -296,6 +330,7 @@ public final class TiledTiffWriter implements Closeable {
             ByteBuffer b = ByteBuffer.allocate(values.length * size).order(ByteOrder.LITTLE_ENDIAN);
             for (long v : values) {
                 switch (kind) {
+                    case ASCII -> b.put((byte) v);
                     case SHORT -> b.putShort((short) v);
                     case LONG -> b.putInt((int) v);
                     default -> b.putLong(v);

@@ -4,6 +4,7 @@ import dev.lip.algorithms.Algorithms;
 import dev.lip.algorithms.JobSettings;
 import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.protocol.JobManifest;
+import dev.lip.formats.tiff.GeoTiffTags;
 import dev.lip.common.pixels.ImageInfo;
 
 import java.time.Duration;
@@ -24,6 +25,8 @@ final class Job {
     private TileGrid grid;
     private Map<String, String> parameters;
     private JobSettings settings;
+    /** The input's GeoTIFF tags, carried to the result; null when it has none. */
+    private GeoTiffTags georeference;
     private boolean resultRequested;
     private String error;
     private long resultBytes = -1;
@@ -61,6 +64,7 @@ final class Job {
             this.grid = new TileGrid(v.image().width(), v.image().height(), v.grid().tileSize(), v.grid().overlap());
         }
         this.parameters = v.parameters();
+        this.georeference = v.georeference();
         this.resultRequested = v.resultRequested();
         this.error = v.error();
         this.resultBytes = v.result() != null ? v.result().bytes() : -1;
@@ -166,6 +170,14 @@ final class Job {
         return settings;
     }
 
+    synchronized void georeference(GeoTiffTags tags) {
+        this.georeference = tags;
+    }
+
+    synchronized GeoTiffTags georeference() {
+        return georeference;
+    }
+
     synchronized ImageInfo image() {
         return image;
     }
@@ -222,6 +234,6 @@ final class Job {
                 ? new JobView.Result("/api/v1/jobs/" + id + "/result", resultBytes) : null;
         return new JobView(id, state, image, g, algorithm, parameters, jobValues,
                 new JobView.Patches(total(), sliced.get(), processed, failed), resultRequested, result, error,
-                notes.isEmpty() ? null : java.util.List.copyOf(notes), createdAt, updatedAt, st);
+                notes.isEmpty() ? null : java.util.List.copyOf(notes), createdAt, updatedAt, st, georeference);
     }
 }

@@ -129,6 +129,7 @@ public class JobService {
             ImageInfo info;
             try (ImageSource source = sources.open(image)) {
                 info = source.info();
+                job.georeference(source.georeference());
             } catch (UnreadableImageException e) {
                 throw JobException.invalid(e.getMessage());
             }

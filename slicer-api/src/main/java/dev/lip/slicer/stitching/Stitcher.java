@@ -10,6 +10,7 @@ import dev.lip.common.pixels.PixelRegion;
 import dev.lip.common.protocol.Completions;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.common.protocol.PatchName;
+import dev.lip.formats.tiff.GeoTiffTags;
 import dev.lip.formats.tiff.TiledTiffWriter;
 import dev.lip.slicer.config.LipProperties;
 import org.springframework.stereotype.Component;
@@ -59,11 +60,12 @@ public class Stitcher {
 
     /**
      * @param completions which results are published: each output tile waits there for the patches it needs
+     * @param georeference the input's GeoTIFF tags, written into the result (null: none)
      * @param ended       true once the job has failed or was cancelled: stitching stops and leaves no file behind
      * @return the size of the written file
      */
-    public long stitch(JobDirectory job, TileGrid grid, JobSettings settings, Completions completions, Path result,
-                       BooleanSupplier ended) throws IOException {
+    public long stitch(JobDirectory job, TileGrid grid, JobSettings settings, Completions completions,
+                       GeoTiffTags georeference, Path result, BooleanSupplier ended) throws IOException {
         Blend blend = settings.blend();
         Files.createDirectories(result.toAbsolutePath().getParent());
         Path tmp = JobDirectory.temporaryFileIn(result.toAbsolutePath().getParent());
@@ -76,6 +78,7 @@ public class Stitcher {
         ThreadLocal<Deflater> deflaters = ThreadLocal.withInitial(() -> new Deflater(deflateLevel));
         try (TiledTiffWriter writer = new TiledTiffWriter(tmp, grid.imageWidth(), grid.imageHeight(), grid.tileSize(),
                 1, 8, TiledTiffWriter.COMPRESSION_DEFLATE, big)) {
+            writer.georeference(georeference);
             Deque<Future<ByteBuffer>> window = new ArrayDeque<>();
             Deque<Tile> windowTiles = new ArrayDeque<>();
             int inFlight = threads * 4;

@@ -1,0 +1,66 @@
+package dev.lip.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lip.common.testing.SampleImage;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Files as GDAL writes them, through the whole tool: a georeferenced GeoTIFF in GDAL's modern encodings comes back as
+ * an exact mask that {@code gdalinfo} places where the input is (same coordinate system, same geotransform).
+ */
+@ExtendWith(Trio.Started.class)
+class FieldFilesEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "-a_srs EPSG:32633 -a_ullr 500000 5000000 500640 4999520 -co TILED=YES -co COMPRESS=ZSTD -co PREDICTOR=2",
+            "-a_srs EPSG:4326 -a_ullr 10.5 47.25 11.14 46.77 -co TILED=YES -co COMPRESS=WEBP -co WEBP_LOSSLESS=TRUE"})
+    void aGeoTiffComesBackExactAndInPlace(String options, Trio trio) throws Exception {
+        Assumptions.assumeTrue(installed("gdal_translate") && installed("gdalinfo"), "GDAL is not installed: apt-get install gdal-bin");
+        SampleImage img = SampleImage.generate(640, 480, 3, 8, 21);
+        Path png = dir.resolve("in.png");
+        img.writePng(png);
+        Path in = dir.resolve("in.tif");
+        List<String> cmd = new ArrayList<>(List.of("gdal_translate", "-q"));
+        cmd.addAll(List.of(options.split("\\s+")));
+        cmd.addAll(List.of(png.toString(), in.toString()));
+        run(cmd);
+        Path out = dir.resolve("out.tif");
+        Trio.Run r = trio.client("process", in.toString(), "-o", out.toString(), "-q", "--tile-size", "128");
+        assertEquals(0, r.exitCode(), r.stderr());
+        Masks.assertMaskEquals(img.thresholdMask(128, false), img.width, img.height, out, options);
+        JsonNode a = JSON.readTree(run(List.of("gdalinfo", "-json", in.toString())));
+        JsonNode b = JSON.readTree(run(List.of("gdalinfo", "-json", out.toString())));
+        assertTrue(a.path("coordinateSystem").path("wkt").asText().contains("EPSG"), a.toString());
+        assertEquals(a.path("coordinateSystem").path("wkt").asText(), b.path("coordinateSystem").path("wkt").asText());
+        assertEquals(a.path("geoTransform"), b.path("geoTransform"));
+    }
+
+    private static String run(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), cmd + ": " + out);
+        return out;
+    }
+
+    private static boolean installed(String tool) throws IOException, InterruptedException {
+        return new ProcessBuilder("sh", "-c", "command -v " + tool).start().waitFor() == 0;
+    }
+}
