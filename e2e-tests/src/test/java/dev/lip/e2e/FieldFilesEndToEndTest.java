@@ -53,6 +53,26 @@ class FieldFilesEndToEndTest {
         assertEquals(a.path("geoTransform"), b.path("geoTransform"));
     }
 
+    /** An Aperio-like slide (a JPEG-tiled TIFF whose description states the MPP): the result keeps the pixel size. */
+    @org.junit.jupiter.api.Test
+    void aSlidesPixelSizeIsTheResultsResolution(Trio trio) throws Exception {
+        Assumptions.assumeTrue(installed("gdal_translate") && installed("gdalinfo"), "GDAL is not installed: apt-get install gdal-bin");
+        SampleImage img = SampleImage.generate(512, 384, 3, 8, 22);
+        Path png = dir.resolve("in.png");
+        img.writePng(png);
+        Path in = dir.resolve("slide.tif");
+        run(List.of("gdal_translate", "-q", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", "-mo",
+                "TIFFTAG_IMAGEDESCRIPTION=Aperio Image Library v12.0.15 |AppMag = 40|MPP = 0.2500", png.toString(), in.toString()));
+        Path out = dir.resolve("slide-mask.tif");
+        Trio.Run r = trio.client("process", in.toString(), "-o", out.toString(), "-q", "--tile-size", "128");
+        assertEquals(0, r.exitCode(), r.stderr());
+        Masks.assertMaskEquals(img.thresholdMask(128, false), img.width, img.height, out, "slide");
+        JsonNode md = JSON.readTree(run(List.of("gdalinfo", "-json", out.toString()))).path("metadata").path("");
+        assertEquals("3 (pixels/cm)", md.path("TIFFTAG_RESOLUTIONUNIT").asText(), md.toString());
+        assertEquals(40_000, md.path("TIFFTAG_XRESOLUTION").asDouble(), 0.01, "0.25 µm a pixel");
+        assertEquals(40_000, md.path("TIFFTAG_YRESOLUTION").asDouble(), 0.01);
+    }
+
     private static String run(List<String> cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());

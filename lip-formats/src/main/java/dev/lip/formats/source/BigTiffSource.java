@@ -20,10 +20,16 @@ import java.nio.file.Path;
 final class BigTiffSource implements ImageSource {
     /** From the directory, checked before any reader looked at it (see {@link TiffStructure#check}). */
     private GeoTiffTags georeference;
+    private dev.lip.formats.tiff.PixelSize pixelSize;
 
     @Override
     public GeoTiffTags georeference() {
         return georeference;
+    }
+
+    @Override
+    public dev.lip.formats.tiff.PixelSize pixelSize() {
+        return pixelSize;
     }
 
     private static final long BAND_BYTES = 32L << 20;
@@ -68,7 +74,7 @@ final class BigTiffSource implements ImageSource {
     }
 
     static BigTiffSource open(Path file, PixelLimit limit) throws IOException {
-        GeoTiffTags geo = TiffStructure.check(file, true, limit);
+        TiffStructure.Carried carried = TiffStructure.check(file, true, limit);
         TiffReader reader = reader(file);
         try {
             TiffReadMap map = reader.newMap(0);
@@ -94,7 +100,8 @@ final class BigTiffSource implements ImageSource {
             String format = "BigTIFF (" + (layout.tiled() ? "tiled" : "striped") + ")";
             BigTiffSource source = new BigTiffSource(file, reader, map, new ImageInfo(map.dimX(), map.dimY(), bands, bits, format),
                     blocks, endCheck);
-            source.georeference = geo;
+            source.georeference = carried.georeference();
+            source.pixelSize = carried.pixelSize();
             return source;
         } catch (IOException | RuntimeException e) {
             reader.close();

@@ -22,6 +22,11 @@ public interface ImageSource extends Closeable {
         return null;
     }
 
+    /** How large a pixel is (resolution tags, a slide's MPP), to carry to the result; null when the image does not say. */
+    default dev.lip.formats.tiff.PixelSize pixelSize() {
+        return null;
+    }
+
     /** Whether {@link #readRegion} is cheap for any rectangle, so the slicer can read patch by patch. */
     default boolean supportsRegions() {
         return false;

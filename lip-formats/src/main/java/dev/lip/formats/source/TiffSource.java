@@ -25,10 +25,16 @@ import java.util.Iterator;
 final class TiffSource implements ImageSource {
     /** From the directory, checked before any reader looked at it (see {@link TiffStructure#check}). */
     private GeoTiffTags georeference;
+    private dev.lip.formats.tiff.PixelSize pixelSize;
 
     @Override
     public GeoTiffTags georeference() {
         return georeference;
+    }
+
+    @Override
+    public dev.lip.formats.tiff.PixelSize pixelSize() {
+        return pixelSize;
     }
 
     /** A strip larger than this cannot be decoded with bounded memory: the reader decodes a strip whole. */
@@ -62,7 +68,7 @@ final class TiffSource implements ImageSource {
     }
 
     static TiffSource open(Path file, PixelLimit limit) throws IOException {
-        GeoTiffTags geo = TiffStructure.check(file, false, limit);
+        TiffStructure.Carried carried = TiffStructure.check(file, false, limit);
         ImageInputStream stream = ImageIO.createImageInputStream(file.toFile());
         ImageReader reader = JdkReaders.get("tiff", "com.sun.imageio.plugins.tiff.TIFFImageReader");
         try {
@@ -92,7 +98,8 @@ final class TiffSource implements ImageSource {
             String format = "TIFF (" + (reader.isImageTiled(0) ? "tiled" : "striped") + ")";
             TiffSource source = new TiffSource(stream, reader, conversion.info(width, height, format), conversion, tiled, stripHeight,
                     blocks, endCheck);
-            source.georeference = geo;
+            source.georeference = carried.georeference();
+            source.pixelSize = carried.pixelSize();
             return source;
         } catch (IOException | RuntimeException e) {
             reader.dispose();

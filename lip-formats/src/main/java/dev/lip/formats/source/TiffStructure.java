@@ -1,6 +1,7 @@
 package dev.lip.formats.source;
 
 import dev.lip.formats.tiff.GeoTiffTags;
+import dev.lip.formats.tiff.PixelSize;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -43,8 +44,11 @@ final class TiffStructure {
     }
 
     /** @param limit applied first, to the width and length the directory states, whatever else is wrong with it */
-    /** @return the GeoTIFF tags of the first directory, or null when it has none that locate the image */
-    static GeoTiffTags check(Path file, boolean big, PixelLimit limit) throws IOException {
+    /** What the first directory says about where the pixels are, carried to the result; either may be null. */
+    record Carried(GeoTiffTags georeference, PixelSize pixelSize) {
+    }
+
+    static Carried check(Path file, boolean big, PixelLimit limit) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer head = read(ch, 0, 16, size);
@@ -67,6 +71,9 @@ final class TiffStructure {
             java.util.Map<Integer, long[]> blocks = new java.util.HashMap<>();
             int compression = 1;
             java.util.Map<Integer, ByteBuffer> geo = new java.util.HashMap<>();
+            double[] resolution = new double[2];
+            int resolutionUnit = 2; // TIFF's default: inch
+            String description = null;
             for (int i = 0; i < entries; i++) {
                 int at = i * entryBytes;
                 int tag = Short.toUnsignedInt(all.getShort(at));
@@ -97,6 +104,15 @@ final class TiffStructure {
                     blocks.put(tag, values(ch, offset, (int) count, type, order));
                 } else if (GEO_TYPES.containsKey(tag) && GEO_TYPES.get(tag) == type && count > 0 && count <= MAX_GEO_VALUES) {
                     geo.put(tag, read(ch, offset, (int) bytes, size).order(order));
+                } else if ((tag == 282 || tag == 283) && type == 5 && count == 1) {
+                    ByteBuffer r = read(ch, offset, 8, size).order(order);
+                    long den = Integer.toUnsignedLong(r.getInt(4));
+                    double v = den == 0 ? 0 : Integer.toUnsignedLong(r.getInt(0)) / (double) den;
+                    resolution[tag - 282] = v;
+                } else if (tag == 296 && type == SHORT && count == 1) {
+                    resolutionUnit = Short.toUnsignedInt(read(ch, offset, 2, size).order(order).getShort(0));
+                } else if (tag == 270 && type == 2 && count > 0 && count <= MAX_DESCRIPTION) {
+                    description = ascii(read(ch, offset, (int) count, size));
                 }
             }
             // Where the pixels are, checked before a reader looks at them (the JDK's says only "Data segment out
@@ -113,7 +129,8 @@ final class TiffStructure {
                     doubles(geo.get(GeoTiffTags.TIEPOINT)), doubles(geo.get(GeoTiffTags.TRANSFORMATION)),
                     shorts(geo.get(GeoTiffTags.GEO_KEYS)), doubles(geo.get(GeoTiffTags.GEO_DOUBLES)),
                     ascii(geo.get(GeoTiffTags.GEO_ASCII)));
-            return geoTags.locates() ? geoTags : null;
+            return new Carried(geoTags.locates() ? geoTags : null,
+                    PixelSize.of(description, resolution[0], resolution[1], resolutionUnit));
         }
     }
 
@@ -121,6 +138,8 @@ final class TiffStructure {
     private static final java.util.Map<Integer, Integer> GEO_TYPES = java.util.Map.of(GeoTiffTags.PIXEL_SCALE, 12,
             GeoTiffTags.TIEPOINT, 12, GeoTiffTags.TRANSFORMATION, 12, GeoTiffTags.GEO_KEYS, SHORT,
             GeoTiffTags.GEO_DOUBLES, 12, GeoTiffTags.GEO_ASCII, 2);
+    /** An ImageDescription is read for a slide's pixel size (Aperio, OME-XML) up to this many bytes. */
+    private static final int MAX_DESCRIPTION = 1 << 20;
     /** GeoTIFF's tags hold a few dozen values; more is not a georeference. */
     private static final int MAX_GEO_VALUES = 1 << 16;
 

@@ -39,6 +39,7 @@ public final class TiledTiffWriter implements Closeable {
     private final long[] lengths;
     private long position;
     private GeoTiffTags georeference;
+    private PixelSize pixelSize;
 
     /**
      * @param bigTiff write BigTIFF; see {@link #needsBigTiff} to decide
@@ -141,6 +142,11 @@ public final class TiledTiffWriter implements Closeable {
         this.georeference = tags;
     }
 
+    /** Writes this pixel size as the image's resolution, in pixels per centimetre. */
+    public synchronized void pixelSize(PixelSize size) {
+        this.pixelSize = size;
+    }
+
     /** Writes the IFD and finishes the file; fails if a tile is missing. */
     @Override
     public synchronized void close() throws IOException {
@@ -172,7 +178,10 @@ public final class TiledTiffWriter implements Closeable {
                 Entry.shorts(259, compression),
                 Entry.shorts(262, photometric),
                 Entry.shorts(277, bands),
+                pixelSize == null ? null : Entry.rational(282, pixelSize.pixelsPerCmX()),
+                pixelSize == null ? null : Entry.rational(283, pixelSize.pixelsPerCmY()),
                 Entry.shorts(284, 1),
+                pixelSize == null ? null : Entry.shorts(296, 3), // ResolutionUnit: centimetre
                 Entry.longs(322, tileSize),
                 Entry.longs(323, tileSize),
                 bigTiff ? Entry.long8s(324, offsets) : Entry.longs(324, offsets),
@@ -282,7 +291,13 @@ public final class TiledTiffWriter implements Closeable {
     }
 
     private record Entry(int tag, int kind, long[] values) {
-        static final int ASCII = 2, SHORT = 3, LONG = 4, DOUBLE = 12, LONG8 = 16;
+        static final int ASCII = 2, SHORT = 3, LONG = 4, RATIONAL = 5, DOUBLE = 12, LONG8 = 16;
+
+        /** One unsigned rational, to a thousandth (numerator and denominator kept as one 8-byte value). */
+        static Entry rational(int tag, double value) {
+            long numerator = Math.min(0xFFFFFFFFL, Math.round(value * 1000));
+            return new Entry(tag, RATIONAL, new long[]{numerator, 1000});
+        }
 
         /** Doubles kept as their bits: written as 8 bytes, like LONG8. */
         static Entry doubles(int tag, double[] v) {
@@ -317,14 +332,14 @@ public final class TiledTiffWriter implements Closeable {
         }
 
         int count() {
-            return values.length;
+            return kind == RATIONAL ? values.length / 2 : values.length;
         }
 
         ByteBuffer bytes(boolean bigTiff) {
             int size = switch (kind) {
                 case ASCII -> 1;
                 case SHORT -> 2;
-                case LONG -> 4;
+                case LONG, RATIONAL -> 4;
                 default -> 8;
             };
             ByteBuffer b = ByteBuffer.allocate(values.length * size).order(ByteOrder.LITTLE_ENDIAN);
@@ -332,7 +347,7 @@ public final class TiledTiffWriter implements Closeable {
                 switch (kind) {
                     case ASCII -> b.put((byte) v);
                     case SHORT -> b.putShort((short) v);
-                    case LONG -> b.putInt((int) v);
+                    case LONG, RATIONAL -> b.putInt((int) v);
                     default -> b.putLong(v);
                 }
             }

@@ -99,4 +99,41 @@ class GeoReferenceTest {
     private static boolean installed(String tool) throws IOException, InterruptedException {
         return new ProcessBuilder("sh", "-c", "command -v " + tool).start().waitFor() == 0;
     }
+
+    /** A pixel size stated by resolution tags or an Aperio MPP comes back as the result's resolution, in pixels/cm. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', value = {
+            "-mo TIFFTAG_XRESOLUTION=20000 -mo TIFFTAG_YRESOLUTION=25000 -mo TIFFTAG_RESOLUTIONUNIT=3 ; 0.5  ; 0.4",
+            "-mo TIFFTAG_XRESOLUTION=2540 -mo TIFFTAG_YRESOLUTION=2540 -mo TIFFTAG_RESOLUTIONUNIT=2   ; 10   ; 10",
+            "-mo TIFFTAG_IMAGEDESCRIPTION=Aperio~Image~Library~v12.0.15~|AppMag~=~20|MPP~=~0.2520 -co TILED=YES ; 0.252 ; 0.252"})
+    void thePixelSizeReachesTheResult(String options, double micronsX, double micronsY) throws Exception {
+        Assumptions.assumeTrue(installed("gdal_translate") && installed("gdalinfo"), "GDAL is not installed: apt-get install gdal-bin");
+        SampleImage img = SampleImage.generate(64, 48, 3, 8, 5);
+        Path png = dir.resolve("in.png");
+        img.writePng(png);
+        Path in = dir.resolve("in.tif");
+        List<String> cmd = new ArrayList<>(List.of("gdal_translate", "-q"));
+        for (String word : options.trim().split("\\s+")) {
+            cmd.add(word.replace('~', ' ')); // ~ stands for a space inside one argument
+        }
+        cmd.addAll(List.of(png.toString(), in.toString()));
+        run(cmd);
+        PixelSize size;
+        try (ImageSource src = new ImageSources(1_000_000).open(in)) {
+            size = src.pixelSize();
+        }
+        assertNotNull(size, "the pixel size was read");
+        assertEquals(micronsX, size.micronsX(), 1e-9);
+        assertEquals(micronsY, size.micronsY(), 1e-9);
+        Path out = dir.resolve("out.tif");
+        try (TiledTiffWriter w = new TiledTiffWriter(out, 64, 48, 64, 1, 8, TiledTiffWriter.COMPRESSION_DEFLATE, false)) {
+            w.writeTile(0, 0, TiledTiffWriter.encodeTile(new PixelRegion(new Rect(0, 0, 64, 48), 1, 8), 64,
+                    TiledTiffWriter.COMPRESSION_DEFLATE, new Deflater(1)));
+            w.pixelSize(size);
+        }
+        JsonNode md = gdalinfo(out).path("metadata").path("");
+        assertEquals("3 (pixels/cm)", md.path("TIFFTAG_RESOLUTIONUNIT").asText(), md.toString());
+        assertEquals(10_000 / micronsX, md.path("TIFFTAG_XRESOLUTION").asDouble(), 0.01);
+        assertEquals(10_000 / micronsY, md.path("TIFFTAG_YRESOLUTION").asDouble(), 0.01);
+    }
 }

@@ -5,6 +5,7 @@ import dev.lip.algorithms.JobSettings;
 import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.protocol.JobManifest;
 import dev.lip.formats.tiff.GeoTiffTags;
+import dev.lip.formats.tiff.PixelSize;
 import dev.lip.common.pixels.ImageInfo;
 
 import java.time.Duration;
@@ -27,6 +28,8 @@ final class Job {
     private JobSettings settings;
     /** The input's GeoTIFF tags, carried to the result; null when it has none. */
     private GeoTiffTags georeference;
+    /** The input's pixel size, carried to the result; null when it states none. */
+    private PixelSize pixelSize;
     private boolean resultRequested;
     private String error;
     private long resultBytes = -1;
@@ -65,6 +68,7 @@ final class Job {
         }
         this.parameters = v.parameters();
         this.georeference = v.georeference();
+        this.pixelSize = v.pixelSize();
         this.resultRequested = v.resultRequested();
         this.error = v.error();
         this.resultBytes = v.result() != null ? v.result().bytes() : -1;
@@ -178,6 +182,14 @@ final class Job {
         return georeference;
     }
 
+    synchronized void pixelSize(PixelSize size) {
+        this.pixelSize = size;
+    }
+
+    synchronized PixelSize pixelSize() {
+        return pixelSize;
+    }
+
     synchronized ImageInfo image() {
         return image;
     }
@@ -234,6 +246,6 @@ final class Job {
                 ? new JobView.Result("/api/v1/jobs/" + id + "/result", resultBytes) : null;
         return new JobView(id, state, image, g, algorithm, parameters, jobValues,
                 new JobView.Patches(total(), sliced.get(), processed, failed), resultRequested, result, error,
-                notes.isEmpty() ? null : java.util.List.copyOf(notes), createdAt, updatedAt, st, georeference);
+                notes.isEmpty() ? null : java.util.List.copyOf(notes), createdAt, updatedAt, st, georeference, pixelSize);
     }
 }

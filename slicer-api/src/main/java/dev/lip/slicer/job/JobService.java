@@ -130,6 +130,7 @@ public class JobService {
             try (ImageSource source = sources.open(image)) {
                 info = source.info();
                 job.georeference(source.georeference());
+                job.pixelSize(source.pixelSize());
             } catch (UnreadableImageException e) {
                 throw JobException.invalid(e.getMessage());
             }
