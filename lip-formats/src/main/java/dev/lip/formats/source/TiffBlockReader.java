@@ -30,6 +30,7 @@ final class TiffBlockReader implements AutoCloseable {
     private final TiffLayout layout;
     private final int bytesPerSample;
     private final Inflater inflater = new Inflater();
+    private final TiffLzw lzw = new TiffLzw();
     private byte[] compressed = new byte[0];
     private final byte[] block;
 
@@ -50,8 +51,10 @@ final class TiffBlockReader implements AutoCloseable {
                     && (long) l.blockWidth() * l.blockHeight() * l.bands() <= TiffSource.MAX_STRIP_BYTES;
             return webp ? new TiffBlockReader(path, l) : null;
         }
+        // LZW only where the JDK's reader cannot (16-bit samples with the horizontal predictor)
+        boolean lzw = c == TiffCompression.LZW && l.bitsPerSample() == 16 && l.predictor() == 2;
         boolean eligible = (c == TiffCompression.NONE || c == TiffCompression.DEFLATE || c == TiffCompression.ADOBE_DEFLATE
-                || c == TiffCompression.ZSTD)
+                || c == TiffCompression.ZSTD || lzw)
                 && (l.photometric() == 0 || l.photometric() == 1 || l.photometric() == 2)
                 && l.sampleFormat() == 1 && (l.bitsPerSample() == 8 || l.bitsPerSample() == 16)
                 && l.bands() >= 1 && l.bands() <= 4 && (l.predictor() == 1 || l.predictor() == 2) && l.blocksMatch()
@@ -106,6 +109,13 @@ final class TiffBlockReader implements AutoCloseable {
         if (layout.compression() == TiffCompression.WEBP) {
             produced = WebPBlocks.decode(compressed, count, block, layout.blockWidth(), rows, layout.bands(),
                     () -> "The TIFF's " + unit() + " " + index + " of " + offsets.length);
+        } else if (layout.compression() == TiffCompression.LZW) {
+            try {
+                produced = lzw.decode(compressed, count, block, expected);
+            } catch (UnreadableImageException e) {
+                throw new UnreadableImageException("The TIFF's " + unit() + " " + index + " of " + offsets.length
+                        + " is damaged: " + e.getMessage() + ".");
+            }
         } else if (layout.compression() == TiffCompression.ZSTD) {
             long n = Zstd.decompressByteArray(block, 0, expected, compressed, 0, count);
             if (Zstd.isError(n)) {

@@ -52,7 +52,11 @@ class FieldToolFilesTest {
             "gdal_translate -q -a_srs EPSG:4326 -a_ullr 0 10 7 5 -co TILED=YES IN OUT    | true",
             "vips tiffsave IN16 OUT --tile --compression deflate --predictor horizontal | true",
             "vips tiffsave IN16 OUT --compression deflate                               | true",
-            "gdal_translate -q -co TILED=YES -co COMPRESS=DEFLATE -co PREDICTOR=2 IN16 OUT | true"})
+            "gdal_translate -q -co TILED=YES -co COMPRESS=DEFLATE -co PREDICTOR=2 IN16 OUT | true",
+            "gdal_translate -q -co COMPRESS=LZW -co PREDICTOR=2 IN16 OUT                 | true",
+            "gdal_translate -q -co TILED=YES -co COMPRESS=LZW -co PREDICTOR=2 IN16 OUT   | true",
+            "vips tiffsave IN16 OUT --tile --compression lzw --predictor horizontal     | true",
+            "vips tiffsave IN16 OUT --compression lzw --predictor horizontal            | true"})
     void filesTheFieldWritesAreReadExactly(String command, String lossless) throws Exception {
         // IN16: 16-bit samples, whose horizontal predictor (the tools' default) the JDK's reader refuses.
         SampleImage img = SampleImage.generate(301, 203, 3, command.contains("IN16") ? 16 : 8, 11);
