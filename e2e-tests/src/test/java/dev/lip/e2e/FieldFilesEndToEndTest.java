@@ -53,6 +53,33 @@ class FieldFilesEndToEndTest {
         assertEquals(a.path("geoTransform"), b.path("geoTransform"));
     }
 
+    /** A four-band 16-bit scene (R, G, B, NIR) thresholded on its fourth band alone, as `--param band=4` asks. */
+    @org.junit.jupiter.api.Test
+    void oneBandOfAMultispectralSceneIsThresholded(Trio trio) throws Exception {
+        Assumptions.assumeTrue(installed("gdal_translate"), "GDAL is not installed: apt-get install gdal-bin");
+        SampleImage img = SampleImage.generate(400, 300, 3, 8, 23);
+        Path png = dir.resolve("in.png");
+        img.writePng(png);
+        Path in = dir.resolve("rgbn.tif");
+        // band 4 (the "NIR") is the PNG's band 2, scaled to 16 bits
+        run(List.of("gdal_translate", "-q", "-ot", "UInt16", "-scale", "0", "255", "0", "65535", "-b", "1", "-b", "2",
+                "-b", "3", "-b", "2", "-co", "COMPRESS=LZW", "-co", "PREDICTOR=2", "-a_srs", "EPSG:32633",
+                "-a_ullr", "500000", "5000000", "504000", "4997000", png.toString(), in.toString()));
+        Path out = dir.resolve("nir-mask.tif");
+        Trio.Run r = trio.client("process", in.toString(), "-o", out.toString(), "-q", "--tile-size", "64",
+                "--param", "band=4", "--param", "threshold=40000");
+        assertEquals(0, r.exitCode(), r.stderr());
+        byte[] expected = new byte[img.width * img.height];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = (byte) (img.samples[i * 3 + 1] * 257 >= 40000 ? 255 : 0);
+        }
+        Masks.assertMaskEquals(expected, img.width, img.height, out, "band 4 of an RGBN scene");
+        Trio.Run bad = trio.client("process", in.toString(), "-o", dir.resolve("x.tif").toString(), "-q",
+                "--param", "band=5");
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.stderr().contains("band must be between 1 and 4"), bad.stderr());
+    }
+
     /** An Aperio-like slide (a JPEG-tiled TIFF whose description states the MPP): the result keeps the pixel size. */
     @org.junit.jupiter.api.Test
     void aSlidesPixelSizeIsTheResultsResolution(Trio trio) throws Exception {

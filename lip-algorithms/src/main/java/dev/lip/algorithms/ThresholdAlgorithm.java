@@ -9,14 +9,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code threshold}: 255 where the luma is at least {@code threshold}, else 0 ({@code invert} swaps them). Luma is
+ * {@code threshold}: 255 where the luma is at least {@code threshold}, else 0 ({@code invert} swaps them); with
+ * {@code band}, that band's sample instead of the luma. Luma is
  * compared in integers, {@code 299 R + 587 G + 114 B >= 1000 T}, because floating point misplaces pixels exactly on
  * the boundary (0.299·128 + 0.587·128 + 0.114·128 is 127.99999999999999 in doubles). Pointwise: no halo.
  */
 public final class ThresholdAlgorithm implements Algorithm, Kernel {
 
-    /** The parsed parameters of one threshold job. */
-    public record Settings(int threshold, boolean invert) implements JobSettings {
+    /** The parsed parameters of one threshold job; {@code band} is 1-based, 0 for the luma. */
+    public record Settings(int threshold, boolean invert, int band) implements JobSettings {
     }
 
     @Override
@@ -32,12 +33,14 @@ public final class ThresholdAlgorithm implements Algorithm, Kernel {
     @Override
     public List<ParameterSpec> parameters() {
         return List.of(thresholdSpec(),
-                new ParameterSpec("invert", "boolean", "false", "true or false", "swap foreground and background"));
+                new ParameterSpec("invert", "boolean", "false", "true or false", "swap foreground and background"),
+                new ParameterSpec("band", "integer", "(none: the luma)", "1 to the image's bands",
+                        "threshold this band's sample alone (a multispectral image's NIR, say) instead of the luma"));
     }
 
     static ParameterSpec thresholdSpec() {
         return new ParameterSpec("threshold", "integer", "middle of the sample range (128 for 8-bit, 32768 for 16-bit)",
-                "0 to 256 (8-bit) or 0 to 65536 (16-bit)", "luma at or above which a pixel is foreground");
+                "0 to 256 (8-bit) or 0 to 65536 (16-bit)", "luma (or the band's sample) at or above which a pixel is foreground");
     }
 
     /** The threshold parameter, defaulting to the middle of the image's sample range. */
@@ -51,18 +54,39 @@ public final class ThresholdAlgorithm implements Algorithm, Kernel {
         Map<String, String> out = new LinkedHashMap<>();
         out.put("threshold", Integer.toString(threshold(given, image)));
         out.put("invert", Boolean.toString(Parameters.bool(given, "invert", false)));
+        if (given.containsKey("band")) {
+            out.put("band", Integer.toString(Parameters.integer(given, "band", 1, 1, image.bands())));
+        }
         return out;
     }
 
     @Override
     public Settings settings(Map<String, String> resolved) {
-        return new Settings(Integer.parseInt(resolved.get("threshold")), Boolean.parseBoolean(resolved.get("invert")));
+        return new Settings(Integer.parseInt(resolved.get("threshold")), Boolean.parseBoolean(resolved.get("invert")),
+                resolved.containsKey("band") ? Integer.parseInt(resolved.get("band")) : 0);
     }
 
     @Override
     public PatchKernel forJob(JobSettings settings, Map<String, Object> jobValues) {
         Settings s = Kernel.settingsOf(settings, Settings.class, name());
-        return (patch, tile) -> threshold(patch, tile.core(), s.threshold(), s.invert());
+        return s.band() > 0 ? (patch, tile) -> thresholdBand(patch, tile.core(), s.band() - 1, s.threshold(), s.invert())
+                : (patch, tile) -> threshold(patch, tile.core(), s.threshold(), s.invert());
+    }
+
+    /** 255 where band {@code band} (0-based) of the pixels of {@code area} is at least {@code threshold}. */
+    public static PixelRegion thresholdBand(PixelRegion patch, Rect area, int band, int threshold, boolean invert) {
+        PixelRegion out = new PixelRegion(area, 1, 8);
+        byte[] dst = out.data();
+        byte fg = (byte) (invert ? 0 : 255);
+        byte bg = (byte) (invert ? 255 : 0);
+        int ox = area.x() - patch.bounds().x();
+        int oy = area.y() - patch.bounds().y();
+        for (int y = 0; y < area.height(); y++) {
+            for (int x = 0; x < area.width(); x++) {
+                dst[y * area.width() + x] = patch.sample(ox + x, oy + y, band) >= threshold ? fg : bg;
+            }
+        }
+        return out;
     }
 
     /** Thresholds the pixels of {@code area} (image coordinates, inside the patch) into 255 / 0. */

@@ -41,6 +41,19 @@ class AlgorithmsTest {
     }
 
     @Test
+    void aBandMustBeOneOfTheImages() {
+        Algorithm threshold = Algorithms.byName("threshold").orElseThrow();
+        ImageInfo six = new ImageInfo(10, 10, 6, 16, "test");
+        assertEquals(new ThresholdAlgorithm.Settings(2500, false, 6),
+                threshold.settings(threshold.resolve(Map.of("band", "6", "threshold", "2500"), six)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> threshold.resolve(Map.of("band", "7"), six));
+        assertTrue(e.getMessage().contains("band must be between 1 and 6"), e.getMessage());
+        assertEquals(new ThresholdAlgorithm.Settings(128, false, 0), threshold.settings(threshold.resolve(Map.of(), RGB8)),
+                "no band: the luma");
+    }
+
+    @Test
     void settingsAreParsedOnceIntoTypedRecords() {
         Algorithm adaptive = Algorithms.byName("adaptive").orElseThrow();
         assertEquals(new AdaptiveAlgorithm.Settings(7, -2500), adaptive.settings(adaptive.resolve(

@@ -86,4 +86,22 @@ class TiledEqualsWholeImageTest {
         SampleImage img = SampleImage.generate(75, 53, 3, 16, 3);
         assertSamePixels(img.thresholdMask(32768, false), tiled(new ThresholdAlgorithm(), img, tile, overlap, Map.of()), 75, "threshold");
     }
+
+    /** One band of a multispectral image alone (band=5 of six 16-bit bands), inverted or not. */
+    @ParameterizedTest(name = "band {0}, invert {1}, tile {2}")
+    @CsvSource({"5,false,16", "1,true,32", "6,false,64"})
+    void thresholdOfOneBand(int band, boolean invert, int tile) {
+        SampleImage img = SampleImage.generate(75, 53, 6, 16, 4);
+        int t = 30000;
+        byte[] expected = new byte[img.width * img.height];
+        for (int y = 0; y < img.height; y++) {
+            for (int x = 0; x < img.width; x++) {
+                boolean on = img.sample(x, y, band - 1) >= t;
+                expected[y * img.width + x] = (byte) (on != invert ? 255 : 0);
+            }
+        }
+        Map<String, String> p = Map.of("band", Integer.toString(band), "threshold", Integer.toString(t),
+                "invert", Boolean.toString(invert));
+        assertSamePixels(expected, tiled(new ThresholdAlgorithm(), img, tile, 0, p), 75, "band " + band);
+    }
 }

@@ -86,8 +86,9 @@ final class BigTiffSource implements ImageSource {
                         + " samples are not supported; use 8 or 16-bit unsigned integers.");
             };
             int bands = map.numberOfChannels();
-            if (bands > 4) {
-                throw new UnreadableImageException("BigTIFF images with " + bands + " samples per pixel are not supported (1 to 4).");
+            if (bands > ImageInfo.MAX_BANDS) {
+                throw new UnreadableImageException("BigTIFF images with " + bands + " samples per pixel are not supported (1 to "
+                        + ImageInfo.MAX_BANDS + ").");
             }
             if (map.ifd().getPhotometricInterpretation().isIndexed()) {
                 throw new UnreadableImageException("Palette BigTIFF images are not supported; convert to RGB first.");

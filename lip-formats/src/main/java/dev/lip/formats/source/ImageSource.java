@@ -11,7 +11,7 @@ import java.io.IOException;
  * An input image the slicer pulls pixels from, one format per implementation (as TwelveMonkeys has one plugin per
  * format). Sources never decode the whole image when the format lets them avoid it. Formats that can only be
  * decoded front to back (JPEG, PNG, striped TIFF) stream rows; formats with random access (tiled TIFF) also read any
- * rectangle. Samples come out as in {@link PixelRegion}: palettes expanded, 8 or 16 bits, 1 to 4 bands.
+ * rectangle. Samples come out as in {@link PixelRegion}: palettes expanded, 8 or 16 bits, 1 to 16 bands.
  */
 public interface ImageSource extends Closeable {
 

@@ -39,10 +39,11 @@ final class RasterConversion {
                     + " samples are not supported; use 8 or 16-bit unsigned integers.");
         }
         int n = sm.getNumBands();
-        if (n > 4) {
-            throw new UnreadableImageException(format + " images with " + n + " samples per pixel are not supported (1 to 4).");
+        if (n > ImageInfo.MAX_BANDS) {
+            throw new UnreadableImageException(format + " images with " + n + " samples per pixel are not supported (1 to "
+                    + ImageInfo.MAX_BANDS + ").");
         }
-        if (cm != null) {
+        if (cm != null && n <= 4) { // more bands are a multispectral image's: their colour space says nothing
             int cs = cm.getColorSpace().getType();
             if (cs != ColorSpace.TYPE_RGB && cs != ColorSpace.TYPE_GRAY) {
                 throw new UnreadableImageException(format + " images in a colour space other than RGB or grey "

@@ -1,6 +1,7 @@
 package dev.lip.formats.source;
 
 import dev.lip.common.geometry.Rect;
+import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.pixels.PixelRegion;
 
 import com.github.luben.zstd.Zstd;
@@ -57,7 +58,7 @@ final class TiffBlockReader implements AutoCloseable {
                 || c == TiffCompression.ZSTD || lzw)
                 && (l.photometric() == 0 || l.photometric() == 1 || l.photometric() == 2)
                 && l.sampleFormat() == 1 && (l.bitsPerSample() == 8 || l.bitsPerSample() == 16)
-                && l.bands() >= 1 && l.bands() <= 4 && (l.predictor() == 1 || l.predictor() == 2) && l.blocksMatch()
+                && l.bands() >= 1 && l.bands() <= ImageInfo.MAX_BANDS && (l.predictor() == 1 || l.predictor() == 2) && l.blocksMatch()
                 && (long) l.blockWidth() * l.blockHeight() * l.bands() * (l.bitsPerSample() / 8) <= TiffSource.MAX_STRIP_BYTES;
         return eligible ? new TiffBlockReader(path, l) : null;
     }

@@ -109,6 +109,33 @@ class FieldToolFilesTest {
     }
 
     /**
+     * Multispectral files as GDAL writes them: four (R, G, B, NIR) or six 16-bit bands, with the horizontal predictor,
+     * every band read exactly (band b holds the PNG's band b mod 3, scaled by 257).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "gdal_translate -q -ot UInt16 -scale 0 255 0 65535 -b 1 -b 2 -b 3 -b 1 -co TILED=YES -co COMPRESS=DEFLATE -co PREDICTOR=2 IN OUT | 4",
+            "gdal_translate -q -ot UInt16 -scale 0 255 0 65535 -b 1 -b 2 -b 3 -b 1 -co COMPRESS=LZW -co PREDICTOR=2 IN OUT | 4",
+            "gdal_translate -q -ot UInt16 -scale 0 255 0 65535 -b 1 -b 2 -b 3 -b 1 -b 2 -b 3 -co TILED=YES -co COMPRESS=ZSTD -co PREDICTOR=2 IN OUT | 6",
+            "gdal_translate -q -ot UInt16 -scale 0 255 0 65535 -b 1 -b 2 -b 3 -b 1 -b 2 -b 3 -co BIGTIFF=YES -co TILED=YES -co COMPRESS=DEFLATE IN OUT | 6"})
+    void multispectralFilesAreReadBandForBand(String command, int bands) throws Exception {
+        SampleImage img = SampleImage.generate(301, 203, 3, 8, 17);
+        Path out = make(command, img, "out.tif");
+        try (ImageSource src = SOURCES.open(out)) {
+            assertEquals(bands, src.info().bands());
+            assertEquals(16, src.info().bitsPerSample());
+            int[] samples = ImageSourcesTest.streamAll(src);
+            int[] expected = new int[img.width * img.height * bands];
+            for (int i = 0; i < img.width * img.height; i++) {
+                for (int b = 0; b < bands; b++) {
+                    expected[i * bands + b] = img.samples[i * 3 + b % 3] * 257;
+                }
+            }
+            assertArrayEquals(expected, samples);
+        }
+    }
+
+    /**
      * Compressions no reader here decodes are refused when the file is opened (at upload, a 400), naming the
      * compression, never accepted and failed once slicing has started. A ZSTD layout outside what the block reader
      * takes (bands stored one after another) is refused the same way.
