@@ -151,6 +151,22 @@ class UploadsTest {
     }
 
     @Test
+    void uploadsNeedTheTokenLikeEveryOtherRequest() throws Exception {
+        Trio t = trio(false, "--lip.api-token=s3cret-token-for-uploads");
+        HttpRequest.Builder create = tus(t, "/api/v1/uploads").header("Upload-Length", "10")
+                .POST(HttpRequest.BodyPublishers.noBody());
+        assertEquals(401, send(create).statusCode(), "no token");
+        HttpResponse<String> created = send(tus(t, "/api/v1/uploads").header("Upload-Length", "10")
+                .header("Authorization", "Bearer s3cret-token-for-uploads").POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(201, created.statusCode());
+        String location = created.headers().firstValue("Location").orElseThrow();
+        assertEquals(401, headStatus(t, location), "HEAD without the token");
+        assertEquals(401, patch(t, location, 0, new byte[10]).statusCode(), "PATCH without the token");
+        assertEquals(401, send(tus(t, location).DELETE()).statusCode(), "DELETE without the token");
+        assertEquals(401, job(t, "upload=" + location.substring(location.lastIndexOf('/') + 1)).statusCode());
+    }
+
+    @Test
     void unfinishedUploadsExpire() throws Exception {
         Trio t = trio(false, "--lip.upload-expiry=2s");
         String location = create(t, 100);
