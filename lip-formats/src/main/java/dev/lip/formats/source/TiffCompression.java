@@ -42,8 +42,8 @@ final class TiffCompression {
     static void checkBlockReaderTakes(TiffLayout layout, TiffBlockReader blocks) throws UnreadableImageException {
         if (layout.compression() == ZSTD && blocks == null) {
             throw new UnreadableImageException("This ZSTD-compressed TIFF has a layout read only for other "
-                    + "compressions (ZSTD is read for 1 to 16 bands of 8 or 16-bit unsigned samples, interleaved, with "
-                    + "predictor none or horizontal); convert it, for example with gdal_translate -co COMPRESS=DEFLATE.");
+                    + "compressions (ZSTD is read for 1 to 16 bands of 8 or 16-bit unsigned samples, with predictor none "
+                    + "or horizontal); convert it, for example with gdal_translate -co COMPRESS=DEFLATE.");
         }
         if (layout.compression() == WEBP && blocks == null) {
             throw new UnreadableImageException("This WebP-compressed TIFF has a layout not read here (WebP is read "

@@ -17,10 +17,18 @@ record TiffLayout(int width, int height, boolean tiled, int blockWidth, int bloc
         return (height + blockHeight - 1) / blockHeight;
     }
 
-    /** Whether the offsets describe exactly the blocks of a chunky image (one plane). */
+    /**
+     * Whether the offsets describe exactly the blocks of the image: one set for chunky samples, one set a band for
+     * planar ones (PlanarConfiguration 2, GDAL's INTERLEAVE=BAND).
+     */
     boolean blocksMatch() {
-        return blockWidth > 0 && blockHeight > 0 && planar == 1 && (long) across() * down() == offsets.length
-                && byteCounts.length >= offsets.length;
+        long perPlane = (long) across() * down();
+        return blockWidth > 0 && blockHeight > 0 && (planar == 1 && perPlane == offsets.length
+                || planar == 2 && perPlane * bands == offsets.length) && byteCounts.length >= offsets.length;
+    }
+
+    boolean isPlanar() {
+        return planar == 2;
     }
 
     /** Rows of block row {@code r}: tiles are padded to full size, the last strip is shorter. */
