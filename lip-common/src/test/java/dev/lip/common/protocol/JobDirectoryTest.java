@@ -109,9 +109,9 @@ class JobDirectoryTest {
         PatchName p = new PatchName(0, 0);
         pending(j, p);
         j.claim(p);
-        j.fail(p, "boom");
+        j.failures().fail(p, "boom");
         assertEquals(List.of(p), j.list(j.failed()));
-        assertEquals(Optional.of("boom"), j.failureReason(p));
+        assertEquals(Optional.of("boom"), j.failures().failureReason(p));
     }
 
     @Test
@@ -121,13 +121,13 @@ class JobDirectoryTest {
         pending(j, p);
         for (int attempt = 1; attempt < 3; attempt++) {
             assertTrue(j.claim(p).isPresent());
-            assertFalse(j.failAttempt(p, "broken", 3));
+            assertFalse(j.failures().failAttempt(p, "broken", 3));
             assertEquals(List.of(p), j.list(j.pending()), "back in the queue after attempt " + attempt);
         }
         assertTrue(j.claim(p).isPresent());
-        assertTrue(j.failAttempt(p, "broken", 3));
+        assertTrue(j.failures().failAttempt(p, "broken", 3));
         assertEquals(List.of(p), j.list(j.failed()));
-        assertEquals(Optional.of("broken (failed 3 times)"), j.failureReason(p));
+        assertEquals(Optional.of("broken (failed 3 times)"), j.failures().failureReason(p));
     }
 
     @Test

@@ -43,18 +43,18 @@ class SafeWorkDirectoryTest {
 
     @Test
     void aWrappedOrDamagedAttemptsCounterFailsThePatchInsteadOfRetryingForEver() throws IOException {
-        assertTrue(claimed("2147483647").failAttempt(patch, "boom", 3), "a counter past the maximum");
+        assertTrue(claimed("2147483647").failures().failAttempt(patch, "boom", 3), "a counter past the maximum");
         Files.walk(work).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        assertTrue(claimed("-5").failAttempt(patch, "boom", 3), "a negative counter");
+        assertTrue(claimed("-5").failures().failAttempt(patch, "boom", 3), "a negative counter");
         Files.walk(work).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        assertFalse(claimed("1").failAttempt(patch, "boom", 3), "an honest count below the maximum retries");
+        assertFalse(claimed("1").failures().failAttempt(patch, "boom", 3), "an honest count below the maximum retries");
     }
 
     @Test
     void aDirectoryWhereTheCounterBelongsIsQuarantinedAndThePatchDoesNotStayClaimed() throws IOException {
         JobDirectory j = claimed(null);
         Files.createDirectories(j.attempts().resolve(patch.fileName()).resolve("sub"));
-        assertTrue(j.failAttempt(patch, "boom", 3));
+        assertTrue(j.failures().failAttempt(patch, "boom", 3));
         assertFalse(Files.exists(j.claimed().resolve(patch.fileName())), "not stuck in claimed/");
         assertTrue(Files.exists(j.failed().resolve(patch.fileName())));
         assertTrue(Files.isDirectory(work.resolve(SafeFiles.QUARANTINE)));
@@ -65,15 +65,15 @@ class SafeWorkDirectoryTest {
         JobDirectory j = job();
         Path secret = Files.writeString(outside.resolve("secret.txt"), "outside text");
         Files.createSymbolicLink(j.failed().resolve(patch.fileName() + ".error"), secret);
-        String reason = j.failureReason(patch).orElseThrow();
+        String reason = j.failures().failureReason(patch).orElseThrow();
         assertFalse(reason.contains("outside text"), reason);
         assertTrue(reason.contains("could not be read"), reason);
 
         Files.writeString(j.failed().resolve(patch.fileName() + ".error"), "x".repeat(100_000));
-        assertTrue(j.failureReason(patch).orElseThrow().contains("more than"), "a 100 KB reason is refused, not read");
+        assertTrue(j.failures().failureReason(patch).orElseThrow().contains("more than"), "a 100 KB reason is refused, not read");
 
         Files.writeString(j.failed().resolve(patch.fileName() + ".error"), "failed reading /tmp/x/y/z.onnx");
-        assertEquals("failed reading the file", j.failureReason(patch).orElseThrow());
+        assertEquals("failed reading the file", j.failures().failureReason(patch).orElseThrow());
     }
 
     @Test
@@ -87,7 +87,7 @@ class SafeWorkDirectoryTest {
         j.renewClaim(patch);
         assertEquals(old, Files.getLastModifiedTime(secret));
         assertThrows(SafeFiles.UnsafeFileException.class, () -> PatchFile.read(j.claimed().resolve(patch.fileName())));
-        j.failUnsafe(patch, "a link");
+        j.failures().failUnsafe(patch, "a link");
         assertTrue(Files.isRegularFile(j.failed().resolve(patch.fileName()), java.nio.file.LinkOption.NOFOLLOW_LINKS));
         assertEquals("x", Files.readString(secret));
     }
@@ -113,7 +113,7 @@ class SafeWorkDirectoryTest {
         Path fifo = j.failed().resolve(patch.fileName() + ".error");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         // Opening it would block this test for ever; the check refuses it first.
-        assertTrue(j.failureReason(patch).orElseThrow().contains("special file"));
+        assertTrue(j.failures().failureReason(patch).orElseThrow().contains("special file"));
         assertFalse(Files.exists(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS), "moved to the quarantine");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         assertThrows(SafeFiles.UnsafeFileException.class, () -> SafeFiles.readSmall(fifo, 10));

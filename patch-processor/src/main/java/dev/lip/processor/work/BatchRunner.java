@@ -115,7 +115,7 @@ final class BatchRunner {
     private void fail(JobDirectory job, List<Claimed> claimed, String reason) throws IOException {
         for (Claimed c : claimed) {
             failedAttempts.incrementAndGet();
-            boolean forGood = job.failAttempt(c.item().patch(), reason, maxAttempts);
+            boolean forGood = job.failures().failAttempt(c.item().patch(), reason, maxAttempts);
             log.warn("patch {} of job {} failed{}: {}", c.item().patch(), c.item().jobId(),
                     forGood ? " for good" : ", queued again", reason);
         }
@@ -130,7 +130,7 @@ final class BatchRunner {
             return PatchFile.read(c.file());
         } catch (SafeFiles.UnsafeFileException e) {
             String reason = "the patch file " + e.getMessage() + " (moved to the work directory's quarantine)";
-            Path moved = job.failUnsafe(c.item().patch(), reason);
+            Path moved = job.failures().failUnsafe(c.item().patch(), reason);
             log.warn("job {}: patch {} was {} and was moved to {}", job.jobId(), c.item().patch(), e.getMessage(), moved);
             throw new IOException(reason);
         }

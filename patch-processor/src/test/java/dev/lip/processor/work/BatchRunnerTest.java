@@ -80,7 +80,7 @@ class BatchRunnerTest {
         drain(runner);
         assertEquals(0, job.count(job.pending()));
         assertEquals(2, job.count(job.failed()));
-        String reason = job.failureReason(new PatchName(0, 1)).orElseThrow();
+        String reason = job.failures().failureReason(new PatchName(0, 1)).orElseThrow();
         assertTrue(reason.contains("does not know the algorithm 'sharpen'") && reason.contains("threshold")
                 && reason.contains("failed 2 times"), reason);
     }
@@ -96,7 +96,7 @@ class BatchRunnerTest {
         job.addPending(new PatchName(0, 1), wrong);
         drain(runner(1));
         assertEquals(1, job.count(job.done()));
-        String reason = job.failureReason(new PatchName(0, 1)).orElseThrow();
+        String reason = job.failures().failureReason(new PatchName(0, 1)).orElseThrow();
         assertTrue(reason.startsWith("the patch file covers"), reason);
     }
 
@@ -141,7 +141,7 @@ class BatchRunnerTest {
         BatchRunner runner = runner(1);
         runner.run(batch);
         assertEquals(5, runner.failedAttempts());
-        String reason = onnx.failureReason(batch.get(4).patch()).orElseThrow();
+        String reason = onnx.failures().failureReason(batch.get(4).patch()).orElseThrow();
         assertTrue(reason.contains("there is no model 'absent.onnx'"), reason);
     }
 }

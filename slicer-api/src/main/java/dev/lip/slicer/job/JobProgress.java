@@ -76,7 +76,7 @@ final class JobProgress {
         job.failed = failed.size();
         if (!failed.isEmpty()) {
             PatchName first = failed.stream().min(Comparator.comparing(PatchName::row).thenComparing(PatchName::column)).get();
-            String reason = dir.failureReason(first).orElse("no reason recorded");
+            String reason = dir.failures().failureReason(first).orElse("no reason recorded");
             jobs.fail(job, "Patch " + first + " failed: " + reason);
             return;
         }
