@@ -7,7 +7,8 @@
 # PFM into relational_const). libvips 8.14 cannot set a deflate level (its `level` is for zstd): it writes at zlib's
 # default, 6, with a horizontal predictor; the project at its default, lip.deflate-level=1 (LEVEL=6 to match).
 #
-#   bench/bench.sh [IMAGE...]          default: the 20000² set and the 50000² JPEG-tiled BigTIFF, made if missing
+#   bench/bench.sh [IMAGE...]          default: the 20000² set in both contents (realistic first, then textured; see
+#                                      bench/make-images.sh) and the 50000² textured JPEG-tiled BigTIFF, made if missing
 #   SIZE_SET=1 SIZE=30000 IMAGES="jpg tif" bench/bench.sh     (the set bench/make-images.sh makes at SIZE)
 #   BASELINE=0 HEAP="-Xmx512m -XX:..." bench/bench.sh IMAGE   (the project alone, for quick comparisons)
 #
@@ -33,8 +34,9 @@ if [ $# -gt 0 ]; then
   images=("$@")
 elif [ -n "${SIZE_SET:-}" ]; then
   mapfile -t images < <(bench/make-images.sh "$SIZE" "$work")
-else # the set: 20000² JPEG, tiled TIFF, PNG and JPEG-tiled BigTIFF, and the 50000² JPEG-tiled BigTIFF
-  mapfile -t images < <(bench/make-images.sh 20000 "$work"; IMAGES=bigtif bench/make-images.sh 50000 "$work")
+else # 20000² JPEG, tiled TIFF, PNG and JPEG-tiled BigTIFF, realistic and textured, and the 50000² JPEG-tiled BigTIFF
+  mapfile -t images < <(CONTENT=realistic bench/make-images.sh 20000 "$work"; bench/make-images.sh 20000 "$work";
+    IMAGES=bigtif bench/make-images.sh 50000 "$work")
 fi
 printf '3 1\n0.299 0.587 0.114\n' > "$work/luma.mat"
 client=(java -jar client-cli/target/client-cli.jar)
