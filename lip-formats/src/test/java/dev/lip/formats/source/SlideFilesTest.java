@@ -1,0 +1,83 @@
+package dev.lip.formats.source;
+
+import dev.lip.common.geometry.Rect;
+import dev.lip.common.pixels.PixelRegion;
+import dev.lip.common.testing.SampleImage;
+import dev.lip.formats.tiff.PixelSize;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An Aperio-like slide, made here the way the issue describes (GDAL: JPEG tiles in YCbCr, an {@code Aperio Image
+ * Library ... |MPP = ...} description, overviews by gdaladdo) and recognised as such by OpenSlide itself, is read
+ * through the project's own TIFF path: level 0 whole, its pixels as GDAL decodes them (JPEG decoders may differ by a
+ * step), and its pixel size.
+ */
+class SlideFilesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anAperioLikeSlideIsReadAtLevelZeroWithItsPixelSize() throws Exception {
+        for (String tool : List.of("gdal_translate", "gdaladdo", "openslide-show-properties")) {
+            Assumptions.assumeTrue(FieldToolFilesTest.installed(tool),
+                    tool + " is not installed: apt-get install gdal-bin openslide-tools");
+        }
+        SampleImage img = SampleImage.generate(700, 500, 3, 8, 31);
+        Path png = dir.resolve("in.png");
+        img.writePng(png);
+        Path slide = dir.resolve("slide.tif");
+        run("gdal_translate", "-q", "-co", "TILED=YES", "-co", "BLOCKXSIZE=256", "-co", "BLOCKYSIZE=256", "-co",
+                "COMPRESS=JPEG", "-co", "PHOTOMETRIC=YCBCR", "-mo",
+                "TIFFTAG_IMAGEDESCRIPTION=Aperio Image Library v12.0.15 |AppMag = 20|MPP = 0.499", png.toString(), slide.toString());
+        run("gdaladdo", "-q", slide.toString(), "2", "4");
+        String properties = run("openslide-show-properties", slide.toString());
+        assertTrue(properties.contains("openslide.vendor: 'aperio'") && properties.contains("openslide.level-count: '3'"),
+                "OpenSlide takes it for an Aperio slide of three levels: " + properties);
+
+        Path reference = dir.resolve("level0.png");
+        run("gdal_translate", "-q", "-of", "PNG", slide.toString(), reference.toString()); // GDAL's decode of level 0
+        BufferedImage ref = ImageIO.read(reference.toFile());
+        try (ImageSource src = new ImageSources(1_000_000).open(slide)) {
+            assertEquals(700, src.info().width());
+            assertEquals(500, src.info().height());
+            assertEquals(3, src.info().bands());
+            PixelSize size = src.pixelSize();
+            assertNotNull(size);
+            assertEquals(0.499, size.micronsX(), 1e-12);
+            PixelRegion all = src.readRegion(new Rect(0, 0, 700, 500));
+            long sum = 0;
+            int max = 0;
+            for (int y = 0; y < 500; y++) {
+                for (int x = 0; x < 700; x++) {
+                    int rgb = ref.getRGB(x, y);
+                    for (int b = 0; b < 3; b++) {
+                        int d = Math.abs(all.sample(x, y, b) - ((rgb >> (16 - 8 * b)) & 0xFF));
+                        sum += d;
+                        max = Math.max(max, d);
+                    }
+                }
+            }
+            double mean = sum / (700.0 * 500 * 3);
+            assertTrue(mean < 1.0 && max <= 8, "level 0 as GDAL decodes it: mean difference " + mean + ", max " + max);
+        }
+    }
+
+    private static String run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + out);
+        return out;
+    }
+}
