@@ -3,6 +3,7 @@ package dev.lip.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lip.common.testing.SampleImage;
+import dev.lip.formats.testing.FieldTools;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,7 @@ class FieldFilesEndToEndTest {
             "-a_srs EPSG:32633 -a_ullr 500000 5000000 500640 4999520 -co TILED=YES -co COMPRESS=ZSTD -co PREDICTOR=2",
             "-a_srs EPSG:4326 -a_ullr 10.5 47.25 11.14 46.77 -co TILED=YES -co COMPRESS=WEBP -co WEBP_LOSSLESS=TRUE"})
     void aGeoTiffComesBackExactAndInPlace(String options, Trio trio) throws Exception {
-        Assumptions.assumeTrue(installed("gdal_translate") && installed("gdalinfo"), "GDAL is not installed: apt-get install gdal-bin");
+        Assumptions.assumeTrue(FieldTools.installed("gdal_translate") && FieldTools.installed("gdalinfo"), "GDAL is not installed: apt-get install gdal-bin");
         SampleImage img = SampleImage.generate(640, 480, 3, 8, 21);
         Path png = dir.resolve("in.png");
         img.writePng(png);
@@ -41,13 +42,13 @@ class FieldFilesEndToEndTest {
         List<String> cmd = new ArrayList<>(List.of("gdal_translate", "-q"));
         cmd.addAll(List.of(options.split("\\s+")));
         cmd.addAll(List.of(png.toString(), in.toString()));
-        run(cmd);
+        FieldTools.run(cmd);
         Path out = dir.resolve("out.tif");
         Trio.Run r = trio.client("process", in.toString(), "-o", out.toString(), "-q", "--tile-size", "128");
         assertEquals(0, r.exitCode(), r.stderr());
         Masks.assertMaskEquals(img.thresholdMask(128, false), img.width, img.height, out, options);
-        JsonNode a = JSON.readTree(run(List.of("gdalinfo", "-json", in.toString())));
-        JsonNode b = JSON.readTree(run(List.of("gdalinfo", "-json", out.toString())));
+        JsonNode a = JSON.readTree(FieldTools.run(List.of("gdalinfo", "-json", in.toString())));
+        JsonNode b = JSON.readTree(FieldTools.run(List.of("gdalinfo", "-json", out.toString())));
         assertTrue(a.path("coordinateSystem").path("wkt").asText().contains("EPSG"), a.toString());
         assertEquals(a.path("coordinateSystem").path("wkt").asText(), b.path("coordinateSystem").path("wkt").asText());
         assertEquals(a.path("geoTransform"), b.path("geoTransform"));
@@ -56,13 +57,13 @@ class FieldFilesEndToEndTest {
     /** A four-band 16-bit scene (R, G, B, NIR) thresholded on its fourth band alone, as `--param band=4` asks. */
     @org.junit.jupiter.api.Test
     void oneBandOfAMultispectralSceneIsThresholded(Trio trio) throws Exception {
-        Assumptions.assumeTrue(installed("gdal_translate"), "GDAL is not installed: apt-get install gdal-bin");
+        Assumptions.assumeTrue(FieldTools.installed("gdal_translate"), "GDAL is not installed: apt-get install gdal-bin");
         SampleImage img = SampleImage.generate(400, 300, 3, 8, 23);
         Path png = dir.resolve("in.png");
         img.writePng(png);
         Path in = dir.resolve("rgbn.tif");
         // band 4 (the "NIR") is the PNG's band 2, scaled to 16 bits
-        run(List.of("gdal_translate", "-q", "-ot", "UInt16", "-scale", "0", "255", "0", "65535", "-b", "1", "-b", "2",
+        FieldTools.run(List.of("gdal_translate", "-q", "-ot", "UInt16", "-scale", "0", "255", "0", "65535", "-b", "1", "-b", "2",
                 "-b", "3", "-b", "2", "-co", "COMPRESS=LZW", "-co", "PREDICTOR=2", "-a_srs", "EPSG:32633",
                 "-a_ullr", "500000", "5000000", "504000", "4997000", png.toString(), in.toString()));
         Path out = dir.resolve("nir-mask.tif");
@@ -83,31 +84,22 @@ class FieldFilesEndToEndTest {
     /** An Aperio-like slide (a JPEG-tiled TIFF whose description states the MPP): the result keeps the pixel size. */
     @org.junit.jupiter.api.Test
     void aSlidesPixelSizeIsTheResultsResolution(Trio trio) throws Exception {
-        Assumptions.assumeTrue(installed("gdal_translate") && installed("gdalinfo"), "GDAL is not installed: apt-get install gdal-bin");
+        Assumptions.assumeTrue(FieldTools.installed("gdal_translate") && FieldTools.installed("gdalinfo"), "GDAL is not installed: apt-get install gdal-bin");
         SampleImage img = SampleImage.generate(512, 384, 3, 8, 22);
         Path png = dir.resolve("in.png");
         img.writePng(png);
         Path in = dir.resolve("slide.tif");
-        run(List.of("gdal_translate", "-q", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", "-mo",
+        FieldTools.run(List.of("gdal_translate", "-q", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", "-mo",
                 "TIFFTAG_IMAGEDESCRIPTION=Aperio Image Library v12.0.15 |AppMag = 40|MPP = 0.2500", png.toString(), in.toString()));
         Path out = dir.resolve("slide-mask.tif");
         Trio.Run r = trio.client("process", in.toString(), "-o", out.toString(), "-q", "--tile-size", "128");
         assertEquals(0, r.exitCode(), r.stderr());
         Masks.assertMaskEquals(img.thresholdMask(128, false), img.width, img.height, out, "slide");
-        JsonNode md = JSON.readTree(run(List.of("gdalinfo", "-json", out.toString()))).path("metadata").path("");
+        JsonNode md = JSON.readTree(FieldTools.run(List.of("gdalinfo", "-json", out.toString()))).path("metadata").path("");
         assertEquals("3 (pixels/cm)", md.path("TIFFTAG_RESOLUTIONUNIT").asText(), md.toString());
         assertEquals(40_000, md.path("TIFFTAG_XRESOLUTION").asDouble(), 0.01, "0.25 µm a pixel");
         assertEquals(40_000, md.path("TIFFTAG_YRESOLUTION").asDouble(), 0.01);
     }
 
-    private static String run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), cmd + ": " + out);
-        return out;
-    }
 
-    private static boolean installed(String tool) throws IOException, InterruptedException {
-        return new ProcessBuilder("sh", "-c", "command -v " + tool).start().waitFor() == 0;
-    }
 }

@@ -1,6 +1,6 @@
 package dev.lip.formats.source;
 
-import dev.lip.formats.tiff.GeoTiffTags;
+import dev.lip.formats.tiff.Placement;
 import dev.lip.common.geometry.Rect;
 import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.pixels.PixelRegion;
@@ -18,20 +18,6 @@ import java.nio.file.Path;
  * {@link TiffSource}.
  */
 final class BigTiffSource implements ImageSource {
-    /** From the directory, checked before any reader looked at it (see {@link TiffStructure#check}). */
-    private GeoTiffTags georeference;
-    private dev.lip.formats.tiff.PixelSize pixelSize;
-
-    @Override
-    public GeoTiffTags georeference() {
-        return georeference;
-    }
-
-    @Override
-    public dev.lip.formats.tiff.PixelSize pixelSize() {
-        return pixelSize;
-    }
-
     private static final long BAND_BYTES = 32L << 20;
     private static final int TILE_WIDTH_TAG = 322;
     private static final long TILE_CACHE_BYTES = 8L << 20;
@@ -52,6 +38,9 @@ final class BigTiffSource implements ImageSource {
     private final TiffBlockReader blocks;
     /** For LZW, PackBits and JPEG blocks, which AlgART decodes: their data must be whole; else null. */
     private final BlockEndCheck endCheck;
+
+    /** From the directory, checked before any reader looked at it (see {@link TiffStructure#check}). */
+    private Placement placement = Placement.NONE;
 
     private BigTiffSource(Path file, TiffReader reader, TiffReadMap map, ImageInfo info, TiffBlockReader blocks,
                           BlockEndCheck endCheck) {
@@ -74,7 +63,7 @@ final class BigTiffSource implements ImageSource {
     }
 
     static BigTiffSource open(Path file, PixelLimit limit) throws IOException {
-        TiffStructure.Carried carried = TiffStructure.check(file, true, limit);
+        Placement placement = TiffStructure.check(file, true, limit);
         TiffReader reader = reader(file);
         try {
             TiffReadMap map = reader.newMap(0);
@@ -101,8 +90,7 @@ final class BigTiffSource implements ImageSource {
             String format = "BigTIFF (" + (layout.tiled() ? "tiled" : "striped") + ")";
             BigTiffSource source = new BigTiffSource(file, reader, map, new ImageInfo(map.dimX(), map.dimY(), bands, bits, format),
                     blocks, endCheck);
-            source.georeference = carried.georeference();
-            source.pixelSize = carried.pixelSize();
+            source.placement = placement;
             return source;
         } catch (IOException | RuntimeException e) {
             reader.close();
@@ -122,6 +110,11 @@ final class BigTiffSource implements ImageSource {
                 ifd.getTileOrStripByteCounts(), ifd.getCompressionCode(), ifd.getPhotometricInterpretationCode(),
                 ifd.getSamplesPerPixel(), ifd.getBitsPerSample()[0], ifd.optPredictorCode(), ifd.getPlanarConfiguration(),
                 ifd.optInt(339, 1), !ifd.isLittleEndian());
+    }
+
+    @Override
+    public Placement placement() {
+        return placement;
     }
 
     @Override

@@ -17,14 +17,9 @@ public interface ImageSource extends Closeable {
 
     ImageInfo info();
 
-    /** Where the pixels are on the Earth (GeoTIFF tags), to carry to the result; null when the image does not say. */
-    default dev.lip.formats.tiff.GeoTiffTags georeference() {
-        return null;
-    }
-
-    /** How large a pixel is (resolution tags, a slide's MPP), to carry to the result; null when the image does not say. */
-    default dev.lip.formats.tiff.PixelSize pixelSize() {
-        return null;
+    /** Where the pixels are (GeoTIFF tags, pixel size), to carry to the result; {@code Placement.NONE} when unsaid. */
+    default dev.lip.formats.tiff.Placement placement() {
+        return dev.lip.formats.tiff.Placement.NONE;
     }
 
     /** Whether {@link #readRegion} is cheap for any rectangle, so the slicer can read patch by patch. */

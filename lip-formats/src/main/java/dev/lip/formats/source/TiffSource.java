@@ -1,6 +1,6 @@
 package dev.lip.formats.source;
 
-import dev.lip.formats.tiff.GeoTiffTags;
+import dev.lip.formats.tiff.Placement;
 import dev.lip.common.geometry.Rect;
 import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.pixels.PixelRegion;
@@ -23,20 +23,6 @@ import java.util.Iterator;
  * through {@link BigTiffSource}.
  */
 final class TiffSource implements ImageSource {
-    /** From the directory, checked before any reader looked at it (see {@link TiffStructure#check}). */
-    private GeoTiffTags georeference;
-    private dev.lip.formats.tiff.PixelSize pixelSize;
-
-    @Override
-    public GeoTiffTags georeference() {
-        return georeference;
-    }
-
-    @Override
-    public dev.lip.formats.tiff.PixelSize pixelSize() {
-        return pixelSize;
-    }
-
     /** A strip larger than this cannot be decoded with bounded memory: the reader decodes a strip whole. */
     static final long MAX_STRIP_BYTES = 256L << 20;
     private static final long BAND_BYTES = 32L << 20;
@@ -54,6 +40,9 @@ final class TiffSource implements ImageSource {
     /** Warnings the reader gave while decoding: each means pixels it made up (see {@link #decode}). */
     private final java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** From the directory, checked before any reader looked at it (see {@link TiffStructure#check}). */
+    private Placement placement = Placement.NONE;
+
     private TiffSource(ImageInputStream stream, ImageReader reader, ImageInfo info, RasterConversion conversion,
                        boolean tiled, int stripHeight, TiffBlockReader blocks, BlockEndCheck endCheck) {
         this.stream = stream;
@@ -68,7 +57,7 @@ final class TiffSource implements ImageSource {
     }
 
     static TiffSource open(Path file, PixelLimit limit) throws IOException {
-        TiffStructure.Carried carried = TiffStructure.check(file, false, limit);
+        Placement placement = TiffStructure.check(file, false, limit);
         ImageInputStream stream = ImageIO.createImageInputStream(file.toFile());
         ImageReader reader = JdkReaders.get("tiff", "com.sun.imageio.plugins.tiff.TIFFImageReader");
         try {
@@ -98,8 +87,7 @@ final class TiffSource implements ImageSource {
             String format = "TIFF (" + (reader.isImageTiled(0) ? "tiled" : "striped") + ")";
             TiffSource source = new TiffSource(stream, reader, conversion.info(width, height, format), conversion, tiled, stripHeight,
                     blocks, endCheck);
-            source.georeference = carried.georeference();
-            source.pixelSize = carried.pixelSize();
+            source.placement = placement;
             return source;
         } catch (IOException | RuntimeException e) {
             reader.dispose();
@@ -161,6 +149,11 @@ final class TiffSource implements ImageSource {
             out[i] = field.getAsLong(i);
         }
         return out;
+    }
+
+    @Override
+    public Placement placement() {
+        return placement;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.lip.formats.source;
 
 import dev.lip.formats.tiff.GeoTiffTags;
 import dev.lip.formats.tiff.PixelSize;
+import dev.lip.formats.tiff.Placement;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -44,11 +45,8 @@ final class TiffStructure {
     }
 
     /** @param limit applied first, to the width and length the directory states, whatever else is wrong with it */
-    /** What the first directory says about where the pixels are, carried to the result; either may be null. */
-    record Carried(GeoTiffTags georeference, PixelSize pixelSize) {
-    }
-
-    static Carried check(Path file, boolean big, PixelLimit limit) throws IOException {
+    /** @return what the first directory says about where the pixels are, carried to the result */
+    static Placement check(Path file, boolean big, PixelLimit limit) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer head = read(ch, 0, 16, size);
@@ -129,7 +127,7 @@ final class TiffStructure {
                     doubles(geo.get(GeoTiffTags.TIEPOINT)), doubles(geo.get(GeoTiffTags.TRANSFORMATION)),
                     shorts(geo.get(GeoTiffTags.GEO_KEYS)), doubles(geo.get(GeoTiffTags.GEO_DOUBLES)),
                     ascii(geo.get(GeoTiffTags.GEO_ASCII)));
-            return new Carried(geoTags.locates() ? geoTags : null,
+            return new Placement(geoTags.locates() ? geoTags : null,
                     PixelSize.of(description, resolution[0], resolution[1], resolutionUnit));
         }
     }

@@ -137,14 +137,13 @@ public final class TiledTiffWriter implements Closeable {
         return ByteBuffer.wrap(buf, 0, n);
     }
 
-    /** Writes these GeoTIFF tags into the directory (the image has the same pixel grid as the one they came from). */
-    public synchronized void georeference(GeoTiffTags tags) {
-        this.georeference = tags;
-    }
-
-    /** Writes this pixel size as the image's resolution, in pixels per centimetre. */
-    public synchronized void pixelSize(PixelSize size) {
-        this.pixelSize = size;
+    /**
+     * Writes the GeoTIFF tags and the pixel size (as the resolution, in pixels per centimetre) into the directory;
+     * the image has the pixel grid of the one they came from.
+     */
+    public synchronized void placement(Placement placement) {
+        this.georeference = placement.georeference();
+        this.pixelSize = placement.pixelSize();
     }
 
     /** Writes the IFD and finishes the file; fails if a tile is missing. */

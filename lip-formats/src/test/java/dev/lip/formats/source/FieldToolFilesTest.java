@@ -1,6 +1,7 @@
 package dev.lip.formats.source;
 
 import dev.lip.common.testing.SampleImage;
+import dev.lip.formats.testing.FieldTools;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -161,7 +162,7 @@ class FieldToolFilesTest {
      */
     private Path make(String command, SampleImage img, String outName) throws Exception {
         String tool = command.split(" ")[0];
-        Assumptions.assumeTrue(installed(tool), tool + " is not installed: apt-get install libvips-tools gdal-bin");
+        Assumptions.assumeTrue(FieldTools.installed(tool), tool + " is not installed: apt-get install libvips-tools gdal-bin");
         Path in = dir.resolve("in.png");
         img.writePng(in);
         Path out = dir.resolve(outName);
@@ -169,17 +170,8 @@ class FieldToolFilesTest {
         for (String word : command.trim().split("\\s+")) {
             cmd.add(word.equals("IN") || word.equals("IN16") ? in.toString() : word.equals("OUT") ? out.toString() : word);
         }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String said = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), said);
+        FieldTools.run(cmd);
         return out;
     }
 
-    static boolean installed(String tool) {
-        try {
-            return new ProcessBuilder("sh", "-c", "command -v " + tool).start().waitFor() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
 }

@@ -3,6 +3,7 @@ package dev.lip.formats.source;
 import dev.lip.common.geometry.Rect;
 import dev.lip.common.pixels.PixelRegion;
 import dev.lip.common.testing.SampleImage;
+import dev.lip.formats.testing.FieldTools;
 import dev.lip.formats.tiff.PixelSize;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -31,29 +32,29 @@ class SlideFilesTest {
     @Test
     void anAperioLikeSlideIsReadAtLevelZeroWithItsPixelSize() throws Exception {
         for (String tool : List.of("gdal_translate", "gdaladdo", "openslide-show-properties")) {
-            Assumptions.assumeTrue(FieldToolFilesTest.installed(tool),
+            Assumptions.assumeTrue(FieldTools.installed(tool),
                     tool + " is not installed: apt-get install gdal-bin openslide-tools");
         }
         SampleImage img = SampleImage.generate(700, 500, 3, 8, 31);
         Path png = dir.resolve("in.png");
         img.writePng(png);
         Path slide = dir.resolve("slide.tif");
-        run("gdal_translate", "-q", "-co", "TILED=YES", "-co", "BLOCKXSIZE=256", "-co", "BLOCKYSIZE=256", "-co",
+        FieldTools.run("gdal_translate", "-q", "-co", "TILED=YES", "-co", "BLOCKXSIZE=256", "-co", "BLOCKYSIZE=256", "-co",
                 "COMPRESS=JPEG", "-co", "PHOTOMETRIC=YCBCR", "-mo",
                 "TIFFTAG_IMAGEDESCRIPTION=Aperio Image Library v12.0.15 |AppMag = 20|MPP = 0.499", png.toString(), slide.toString());
-        run("gdaladdo", "-q", slide.toString(), "2", "4");
-        String properties = run("openslide-show-properties", slide.toString());
+        FieldTools.run("gdaladdo", "-q", slide.toString(), "2", "4");
+        String properties = FieldTools.run("openslide-show-properties", slide.toString());
         assertTrue(properties.contains("openslide.vendor: 'aperio'") && properties.contains("openslide.level-count: '3'"),
                 "OpenSlide takes it for an Aperio slide of three levels: " + properties);
 
         Path reference = dir.resolve("level0.png");
-        run("gdal_translate", "-q", "-of", "PNG", slide.toString(), reference.toString()); // GDAL's decode of level 0
+        FieldTools.run("gdal_translate", "-q", "-of", "PNG", slide.toString(), reference.toString()); // GDAL's decode of level 0
         BufferedImage ref = ImageIO.read(reference.toFile());
         try (ImageSource src = new ImageSources(1_000_000).open(slide)) {
             assertEquals(700, src.info().width());
             assertEquals(500, src.info().height());
             assertEquals(3, src.info().bands());
-            PixelSize size = src.pixelSize();
+            PixelSize size = src.placement().pixelSize();
             assertNotNull(size);
             assertEquals(0.499, size.micronsX(), 1e-12);
             PixelRegion all = src.readRegion(new Rect(0, 0, 700, 500));
@@ -74,10 +75,4 @@ class SlideFilesTest {
         }
     }
 
-    private static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + out);
-        return out;
-    }
 }

@@ -7,6 +7,7 @@ import dev.lip.common.pixels.PixelRegion;
 import dev.lip.common.testing.SampleImage;
 import dev.lip.formats.source.ImageSource;
 import dev.lip.formats.source.ImageSources;
+import dev.lip.formats.testing.FieldTools;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,7 +41,7 @@ class GeoReferenceTest {
             "-a_srs EPSG:4326 -a_ullr 10.5 47.25 10.801 47.047",
             "-a_srs EPSG:3857 -a_ullr 0 100 301 -103 -co BIGTIFF=YES -co TILED=YES -co COMPRESS=DEFLATE"})
     void theResultHasTheInputsCoordinateSystemAndGeotransform(String options) throws Exception {
-        Assumptions.assumeTrue(installed("gdal_translate") && installed("gdalinfo"), "GDAL is not installed: apt-get install gdal-bin");
+        Assumptions.assumeTrue(FieldTools.installed("gdal_translate") && FieldTools.installed("gdalinfo"), "GDAL is not installed: apt-get install gdal-bin");
         SampleImage img = SampleImage.generate(301, 203, 3, 8, 5);
         Path png = dir.resolve("in.png");
         img.writePng(png);
@@ -48,11 +49,11 @@ class GeoReferenceTest {
         List<String> cmd = new ArrayList<>(List.of("gdal_translate", "-q"));
         cmd.addAll(List.of(options.trim().split("\\s+")));
         cmd.addAll(List.of(png.toString(), in.toString()));
-        run(cmd);
+        FieldTools.run(cmd);
 
         GeoTiffTags tags;
         try (ImageSource src = new ImageSources(1_000_000).open(in)) {
-            tags = src.georeference();
+            tags = src.placement().georeference();
         }
         assertNotNull(tags, "the GeoTIFF tags were read");
         Path out = dir.resolve("out.tif");
@@ -65,7 +66,7 @@ class GeoReferenceTest {
                     w.writeTile(r, c, TiledTiffWriter.encodeTile(new PixelRegion(rect, 1, 8), 128, TiledTiffWriter.COMPRESSION_DEFLATE, d));
                 }
             }
-            w.georeference(tags);
+            w.placement(new Placement(tags, null));
         }
         JsonNode a = gdalinfo(in);
         JsonNode b = gdalinfo(out);
@@ -81,24 +82,15 @@ class GeoReferenceTest {
         Path in = dir.resolve("plain.tif");
         img.writeTiff(in, "LZW", 16);
         try (ImageSource src = new ImageSources(1_000_000).open(in)) {
-            assertNull(src.georeference());
+            assertEquals(Placement.NONE, src.placement());
         }
     }
 
     private JsonNode gdalinfo(Path file) throws Exception {
-        return JSON.readTree(run(List.of("gdalinfo", "-json", file.toString())));
+        return JSON.readTree(FieldTools.run(List.of("gdalinfo", "-json", file.toString())));
     }
 
-    private static String run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), cmd + ": " + out);
-        return out;
-    }
 
-    private static boolean installed(String tool) throws IOException, InterruptedException {
-        return new ProcessBuilder("sh", "-c", "command -v " + tool).start().waitFor() == 0;
-    }
 
     /** A pixel size stated by resolution tags or an Aperio MPP comes back as the result's resolution, in pixels/cm. */
     @ParameterizedTest(name = "{0}")
@@ -107,7 +99,7 @@ class GeoReferenceTest {
             "-mo TIFFTAG_XRESOLUTION=2540 -mo TIFFTAG_YRESOLUTION=2540 -mo TIFFTAG_RESOLUTIONUNIT=2   ; 10   ; 10",
             "-mo TIFFTAG_IMAGEDESCRIPTION=Aperio~Image~Library~v12.0.15~|AppMag~=~20|MPP~=~0.2520 -co TILED=YES ; 0.252 ; 0.252"})
     void thePixelSizeReachesTheResult(String options, double micronsX, double micronsY) throws Exception {
-        Assumptions.assumeTrue(installed("gdal_translate") && installed("gdalinfo"), "GDAL is not installed: apt-get install gdal-bin");
+        Assumptions.assumeTrue(FieldTools.installed("gdal_translate") && FieldTools.installed("gdalinfo"), "GDAL is not installed: apt-get install gdal-bin");
         SampleImage img = SampleImage.generate(64, 48, 3, 8, 5);
         Path png = dir.resolve("in.png");
         img.writePng(png);
@@ -117,10 +109,10 @@ class GeoReferenceTest {
             cmd.add(word.replace('~', ' ')); // ~ stands for a space inside one argument
         }
         cmd.addAll(List.of(png.toString(), in.toString()));
-        run(cmd);
+        FieldTools.run(cmd);
         PixelSize size;
         try (ImageSource src = new ImageSources(1_000_000).open(in)) {
-            size = src.pixelSize();
+            size = src.placement().pixelSize();
         }
         assertNotNull(size, "the pixel size was read");
         assertEquals(micronsX, size.micronsX(), 1e-9);
@@ -129,7 +121,7 @@ class GeoReferenceTest {
         try (TiledTiffWriter w = new TiledTiffWriter(out, 64, 48, 64, 1, 8, TiledTiffWriter.COMPRESSION_DEFLATE, false)) {
             w.writeTile(0, 0, TiledTiffWriter.encodeTile(new PixelRegion(new Rect(0, 0, 64, 48), 1, 8), 64,
                     TiledTiffWriter.COMPRESSION_DEFLATE, new Deflater(1)));
-            w.pixelSize(size);
+            w.placement(new Placement(null, size));
         }
         JsonNode md = gdalinfo(out).path("metadata").path("");
         assertEquals("3 (pixels/cm)", md.path("TIFFTAG_RESOLUTIONUNIT").asText(), md.toString());

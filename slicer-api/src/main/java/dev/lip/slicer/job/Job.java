@@ -4,8 +4,7 @@ import dev.lip.algorithms.Algorithms;
 import dev.lip.algorithms.JobSettings;
 import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.protocol.JobManifest;
-import dev.lip.formats.tiff.GeoTiffTags;
-import dev.lip.formats.tiff.PixelSize;
+import dev.lip.formats.tiff.Placement;
 import dev.lip.common.pixels.ImageInfo;
 
 import java.time.Duration;
@@ -26,10 +25,8 @@ final class Job {
     private TileGrid grid;
     private Map<String, String> parameters;
     private JobSettings settings;
-    /** The input's GeoTIFF tags, carried to the result; null when it has none. */
-    private GeoTiffTags georeference;
-    /** The input's pixel size, carried to the result; null when it states none. */
-    private PixelSize pixelSize;
+    /** Where the input's pixels are, carried to the result. */
+    private Placement placement = Placement.NONE;
     private boolean resultRequested;
     private String error;
     private long resultBytes = -1;
@@ -67,8 +64,7 @@ final class Job {
             this.grid = new TileGrid(v.image().width(), v.image().height(), v.grid().tileSize(), v.grid().overlap());
         }
         this.parameters = v.parameters();
-        this.georeference = v.georeference();
-        this.pixelSize = v.pixelSize();
+        this.placement = v.placement() != null ? v.placement() : Placement.NONE;
         this.resultRequested = v.resultRequested();
         this.error = v.error();
         this.resultBytes = v.result() != null ? v.result().bytes() : -1;
@@ -174,20 +170,12 @@ final class Job {
         return settings;
     }
 
-    synchronized void georeference(GeoTiffTags tags) {
-        this.georeference = tags;
+    synchronized void placement(Placement placement) {
+        this.placement = placement;
     }
 
-    synchronized GeoTiffTags georeference() {
-        return georeference;
-    }
-
-    synchronized void pixelSize(PixelSize size) {
-        this.pixelSize = size;
-    }
-
-    synchronized PixelSize pixelSize() {
-        return pixelSize;
+    synchronized Placement placement() {
+        return placement;
     }
 
     synchronized ImageInfo image() {
@@ -246,6 +234,7 @@ final class Job {
                 ? new JobView.Result("/api/v1/jobs/" + id + "/result", resultBytes) : null;
         return new JobView(id, state, image, g, algorithm, parameters, jobValues,
                 new JobView.Patches(total(), sliced.get(), processed, failed), resultRequested, result, error,
-                notes.isEmpty() ? null : java.util.List.copyOf(notes), createdAt, updatedAt, st, georeference, pixelSize);
+                notes.isEmpty() ? null : java.util.List.copyOf(notes), createdAt, updatedAt, st,
+                placement.equals(Placement.NONE) ? null : placement);
     }
 }

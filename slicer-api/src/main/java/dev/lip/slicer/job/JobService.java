@@ -129,8 +129,7 @@ public class JobService {
             ImageInfo info;
             try (ImageSource source = sources.open(image)) {
                 info = source.info();
-                job.georeference(source.georeference());
-                job.pixelSize(source.pixelSize());
+                job.placement(source.placement());
             } catch (UnreadableImageException e) {
                 throw JobException.invalid(e.getMessage());
             }

@@ -4,8 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.protocol.JobManifest;
-import dev.lip.formats.tiff.GeoTiffTags;
-import dev.lip.formats.tiff.PixelSize;
+import dev.lip.formats.tiff.Placement;
 
 import java.time.Instant;
 import java.util.Map;
@@ -16,16 +15,14 @@ import java.util.Map;
  * @param jobValues job-wide values the algorithm derived from the whole image (Otsu's threshold, say)
  * @param notes     what the service decided for the user (a halo raised to what the algorithm needs, say)
  * @param stages    when each phase (upload, slicing, processing, stitching) started and ended
- * @param georeference the input's GeoTIFF tags, written into the result
- * @param pixelSize    the input's pixel size (resolution tags, a slide's MPP), written into the result
+ * @param placement the input's GeoTIFF tags and pixel size (resolution tags, a slide's MPP), written into the result
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record JobView(String id, JobState state, ImageInfo image, JobManifest.GridSpec grid, String algorithm,
                       Map<String, String> parameters, Map<String, Object> jobValues, Patches patches,
                       boolean resultRequested, Result result, String error, java.util.List<String> notes,
-                      Instant createdAt, Instant updatedAt, Map<String, Stage> stages, GeoTiffTags georeference,
-                      PixelSize pixelSize) {
+                      Instant createdAt, Instant updatedAt, Map<String, Stage> stages, Placement placement) {
 
     public record Patches(int total, int sliced, int processed, int failed) {
     }

@@ -10,8 +10,7 @@ import dev.lip.common.pixels.PixelRegion;
 import dev.lip.common.protocol.Completions;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.common.protocol.PatchName;
-import dev.lip.formats.tiff.GeoTiffTags;
-import dev.lip.formats.tiff.PixelSize;
+import dev.lip.formats.tiff.Placement;
 import dev.lip.formats.tiff.TiledTiffWriter;
 import dev.lip.slicer.config.LipProperties;
 import org.springframework.stereotype.Component;
@@ -61,13 +60,12 @@ public class Stitcher {
 
     /**
      * @param completions which results are published: each output tile waits there for the patches it needs
-     * @param georeference the input's GeoTIFF tags, written into the result (null: none)
-     * @param pixelSize    the input's pixel size, written as the result's resolution (null: none)
+     * @param placement   the input's GeoTIFF tags and pixel size, written into the result
      * @param ended       true once the job has failed or was cancelled: stitching stops and leaves no file behind
      * @return the size of the written file
      */
     public long stitch(JobDirectory job, TileGrid grid, JobSettings settings, Completions completions,
-                       GeoTiffTags georeference, PixelSize pixelSize, Path result, BooleanSupplier ended)
+                       Placement placement, Path result, BooleanSupplier ended)
             throws IOException {
         Blend blend = settings.blend();
         Files.createDirectories(result.toAbsolutePath().getParent());
@@ -81,8 +79,7 @@ public class Stitcher {
         ThreadLocal<Deflater> deflaters = ThreadLocal.withInitial(() -> new Deflater(deflateLevel));
         try (TiledTiffWriter writer = new TiledTiffWriter(tmp, grid.imageWidth(), grid.imageHeight(), grid.tileSize(),
                 1, 8, TiledTiffWriter.COMPRESSION_DEFLATE, big)) {
-            writer.georeference(georeference);
-            writer.pixelSize(pixelSize);
+            writer.placement(placement);
             Deque<Future<ByteBuffer>> window = new ArrayDeque<>();
             Deque<Tile> windowTiles = new ArrayDeque<>();
             int inFlight = threads * 4;
