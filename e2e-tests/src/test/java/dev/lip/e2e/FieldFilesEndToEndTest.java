@@ -101,5 +101,47 @@ class FieldFilesEndToEndTest {
         assertEquals(40_000, md.path("TIFFTAG_YRESOLUTION").asDouble(), 0.01);
     }
 
+    /**
+     * A float32 elevation model as GDAL writes one (floating-point predictor, NaN pixels, nodata -9999): thresholded on
+     * the values it holds, inverted, with its NaN and nodata pixels 0 all the same, exactly as computed from GDAL's own
+     * decoding of the file; without a threshold, and with otsu, a sentence saying why.
+     */
+    @org.junit.jupiter.api.Test
+    void aFloatElevationModelIsThresholdedOnItsValuesKeepingNodataOut(Trio trio) throws Exception {
+        Assumptions.assumeTrue(FieldTools.installed("gdal_translate") && FieldTools.installed("gdalinfo"), "GDAL is not installed: apt-get install gdal-bin");
+        int w = 700, h = 450;
+        Path scene = dir.resolve("scene.tif");
+        FieldTools.floatScene(scene, w, h);
+        Path in = dir.resolve("dem.tif");
+        FieldTools.run(List.of("gdal_translate", "-q", "-b", "1", "-a_srs", "EPSG:32633", "-a_ullr", "500000", "5000000",
+                "507000", "4995500", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", "-co", "PREDICTOR=3", scene.toString(), in.toString()));
+        Path raw = dir.resolve("dem.raw");
+        FieldTools.run(List.of("gdal_translate", "-q", "-of", "ENVI", in.toString(), raw.toString()));
+        java.nio.ByteBuffer values = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(raw)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        byte[] expected = new byte[w * h];
+        int missing = 0;
+        for (int i = 0; i < expected.length; i++) {
+            float v = values.getFloat(i * 4);
+            boolean none = Float.isNaN(v) || v == -9999f;
+            missing += none ? 1 : 0;
+            expected[i] = (byte) (none || v >= 250.5f ? 0 : 255);
+        }
+        assertTrue(missing > 1000, "the scene has NaN and nodata pixels: " + missing);
+        Path out = dir.resolve("dem-mask.tif");
+        Trio.Run r = trio.client("process", in.toString(), "-o", out.toString(), "-q", "--tile-size", "128",
+                "--param", "threshold=250.5", "--param", "invert=true");
+        assertEquals(0, r.exitCode(), r.stderr());
+        Masks.assertMaskEquals(expected, w, h, out, "float32 DEM below 250.5");
+        JsonNode a = JSON.readTree(FieldTools.run(List.of("gdalinfo", "-json", in.toString())));
+        JsonNode b = JSON.readTree(FieldTools.run(List.of("gdalinfo", "-json", out.toString())));
+        assertEquals(a.path("geoTransform"), b.path("geoTransform"));
+        assertTrue(b.path("bands").path(0).path("noDataValue").isMissingNode(), "0 is a value in a mask, not nodata");
 
+        Trio.Run noThreshold = trio.client("process", in.toString(), "-o", dir.resolve("x.tif").toString(), "-q");
+        assertEquals(1, noThreshold.exitCode());
+        assertTrue(noThreshold.stderr().contains("threshold is required for images of float32 samples"), noThreshold.stderr());
+        Trio.Run otsu = trio.client("process", in.toString(), "-o", dir.resolve("y.tif").toString(), "-q", "--algorithm", "otsu");
+        assertEquals(1, otsu.exitCode());
+        assertTrue(otsu.stderr().contains("otsu works on the 8-bit luma of 8 or 16-bit unsigned images"), otsu.stderr());
+    }
 }

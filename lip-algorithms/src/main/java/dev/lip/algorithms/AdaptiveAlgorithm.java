@@ -45,6 +45,7 @@ public final class AdaptiveAlgorithm implements Algorithm, Kernel {
 
     @Override
     public Map<String, String> resolve(Map<String, String> given, ImageInfo image) {
+        Luma.requireLumaImage(image, "adaptive");
         Map<String, String> out = new LinkedHashMap<>();
         out.put("radius", Integer.toString(Parameters.integer(given, "radius", 15, 1, MAX_RADIUS)));
         long c1000 = Parameters.scaledDecimal(given, "offset", "0", 3, 255);

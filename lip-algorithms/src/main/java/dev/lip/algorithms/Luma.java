@@ -10,6 +10,19 @@ public final class Luma {
     private Luma() {
     }
 
+    /**
+     * Refuses images the 8-bit floor luma does not describe: int16, 32 and 64-bit samples have no fixed range to
+     * bring to 256 levels (a float DEM's values may span -400 to 8848, or 0 to 1), and guessing one would make the
+     * result depend on the guess. Their users name the value with {@code threshold}.
+     */
+    static void requireLumaImage(dev.lip.common.pixels.ImageInfo image, String algorithm) {
+        if (!image.sampleFormat().isUnsignedSmall()) {
+            throw new IllegalArgumentException(algorithm + " works on the 8-bit luma of 8 or 16-bit unsigned images; "
+                    + "this image has " + image.sampleFormat().label() + " samples, which have no fixed range to bring to "
+                    + "256 levels. Use threshold with the value you want (threshold=..., and band=N for one band).");
+        }
+    }
+
     /** {@code 299 R + 587 G + 114 B} of an RGB pixel, {@code 1000 × sample} of a grey one: luma times 1000, exact. */
     public static int luma1000(PixelRegion p, int x, int y) {
         if (p.bands() >= 3) {

@@ -10,15 +10,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code morphology}: binary opening or closing of the threshold mask (luma {@code >= threshold}, as
- * {@link ThresholdAlgorithm}) with a square of radius {@code r}, windows clipped to the image: erosion keeps a pixel
+ * {@code morphology}: binary opening or closing of the threshold mask (luma or band {@code >= threshold}, no-data
+ * pixels background: {@link Foreground}, as {@code threshold}) with a square of radius {@code r}, windows clipped to the image: erosion keeps a pixel
  * when its whole clipped window is foreground, dilation when any of it is. Opening is erosion then dilation, closing
  * the reverse; each step looks r pixels further, so the halo is 2r.
  */
 public final class MorphologyAlgorithm implements Algorithm, Kernel {
 
     /** The parsed parameters of one morphology job. */
-    public record Settings(int threshold, boolean opening, int radius) implements JobSettings {
+    public record Settings(Foreground foreground, boolean opening, int radius) implements JobSettings {
         @Override
         public int halo() {
             return 2 * radius;
@@ -38,15 +38,16 @@ public final class MorphologyAlgorithm implements Algorithm, Kernel {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ThresholdAlgorithm.thresholdSpec(),
-                new ParameterSpec("operation", "choice", "opening", "opening or closing", "which morphological operation"),
-                new ParameterSpec("radius", "integer", "1", "1 to " + MAX_RADIUS, "radius r of the square structuring element"));
+        List<ParameterSpec> out = new java.util.ArrayList<>(Foreground.parameters());
+        out.addAll(List.of(new ParameterSpec("operation", "choice", "opening", "opening or closing", "which morphological operation"),
+                new ParameterSpec("radius", "integer", "1", "1 to " + MAX_RADIUS, "radius r of the square structuring element")));
+        return out;
     }
 
     @Override
     public Map<String, String> resolve(Map<String, String> given, ImageInfo image) {
         Map<String, String> out = new LinkedHashMap<>();
-        out.put("threshold", Integer.toString(ThresholdAlgorithm.threshold(given, image)));
+        Foreground.resolve(given, image, out);
         out.put("operation", Parameters.choice(given, "operation", "opening", List.of("opening", "closing")));
         out.put("radius", Integer.toString(Parameters.integer(given, "radius", 1, 1, MAX_RADIUS)));
         return out;
@@ -54,7 +55,7 @@ public final class MorphologyAlgorithm implements Algorithm, Kernel {
 
     @Override
     public Settings settings(Map<String, String> resolved) {
-        return new Settings(Integer.parseInt(resolved.get("threshold")), resolved.get("operation").equals("opening"),
+        return new Settings(Foreground.parse(resolved, false), resolved.get("operation").equals("opening"),
                 Integer.parseInt(resolved.get("radius")));
     }
 
@@ -68,7 +69,7 @@ public final class MorphologyAlgorithm implements Algorithm, Kernel {
         int r = s.radius();
         boolean opening = s.opening();
         Rect all = patch.bounds();
-        byte[] mask = ThresholdAlgorithm.threshold(patch, all, s.threshold(), false).data();
+        byte[] mask = s.foreground().mask(patch, all).data();
         int w = all.width(), h = all.height();
         int[] m = new int[w * h];
         for (int i = 0; i < m.length; i++) {

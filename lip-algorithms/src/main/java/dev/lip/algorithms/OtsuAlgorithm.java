@@ -36,6 +36,7 @@ public final class OtsuAlgorithm implements Algorithm, Kernel {
 
     @Override
     public Map<String, String> resolve(Map<String, String> given, ImageInfo image) {
+        Luma.requireLumaImage(image, "otsu");
         return Map.of();
     }
 

@@ -10,14 +10,14 @@ import java.util.Map;
 
 /**
  * {@code threshold}: 255 where the luma is at least {@code threshold}, else 0 ({@code invert} swaps them); with
- * {@code band}, that band's sample instead of the luma. Luma is
- * compared in integers, {@code 299 R + 587 G + 114 B >= 1000 T}, because floating point misplaces pixels exactly on
- * the boundary (0.299·128 + 0.587·128 + 0.114·128 is 127.99999999999999 in doubles). Pointwise: no halo.
+ * {@code band}, that band's sample instead of the luma; pixels with no data are 0 (see {@link Foreground}, the rule).
+ * Luma is compared in integers, {@code 299 R + 587 G + 114 B >= 1000 T}, because floating point misplaces pixels
+ * exactly on the boundary (0.299·128 + 0.587·128 + 0.114·128 is 127.99999999999999 in doubles). Pointwise: no halo.
  */
 public final class ThresholdAlgorithm implements Algorithm, Kernel {
 
-    /** The parsed parameters of one threshold job; {@code band} is 1-based, 0 for the luma. */
-    public record Settings(int threshold, boolean invert, int band) implements JobSettings {
+    /** The parsed parameters of one threshold job. */
+    public record Settings(Foreground foreground) implements JobSettings {
     }
 
     @Override
@@ -27,50 +27,33 @@ public final class ThresholdAlgorithm implements Algorithm, Kernel {
 
     @Override
     public String description() {
-        return "Binary mask: 255 where luma >= threshold, else 0 (alpha ignored, palettes expanded).";
+        return "Binary mask: 255 where luma (or a band) >= threshold, else 0; any sample format, nodata and NaN give 0.";
     }
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(thresholdSpec(),
-                new ParameterSpec("invert", "boolean", "false", "true or false", "swap foreground and background"),
-                new ParameterSpec("band", "integer", "(none: the luma)", "1 to the image's bands",
-                        "threshold this band's sample alone (a multispectral image's NIR, say) instead of the luma"));
-    }
-
-    static ParameterSpec thresholdSpec() {
-        return new ParameterSpec("threshold", "integer", "middle of the sample range (128 for 8-bit, 32768 for 16-bit)",
-                "0 to 256 (8-bit) or 0 to 65536 (16-bit)", "luma (or the band's sample) at or above which a pixel is foreground");
-    }
-
-    /** The threshold parameter, defaulting to the middle of the image's sample range. */
-    static int threshold(Map<String, String> given, ImageInfo image) {
-        int range = 1 << image.bitsPerSample();
-        return Parameters.integer(given, "threshold", range / 2, 0, range);
+        List<ParameterSpec> out = new java.util.ArrayList<>(Foreground.parameters());
+        out.add(1, new ParameterSpec("invert", "boolean", "false", "true or false", "swap foreground and background"));
+        return out;
     }
 
     @Override
     public Map<String, String> resolve(Map<String, String> given, ImageInfo image) {
         Map<String, String> out = new LinkedHashMap<>();
-        out.put("threshold", Integer.toString(threshold(given, image)));
+        Foreground.resolve(given, image, out);
         out.put("invert", Boolean.toString(Parameters.bool(given, "invert", false)));
-        if (given.containsKey("band")) {
-            out.put("band", Integer.toString(Parameters.integer(given, "band", 1, 1, image.bands())));
-        }
         return out;
     }
 
     @Override
     public Settings settings(Map<String, String> resolved) {
-        return new Settings(Integer.parseInt(resolved.get("threshold")), Boolean.parseBoolean(resolved.get("invert")),
-                resolved.containsKey("band") ? Integer.parseInt(resolved.get("band")) : 0);
+        return new Settings(Foreground.parse(resolved, Boolean.parseBoolean(resolved.get("invert"))));
     }
 
     @Override
     public PatchKernel forJob(JobSettings settings, Map<String, Object> jobValues) {
-        Settings s = Kernel.settingsOf(settings, Settings.class, name());
-        return s.band() > 0 ? (patch, tile) -> thresholdBand(patch, tile.core(), s.band() - 1, s.threshold(), s.invert())
-                : (patch, tile) -> threshold(patch, tile.core(), s.threshold(), s.invert());
+        Foreground rule = Kernel.settingsOf(settings, Settings.class, name()).foreground();
+        return (patch, tile) -> rule.mask(patch, tile.core());
     }
 
     /** 255 where band {@code band} (0-based) of the pixels of {@code area} is at least {@code threshold}. */

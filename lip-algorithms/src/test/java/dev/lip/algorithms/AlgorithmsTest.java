@@ -1,6 +1,7 @@
 package dev.lip.algorithms;
 
 import dev.lip.common.pixels.ImageInfo;
+import dev.lip.common.pixels.SampleFormat;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -44,13 +45,42 @@ class AlgorithmsTest {
     void aBandMustBeOneOfTheImages() {
         Algorithm threshold = Algorithms.byName("threshold").orElseThrow();
         ImageInfo six = new ImageInfo(10, 10, 6, 16, "test");
-        assertEquals(new ThresholdAlgorithm.Settings(2500, false, 6),
+        assertEquals(new ThresholdAlgorithm.Settings(new Foreground(2500, 5, null, false)),
                 threshold.settings(threshold.resolve(Map.of("band", "6", "threshold", "2500"), six)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> threshold.resolve(Map.of("band", "7"), six));
         assertTrue(e.getMessage().contains("band must be between 1 and 6"), e.getMessage());
-        assertEquals(new ThresholdAlgorithm.Settings(128, false, 0), threshold.settings(threshold.resolve(Map.of(), RGB8)),
+        assertEquals(new ThresholdAlgorithm.Settings(new Foreground(128, -1, null, false)), threshold.settings(threshold.resolve(Map.of(), RGB8)),
                 "no band: the luma");
+    }
+
+    @Test
+    void floatImagesNeedAThresholdAndKeepTheFilesNodata() {
+        Algorithm threshold = Algorithms.byName("threshold").orElseThrow();
+        ImageInfo dem = new ImageInfo(10, 10, 1, SampleFormat.FLOAT32, "test", "-9999");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> threshold.resolve(Map.of(), dem));
+        assertTrue(e.getMessage().startsWith("threshold is required for images of float32 samples"), e.getMessage());
+        Map<String, String> resolved = threshold.resolve(Map.of("threshold", "0.25"), dem);
+        assertEquals(Map.of("threshold", "0.25", "nodata", "-9999", "invert", "false"), resolved);
+        assertEquals(new ThresholdAlgorithm.Settings(new Foreground(0.25, -1, -9999.0, false)), threshold.settings(resolved));
+        assertEquals("nan", threshold.resolve(Map.of("threshold", "1", "nodata", "NaN"), dem).get("nodata"));
+        assertTrue(!threshold.resolve(Map.of("threshold", "1", "nodata", "none"), dem).containsKey("nodata"),
+                "none: no nodata value, even where the file has one");
+        e = assertThrows(IllegalArgumentException.class, () -> threshold.resolve(Map.of("threshold", "1e400x"), dem));
+        assertTrue(e.getMessage().contains("threshold must be a number"), e.getMessage());
+        // an 8-bit image keeps its integer threshold and its default
+        assertEquals("128", threshold.resolve(Map.of(), RGB8).get("threshold"));
+    }
+
+    @Test
+    void otsuAndAdaptiveRefuseSamplesWithoutAFixedRange() {
+        ImageInfo int32 = new ImageInfo(10, 10, 1, SampleFormat.INT32, "test", null);
+        for (String name : List.of("otsu", "adaptive")) {
+            Algorithm a = Algorithms.byName(name).orElseThrow();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.resolve(Map.of(), int32));
+            assertTrue(e.getMessage().startsWith(name + " works on the 8-bit luma of 8 or 16-bit unsigned images; this "
+                    + "image has int32 samples"), e.getMessage());
+        }
     }
 
     @Test
@@ -59,7 +89,7 @@ class AlgorithmsTest {
         assertEquals(new AdaptiveAlgorithm.Settings(7, -2500), adaptive.settings(adaptive.resolve(
                 Map.of("radius", "7", "offset", "-2.5"), RGB8)));
         Algorithm morphology = Algorithms.byName("morphology").orElseThrow();
-        assertEquals(new MorphologyAlgorithm.Settings(100, false, 2), morphology.settings(morphology.resolve(
+        assertEquals(new MorphologyAlgorithm.Settings(new Foreground(100, -1, null, false), false, 2), morphology.settings(morphology.resolve(
                 Map.of("threshold", "100", "operation", "closing", "radius", "2"), RGB8)));
     }
 

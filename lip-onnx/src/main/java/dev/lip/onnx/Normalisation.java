@@ -27,7 +27,7 @@ final class Normalisation {
         for (int y = 0; y < patch.height(); y++) {
             for (int x = 0; x < patch.width(); x++) {
                 if (colour) {
-                    int r = patch.sample(x, y, 0), g = patch.sample(x, y, 1), b = patch.sample(x, y, 2);
+                    double r = patch.value(x, y, 0), g = patch.value(x, y, 1), b = patch.value(x, y, 2);
                     if (c == 1) {
                         v[0] = 0.299 * r + 0.587 * g + 0.114 * b;
                     } else {
@@ -36,7 +36,7 @@ final class Normalisation {
                         v[2] = bgr ? r : b;
                     }
                 } else {
-                    v[0] = v[1] = v[2] = patch.sample(x, y, 0);
+                    v[0] = v[1] = v[2] = patch.value(x, y, 0);
                 }
                 for (int ch = 0; ch < c; ch++) {
                     input[offset + (ch * h + y) * w + x] = (float) (v[ch] * scale[ch] - shift[ch]);

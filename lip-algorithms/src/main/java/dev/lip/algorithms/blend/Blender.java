@@ -4,6 +4,7 @@ import dev.lip.common.geometry.Rect;
 import dev.lip.common.geometry.Tile;
 import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.pixels.PixelRegion;
+import dev.lip.common.pixels.SampleFormat;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ public final class Blender {
             int r = neighbour.row(), c = neighbour.column();
             Rect area = intersection(neighbour.patch(), core);
             PixelRegion p = reader.read(neighbour, area);
-            if (p.bitsPerSample() != PixelRegion.FLOAT_BITS || !p.bounds().equals(area)) {
+            if (p.sampleFormat() != SampleFormat.FLOAT32 || !p.bounds().equals(area)) {
                 throw new IOException("the prediction of tile " + r + "," + c + " is " + p + ", expected floats over " + area);
             }
             if (sums == null) {

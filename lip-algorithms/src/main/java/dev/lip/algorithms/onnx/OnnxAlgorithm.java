@@ -46,7 +46,7 @@ public final class OnnxAlgorithm implements Algorithm {
                         "The ONNX model to run, by file name; the processor looks for it in lip.models-dir."),
                 new ParameterSpec("channels", "choice", "rgb", "rgb, bgr, gray",
                         "Channel order the model expects; gray feeds one channel (luma of colour images)."),
-                new ParameterSpec("scale", "number", "1/255 (1/65535 for 16-bit images)", "positive; a decimal or a fraction",
+                new ParameterSpec("scale", "number", "1/255 (1/65535 for 16-bit images, 1 for int16, 32 and 64-bit ones)", "positive; a decimal or a fraction",
                         "Samples are multiplied by this before mean and std are applied."),
                 new ParameterSpec("mean", "numbers", "0", "one per input channel, or one for all",
                         "Subtracted from each scaled channel."),

@@ -57,7 +57,13 @@ public record OnnxSettings(String model, String channels, double scale, double[]
         out.put("model", model);
         String channels = Parameters.choice(given, "channels", "rgb", CHANNELS);
         out.put("channels", channels);
-        String scale = given.getOrDefault("scale", image.bitsPerSample() == 16 ? "1/65535" : "1/255").trim();
+        // integers to 0..1 by their range; int16, 32-bit and float samples are given to the model as they are
+        String defaultScale = switch (image.sampleFormat()) {
+            case UINT8 -> "1/255";
+            case UINT16 -> "1/65535";
+            default -> "1";
+        };
+        String scale = given.getOrDefault("scale", defaultScale).trim();
         fraction("scale", scale);
         out.put("scale", scale);
         int n = channels.equals("gray") ? 1 : 3;

@@ -3,6 +3,7 @@ package dev.lip.algorithms.onnx;
 import dev.lip.common.geometry.Rect;
 import dev.lip.common.geometry.Tile;
 import dev.lip.common.pixels.PixelRegion;
+import dev.lip.common.pixels.SampleFormat;
 
 /**
  * A model's output for one patch turned into what the processor publishes, and blended values into 8-bit results.
@@ -41,7 +42,7 @@ public final class Predictions {
             finish(values, keep, out, s);
             return new PixelRegion(core, 1, 8, out);
         }
-        PixelRegion out = new PixelRegion(patch, keep, PixelRegion.FLOAT_BITS);
+        PixelRegion out = new PixelRegion(patch, keep, SampleFormat.FLOAT32);
         for (int y = 0; y < patch.height(); y++) {
             for (int x = 0; x < patch.width(); x++) {
                 pixel(prediction, offset, channels, h, w, x, y, s, raw, kept);

@@ -26,8 +26,9 @@ import java.nio.file.StandardOpenOption;
  * 16     4    width
  * 20     4    height
  * 24     2    bands (samples per pixel)
- * 26     2    bits per sample (8 or 16: unsigned integers; 32: IEEE float)
- * 28     4    reserved (0)
+ * 26     2    bits per sample (8, 16, 32 or 64)
+ * 28     4    sample format, TIFF's codes: 1 unsigned integer, 2 signed integer, 3 IEEE float; 0 (files written
+ *             before the field) means unsigned for 8 and 16 bits, float for 32
  * 32          samples: rows top to bottom, a pixel's samples interleaved, all little-endian
  * </pre>
  */
@@ -43,7 +44,8 @@ public final class PatchFile {
         ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         Rect b = region.bounds();
         header.putInt(MAGIC).putInt(VERSION).putInt(b.x()).putInt(b.y()).putInt(b.width()).putInt(b.height())
-                .putShort((short) region.bands()).putShort((short) region.bitsPerSample()).putInt(0).flip();
+                .putShort((short) region.bands()).putShort((short) region.bitsPerSample())
+                .putInt(region.sampleFormat().tiffCode()).flip();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer body = ByteBuffer.wrap(region.data());
@@ -60,7 +62,7 @@ public final class PatchFile {
             Layout layout = header(ch, file);
             byte[] data = new byte[(int) layout.sampleBytes()];
             readFully(ch, ByteBuffer.wrap(data), file);
-            return new PixelRegion(layout.bounds(), layout.bands(), layout.bits(), data);
+            return new PixelRegion(layout.bounds(), layout.bands(), layout.format(), data);
         }
     }
 
@@ -75,7 +77,7 @@ public final class PatchFile {
             if (!b.contains(area)) {
                 throw new IOException(file.getFileName() + " covers " + b + ", not " + area);
             }
-            PixelRegion out = new PixelRegion(area, layout.bands(), layout.bits());
+            PixelRegion out = new PixelRegion(area, layout.bands(), layout.format());
             int pixelBytes = out.bands() * out.bytesPerSample();
             int rowBytes = area.width() * pixelBytes;
             for (int row = 0; row < area.height(); row++) {
@@ -91,9 +93,9 @@ public final class PatchFile {
         }
     }
 
-    private record Layout(Rect bounds, int bands, int bits) {
+    private record Layout(Rect bounds, int bands, SampleFormat format) {
         long sampleBytes() {
-            return bounds.area() * bands * (bits / 8);
+            return bounds.area() * bands * format.bytes();
         }
     }
 
@@ -112,10 +114,14 @@ public final class PatchFile {
         Rect bounds = new Rect(header.getInt(), header.getInt(), header.getInt(), header.getInt());
         int bands = header.getShort();
         int bits = header.getShort();
-        if (bits != 8 && bits != 16 && bits != PixelRegion.FLOAT_BITS || bands < 1) {
-            throw new IOException(file.getFileName() + " says " + bands + " band(s) of " + bits + " bits");
+        int code = header.getInt();
+        SampleFormat format = code == 0 && (bits == 8 || bits == 16 || bits == 32) ? SampleFormat.ofLegacyBits(bits)
+                : SampleFormat.of(bits, code);
+        if (format == null || bands < 1) {
+            throw new IOException(file.getFileName() + " says " + bands + " band(s) of " + bits + " bits, sample format "
+                    + code);
         }
-        Layout layout = new Layout(bounds, bands, bits);
+        Layout layout = new Layout(bounds, bands, format);
         if (ch.size() != HEADER_SIZE + layout.sampleBytes()) {
             throw new IOException(file.getFileName() + " holds " + (ch.size() - HEADER_SIZE)
                     + " bytes of samples, its header says " + layout.sampleBytes());

@@ -5,7 +5,6 @@ import dev.lip.common.geometry.Rect;
 import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.pixels.PixelRegion;
 import net.algart.matrices.tiff.TiffReader;
-import net.algart.matrices.tiff.TiffSampleType;
 import net.algart.matrices.tiff.tiles.TiffReadMap;
 
 import java.io.IOException;
@@ -34,7 +33,7 @@ final class BigTiffSource implements ImageSource {
     private TiffReadMap map;
     private final ImageInfo info;
     private int regionsRead;
-    /** Uncompressed and deflate layouts, read without AlgART (see {@link TiffBlockReader}); else null. */
+    /** Layouts read without AlgART (see {@link TiffBlockReader}), every wide sample format among them; else null. */
     private final TiffBlockReader blocks;
     /** For LZW, PackBits and JPEG blocks, which AlgART decodes: their data must be whole; else null. */
     private final BlockEndCheck endCheck;
@@ -63,17 +62,11 @@ final class BigTiffSource implements ImageSource {
     }
 
     static BigTiffSource open(Path file, PixelLimit limit) throws IOException {
-        Placement placement = TiffStructure.check(file, true, limit);
+        TiffStructure.Facts facts = TiffStructure.check(file, true, limit);
         TiffReader reader = reader(file);
         try {
             TiffReadMap map = reader.newMap(0);
-            TiffSampleType type = map.sampleType();
-            int bits = switch (type) {
-                case UINT8 -> 8;
-                case UINT16 -> 16;
-                default -> throw new UnreadableImageException("BigTIFF images with " + type
-                        + " samples are not supported; use 8 or 16-bit unsigned integers.");
-            };
+            TiffLayout layout = layout(map.ifd());
             int bands = map.numberOfChannels();
             if (bands > ImageInfo.MAX_BANDS) {
                 throw new UnreadableImageException("BigTIFF images with " + bands + " samples per pixel are not supported (1 to "
@@ -82,15 +75,20 @@ final class BigTiffSource implements ImageSource {
             if (map.ifd().getPhotometricInterpretation().isIndexed()) {
                 throw new UnreadableImageException("Palette BigTIFF images are not supported; convert to RGB first.");
             }
-            TiffLayout layout = layout(map.ifd());
             // offsets and byte counts were checked against the file by TiffStructure
-            TiffBlockReader blocks = TiffBlockReader.of(file, layout);
-            TiffCompression.checkBlockReaderTakes(layout, blocks);
-            BlockEndCheck endCheck = blocks != null ? null : BlockEndCheck.of(file, layout);
+            TiffBlockReader blocks;
+            BlockEndCheck endCheck = null;
+            if (layout.isWide()) {
+                blocks = TiffCompression.wideReader(file, layout);
+            } else {
+                blocks = TiffBlockReader.of(file, layout);
+                TiffCompression.checkBlockReaderTakes(layout, blocks);
+                endCheck = blocks != null ? null : BlockEndCheck.of(file, layout);
+            }
             String format = "BigTIFF (" + (layout.tiled() ? "tiled" : "striped") + ")";
-            BigTiffSource source = new BigTiffSource(file, reader, map, new ImageInfo(map.dimX(), map.dimY(), bands, bits, format),
-                    blocks, endCheck);
-            source.placement = placement;
+            BigTiffSource source = new BigTiffSource(file, reader, map, new ImageInfo(map.dimX(), map.dimY(), bands,
+                    layout.format(), format, facts.nodata()), blocks, endCheck);
+            source.placement = facts.placement();
             return source;
         } catch (IOException | RuntimeException e) {
             reader.close();
@@ -109,7 +107,8 @@ final class BigTiffSource implements ImageSource {
                 tiled ? ifd.getTileSizeY() : Math.min(height, ifd.getRowsPerStrip()), ifd.getTileOrStripOffsets(),
                 ifd.getTileOrStripByteCounts(), ifd.getCompressionCode(), ifd.getPhotometricInterpretationCode(),
                 ifd.getSamplesPerPixel(), ifd.getBitsPerSample()[0], ifd.optPredictorCode(), ifd.getPlanarConfiguration(),
-                ifd.optInt(339, 1), !ifd.isLittleEndian());
+                // SampleFormat has a value a sample, an array AlgART's optInt does not read
+                ifd.containsKey(339) ? ifd.getIntArray(339)[0] : 1, !ifd.isLittleEndian());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.lip.formats.source;
 
 import dev.lip.common.pixels.ImageInfo;
+import dev.lip.common.pixels.SampleFormat;
 
 import java.awt.color.ColorSpace;
 import java.awt.image.ColorModel;
@@ -36,7 +37,7 @@ final class RasterConversion {
         int type = sm.getDataType();
         if (type != DataBuffer.TYPE_BYTE && type != DataBuffer.TYPE_USHORT) {
             throw new UnreadableImageException(format + " images with " + dataTypeName(type)
-                    + " samples are not supported; use 8 or 16-bit unsigned integers.");
+                    + " samples are not supported here; use 8 or 16-bit unsigned integers (TIFF reads every sample format).");
         }
         int n = sm.getNumBands();
         if (n > ImageInfo.MAX_BANDS) {
@@ -73,8 +74,8 @@ final class RasterConversion {
         };
     }
 
-    ImageInfo info(int width, int height, String format) {
-        return new ImageInfo(width, height, bands, bits, format);
+    ImageInfo info(int width, int height, String format, String nodata) {
+        return new ImageInfo(width, height, bands, bits == 8 ? SampleFormat.UINT8 : SampleFormat.UINT16, format, nodata);
     }
 
     int bands() {

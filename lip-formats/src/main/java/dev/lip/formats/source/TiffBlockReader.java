@@ -3,6 +3,7 @@ package dev.lip.formats.source;
 import dev.lip.common.geometry.Rect;
 import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.pixels.PixelRegion;
+import dev.lip.common.pixels.SampleFormat;
 
 import com.github.luben.zstd.Zstd;
 
@@ -48,26 +49,34 @@ final class TiffBlockReader implements AutoCloseable {
     /** A reader for this layout, or null when another reader must do it. */
     static TiffBlockReader of(Path path, TiffLayout l) throws IOException {
         int c = l.compression();
+        boolean fits = l.blocksMatch() && l.bands() >= 1 && l.bands() <= ImageInfo.MAX_BANDS
+                && (long) l.blockWidth() * l.blockHeight() * l.bands() * (l.bitsPerSample() / 8) <= TiffSource.MAX_STRIP_BYTES;
         if (c == TiffCompression.WEBP) {
             // WebP holds 8-bit RGB or RGBA; GDAL writes it without a predictor.
             boolean webp = l.photometric() == 2 && l.sampleFormat() == 1 && l.bitsPerSample() == 8
-                    && (l.bands() == 3 || l.bands() == 4) && l.predictor() == 1 && l.blocksMatch() && !l.isPlanar()
-                    && (long) l.blockWidth() * l.blockHeight() * l.bands() <= TiffSource.MAX_STRIP_BYTES;
+                    && (l.bands() == 3 || l.bands() == 4) && l.predictor() == 1 && !l.isPlanar() && fits;
             return webp ? new TiffBlockReader(path, l) : null;
+        }
+        SampleFormat format = l.format();
+        if (format == null || !fits || (l.photometric() != 0 && l.photometric() != 1 && l.photometric() != 2)) {
+            return null;
+        }
+        if (l.isWide()) {
+            // Nothing else here reads int16, 32 and 64-bit samples: every lossless compression GDAL writes for them.
+            boolean compression = c == TiffCompression.NONE || c == TiffCompression.DEFLATE || c == TiffCompression.ADOBE_DEFLATE
+                    || c == TiffCompression.ZSTD || c == TiffCompression.LZW || c == TiffCompression.PACKBITS;
+            boolean predictor = l.predictor() == 1 || l.predictor() == 2 || l.predictor() == 3 && format.isFloat();
+            return compression && predictor ? new TiffBlockReader(path, l) : null;
         }
         // LZW only where the JDK's reader cannot (16-bit samples with the horizontal predictor)
         boolean lzw = c == TiffCompression.LZW && l.bitsPerSample() == 16 && l.predictor() == 2;
         boolean eligible = (c == TiffCompression.NONE || c == TiffCompression.DEFLATE || c == TiffCompression.ADOBE_DEFLATE
-                || c == TiffCompression.ZSTD || lzw)
-                && (l.photometric() == 0 || l.photometric() == 1 || l.photometric() == 2)
-                && l.sampleFormat() == 1 && (l.bitsPerSample() == 8 || l.bitsPerSample() == 16)
-                && l.bands() >= 1 && l.bands() <= ImageInfo.MAX_BANDS && (l.predictor() == 1 || l.predictor() == 2) && l.blocksMatch()
-                && (long) l.blockWidth() * l.blockHeight() * l.bands() * (l.bitsPerSample() / 8) <= TiffSource.MAX_STRIP_BYTES;
+                || c == TiffCompression.ZSTD || lzw) && (l.predictor() == 1 || l.predictor() == 2);
         return eligible ? new TiffBlockReader(path, l) : null;
     }
 
     PixelRegion read(Rect area) throws IOException {
-        PixelRegion out = new PixelRegion(area, layout.bands(), layout.bitsPerSample());
+        PixelRegion out = new PixelRegion(area, layout.bands(), layout.format());
         int pixelBytes = layout.bands() * bytesPerSample;
         int blockWidth = layout.blockWidth();
         int blockHeight = layout.blockHeight();
@@ -131,6 +140,8 @@ final class TiffBlockReader implements AutoCloseable {
         if (layout.compression() == TiffCompression.WEBP) {
             produced = WebPBlocks.decode(compressed, count, block, layout.blockWidth(), rows, layout.bands(),
                     () -> "The TIFF's " + unit() + " " + index + " of " + offsets.length);
+        } else if (layout.compression() == TiffCompression.PACKBITS) {
+            produced = unpackBits(compressed, count, block, expected);
         } else if (layout.compression() == TiffCompression.LZW) {
             try {
                 produced = lzw.decode(compressed, count, block, expected);
@@ -170,17 +181,58 @@ final class TiffBlockReader implements AutoCloseable {
                     + " ends early: its data gives " + produced + " of its " + expected + " bytes (row "
                     + (produced / rowBytes) + " of " + rows + "). The file is truncated or damaged.");
         }
-        if (bytesPerSample == 2 && layout.bigEndian()) {
-            for (int i = 0; i < expected; i += 2) {
-                byte t = block[i];
-                block[i] = block[i + 1];
-                block[i + 1] = t;
-            }
+        if (layout.predictor() == 3) {
+            // The floating-point predictor's bytes are in big-endian order whatever the file's byte order.
+            FloatingPointPredictor.undo(block, rows, rowBytes, spp, bytesPerSample);
+            return rows;
+        }
+        if (bytesPerSample > 1 && layout.bigEndian()) {
+            reverseSamples(block, expected, bytesPerSample);
         }
         if (layout.predictor() == 2) {
-            undoHorizontalDifferencing(block, rows, rowBytes, spp);
+            if (bytesPerSample > 2) {
+                FloatingPointPredictor.undoWideDifferencing(block, rows, rowBytes, spp, bytesPerSample);
+            } else {
+                undoHorizontalDifferencing(block, rows, rowBytes, spp);
+            }
         }
         return rows;
+    }
+
+    /** Big-endian samples to little-endian: each sample's bytes reversed. */
+    private static void reverseSamples(byte[] block, int length, int width) {
+        for (int i = 0; i < length; i += width) {
+            for (int a = i, b = i + width - 1; a < b; a++, b--) {
+                byte t = block[a];
+                block[a] = block[b];
+                block[b] = t;
+            }
+        }
+    }
+
+    /**
+     * PackBits (TIFF 6.0, section 9): a header byte n, then n+1 literal bytes (n >= 0) or one byte repeated 1-n times
+     * (n < 0; -128 is a no-op). Here only for the wide sample formats, which the JDK's reader does not decode.
+     *
+     * @return the bytes written, at most {@code expected}
+     */
+    static int unpackBits(byte[] in, int length, byte[] out, int expected) {
+        int i = 0;
+        int o = 0;
+        while (i < length && o < expected) {
+            int n = in[i++];
+            if (n >= 0) {
+                int k = Math.min(Math.min(n + 1, length - i), expected - o);
+                System.arraycopy(in, i, out, o, k);
+                i += n + 1;
+                o += k;
+            } else if (n != -128 && i < length) {
+                int k = Math.min(1 - n, expected - o);
+                java.util.Arrays.fill(out, o, o + k, in[i++]);
+                o += k;
+            }
+        }
+        return o;
     }
 
     /** Predictor 2: each sample was stored as its difference from the same band's sample to its left. */

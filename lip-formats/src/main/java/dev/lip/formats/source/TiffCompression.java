@@ -38,6 +38,33 @@ final class TiffCompression {
         }
     }
 
+    /**
+     * The reader of a TIFF with int16, 32 or 64-bit samples, which only {@link TiffBlockReader} decodes, or a refusal
+     * naming what it does not read.
+     */
+    static TiffBlockReader wideReader(java.nio.file.Path file, TiffLayout layout) throws java.io.IOException {
+        if (layout.format() == null) {
+            String kind = switch (layout.sampleFormat()) {
+                case 2 -> "signed integer";
+                case 3 -> "floating-point";
+                case 5, 6 -> "complex";
+                default -> "unsigned integer";
+            };
+            throw new UnreadableImageException("TIFF images with " + layout.bitsPerSample() + "-bit " + kind
+                    + " samples are not read; this service reads unsigned 8, 16 and 32-bit, signed 16 and 32-bit and "
+                    + "32 and 64-bit floating-point samples. Convert it, for example with gdal_translate -ot Float32.");
+        }
+        TiffBlockReader blocks = TiffBlockReader.of(file, layout);
+        if (blocks == null) {
+            throw new UnreadableImageException("This TIFF's " + layout.format().label() + " samples are stored in a way "
+                    + "not read here: " + layout.format().label() + " is read uncompressed or with LZW, deflate, ZSTD or "
+                    + "PackBits, predictor none, horizontal or floating point, 1 to 16 bands, grey or RGB (its "
+                    + "compression is " + name(layout.compression()) + ", predictor " + layout.predictor()
+                    + ", photometric " + layout.photometric() + "). Convert it, for example with gdal_translate -co COMPRESS=DEFLATE.");
+        }
+        return blocks;
+    }
+
     /** ZSTD and WebP are decoded only by {@link TiffBlockReader}: a layout it does not take cannot be read at all. */
     static void checkBlockReaderTakes(TiffLayout layout, TiffBlockReader blocks) throws UnreadableImageException {
         if (layout.compression() == ZSTD && blocks == null) {

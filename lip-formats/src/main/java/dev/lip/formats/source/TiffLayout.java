@@ -9,6 +9,20 @@ record TiffLayout(int width, int height, boolean tiled, int blockWidth, int bloc
                   long[] byteCounts, int compression, int photometric, int bands, int bitsPerSample, int predictor,
                   int planar, int sampleFormat, boolean bigEndian) {
 
+    /**
+     * The samples' format, or null for one not read here (float16, 64-bit integers, complex). SampleFormat 4
+     * ("undefined") is read as unsigned, as libtiff does.
+     */
+    dev.lip.common.pixels.SampleFormat format() {
+        return dev.lip.common.pixels.SampleFormat.of(bitsPerSample, sampleFormat == 4 ? 1 : sampleFormat);
+    }
+
+    /** Whether the samples are other than the 8 or 16-bit unsigned integers every reader here decodes. */
+    boolean isWide() {
+        dev.lip.common.pixels.SampleFormat f = format();
+        return f == null || !f.isUnsignedSmall();
+    }
+
     int across() {
         return (width + blockWidth - 1) / blockWidth;
     }

@@ -33,7 +33,10 @@ final class TiffSource implements ImageSource {
     private final RasterConversion conversion;
     private final boolean tiled;
     private final int stripHeight;
-    /** Uncompressed and deflate layouts, read without the JDK's reader (see {@link TiffBlockReader}); else null. */
+    /**
+     * Layouts read without the JDK's reader (see {@link TiffBlockReader}), every wide sample format among them;
+     * else null.
+     */
     private final TiffBlockReader blocks;
     /** For LZW, PackBits and JPEG blocks, which the JDK's reader decodes: their data must be whole; else null. */
     private final BlockEndCheck endCheck;
@@ -57,37 +60,38 @@ final class TiffSource implements ImageSource {
     }
 
     static TiffSource open(Path file, PixelLimit limit) throws IOException {
-        Placement placement = TiffStructure.check(file, false, limit);
+        TiffStructure.Facts facts = TiffStructure.check(file, false, limit);
         ImageInputStream stream = ImageIO.createImageInputStream(file.toFile());
         ImageReader reader = JdkReaders.get("tiff", "com.sun.imageio.plugins.tiff.TIFFImageReader");
         try {
             reader.setInput(stream, false, true);
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
-            ImageTypeSpecifier type = reader.getRawImageType(0);
-            if (type == null) {
-                Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
-                type = types.hasNext() ? types.next() : null;
-            }
-            if (type == null) {
-                throw new UnreadableImageException("This TIFF's pixel layout is not supported.");
-            }
-            RasterConversion conversion = RasterConversion.of(type.getSampleModel(), type.getColorModel(), "TIFF");
-            boolean tiled = reader.isImageTiled(0) && reader.getTileWidth(0) < width;
-            int stripHeight = reader.getTileHeight(0);
-            long stripBytes = (long) width * stripHeight * conversion.sourceBands() * 2;
-            if (!tiled && stripBytes > MAX_STRIP_BYTES) {
-                throw new UnreadableImageException("This TIFF stores its pixels in strips of " + stripHeight
-                        + " full rows, too large to decode with bounded memory; save it tiled (or with smaller strips).");
-            }
             TiffLayout layout = checkDirectory(reader, file, width, height);
-            TiffBlockReader blocks = TiffBlockReader.of(file, layout);
-            TiffCompression.checkBlockReaderTakes(layout, blocks);
-            BlockEndCheck endCheck = blocks != null ? null : BlockEndCheck.of(file, layout);
-            String format = "TIFF (" + (reader.isImageTiled(0) ? "tiled" : "striped") + ")";
-            TiffSource source = new TiffSource(stream, reader, conversion.info(width, height, format), conversion, tiled, stripHeight,
-                    blocks, endCheck);
-            source.placement = placement;
+            String format = "TIFF (" + (layout.tiled() ? "tiled" : "striped") + ")";
+            TiffSource source;
+            if (layout.isWide()) {
+                // int16, 32 and 64-bit samples: only our block reader decodes them, into their own format
+                TiffBlockReader blocks = TiffCompression.wideReader(file, layout);
+                ImageInfo info = new ImageInfo(width, height, layout.bands(), layout.format(), format, facts.nodata());
+                source = new TiffSource(stream, reader, info, null, layout.tiled() && layout.blockWidth() < width,
+                        layout.blockHeight(), blocks, null);
+            } else {
+                RasterConversion conversion = conversion(reader);
+                boolean tiled = reader.isImageTiled(0) && reader.getTileWidth(0) < width;
+                int stripHeight = reader.getTileHeight(0);
+                long stripBytes = (long) width * stripHeight * conversion.sourceBands() * 2;
+                if (!tiled && stripBytes > MAX_STRIP_BYTES) {
+                    throw new UnreadableImageException("This TIFF stores its pixels in strips of " + stripHeight
+                            + " full rows, too large to decode with bounded memory; save it tiled (or with smaller strips).");
+                }
+                TiffBlockReader blocks = TiffBlockReader.of(file, layout);
+                TiffCompression.checkBlockReaderTakes(layout, blocks);
+                BlockEndCheck endCheck = blocks != null ? null : BlockEndCheck.of(file, layout);
+                source = new TiffSource(stream, reader, conversion.info(width, height, format, facts.nodata()),
+                        conversion, tiled, stripHeight, blocks, endCheck);
+            }
+            source.placement = facts.placement();
             return source;
         } catch (IOException | RuntimeException e) {
             reader.dispose();
@@ -99,6 +103,17 @@ final class TiffSource implements ImageSource {
         }
     }
 
+    private static RasterConversion conversion(ImageReader reader) throws IOException {
+        ImageTypeSpecifier type = reader.getRawImageType(0);
+        if (type == null) {
+            Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+            type = types.hasNext() ? types.next() : null;
+        }
+        if (type == null) {
+            throw new UnreadableImageException("This TIFF's pixel layout is not supported.");
+        }
+        return RasterConversion.of(type.getSampleModel(), type.getColorModel(), "TIFF");
+    }
 
     /**
      * The layout the directory describes (its offsets and byte counts were checked by {@link TiffStructure}).
@@ -121,9 +136,9 @@ final class TiffSource implements ImageSource {
         if (bits != null) {
             for (int i = 0; i < bits.getCount(); i++) {
                 int b = bits.getAsInt(i);
-                if (b != bits.getAsInt(0) || (b != 1 && b != 2 && b != 4 && b != 8 && b != 16)) {
+                if (b != bits.getAsInt(0) || (b != 1 && b != 2 && b != 4 && b != 8 && b != 16 && b != 32 && b != 64)) {
                     throw new UnreadableImageException("The TIFF's bits per sample (" + b + " for sample " + i
-                            + ") are not 1, 2, 4, 8 or 16 alike: its directory is damaged or the layout is not supported.");
+                            + ") are not 1, 2, 4, 8, 16, 32 or 64 alike: its directory is damaged or the layout is not supported.");
                 }
             }
         }
@@ -211,7 +226,7 @@ final class TiffSource implements ImageSource {
         int strips = (int) Math.max(1, BAND_BYTES / Math.max(1, rowBytes * stripHeight));
         int band = Math.max(1, Math.min(info.height(), strips * stripHeight));
         byte[] row = new byte[(int) rowBytes];
-        int[] scratch = new int[width * conversion.sourceBands()];
+        int[] scratch = blocks != null ? null : new int[width * conversion.sourceBands()];
         for (int y = 0; y < info.height(); y += band) {
             int h = Math.min(band, info.height() - y);
             if (blocks != null) {

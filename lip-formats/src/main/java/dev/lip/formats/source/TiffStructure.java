@@ -44,9 +44,20 @@ final class TiffStructure {
     private TiffStructure() {
     }
 
+    /**
+     * What the first directory says beyond the pixel layout.
+     *
+     * @param placement where the pixels are, carried to the result
+     * @param nodata    GDAL's GDAL_NODATA text ({@code -9999}, {@code nan}), or null
+     */
+    record Facts(Placement placement, String nodata) {
+    }
+
+    /** GDAL's tag for the nodata value, ASCII (GDAL's own, registered with Adobe). */
+    static final int GDAL_NODATA = 42113;
+
     /** @param limit applied first, to the width and length the directory states, whatever else is wrong with it */
-    /** @return what the first directory says about where the pixels are, carried to the result */
-    static Placement check(Path file, boolean big, PixelLimit limit) throws IOException {
+    static Facts check(Path file, boolean big, PixelLimit limit) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer head = read(ch, 0, 16, size);
@@ -72,6 +83,7 @@ final class TiffStructure {
             double[] resolution = new double[2];
             int resolutionUnit = 2; // TIFF's default: inch
             String description = null;
+            String nodata = null;
             for (int i = 0; i < entries; i++) {
                 int at = i * entryBytes;
                 int tag = Short.toUnsignedInt(all.getShort(at));
@@ -111,6 +123,8 @@ final class TiffStructure {
                     resolutionUnit = Short.toUnsignedInt(read(ch, offset, 2, size).order(order).getShort(0));
                 } else if (tag == 270 && type == 2 && count > 0 && count <= MAX_DESCRIPTION) {
                     description = ascii(read(ch, offset, (int) count, size));
+                } else if (tag == GDAL_NODATA && type == 2 && count > 0 && count <= 64) {
+                    nodata = ascii(read(ch, offset, (int) count, size)).trim();
                 }
             }
             // Where the pixels are, checked before a reader looks at them (the JDK's says only "Data segment out
@@ -127,8 +141,8 @@ final class TiffStructure {
                     doubles(geo.get(GeoTiffTags.TIEPOINT)), doubles(geo.get(GeoTiffTags.TRANSFORMATION)),
                     shorts(geo.get(GeoTiffTags.GEO_KEYS)), doubles(geo.get(GeoTiffTags.GEO_DOUBLES)),
                     ascii(geo.get(GeoTiffTags.GEO_ASCII)));
-            return new Placement(geoTags.locates() ? geoTags : null,
-                    PixelSize.of(description, resolution[0], resolution[1], resolutionUnit));
+            return new Facts(new Placement(geoTags.locates() ? geoTags : null,
+                    PixelSize.of(description, resolution[0], resolution[1], resolutionUnit)), nodata == null || nodata.isEmpty() ? null : nodata);
         }
     }
 

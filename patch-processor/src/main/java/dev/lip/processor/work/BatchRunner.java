@@ -3,6 +3,7 @@ package dev.lip.processor.work;
 import dev.lip.common.geometry.Tile;
 import dev.lip.common.pixels.PatchFile;
 import dev.lip.common.pixels.PixelRegion;
+import dev.lip.common.pixels.SampleFormat;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.common.protocol.SafeFiles;
 import org.slf4j.Logger;
@@ -139,7 +140,7 @@ final class BatchRunner {
     /** Cropping algorithms give the core as one 8-bit band; blending ones float predictions over the whole patch. */
     private static void checkResult(String algorithm, boolean blends, Tile tile, PixelRegion result) {
         boolean ok = blends
-                ? result.bounds().equals(tile.patch()) && result.bitsPerSample() == PixelRegion.FLOAT_BITS
+                ? result.bounds().equals(tile.patch()) && result.sampleFormat() == SampleFormat.FLOAT32
                 : result.bounds().equals(tile.core()) && result.bands() == 1 && result.bitsPerSample() == 8;
         if (!ok) {
             throw new IllegalStateException(algorithm + " returned " + result + " instead of "

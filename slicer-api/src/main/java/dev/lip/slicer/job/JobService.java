@@ -169,8 +169,8 @@ public class JobService {
             job.startStage(Job.PROCESSING);
             jobs.save(job);
             slicing.start(job, dir, dir.uploadFile(), statistics);
-            log.info("job {}: {} {}x{} {}-band {}-bit, {} patches of {} (+{} halo), {} {}", id, info.format(),
-                    info.width(), info.height(), info.bands(), info.bitsPerSample(), grid.tileCount(),
+            log.info("job {}: {} {}x{} {}-band {}, {} patches of {} (+{} halo), {} {}", id, info.format(),
+                    info.width(), info.height(), info.bands(), info.sampleFormat().label(), grid.tileCount(),
                     grid.tileSize(), grid.overlap(), submission.algorithm(), resolved);
             return job.view();
         } catch (RuntimeException | IOException e) {

@@ -3,6 +3,7 @@ package dev.lip.slicer.slicing;
 import dev.lip.common.geometry.Rect;
 import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.pixels.PixelRegion;
+import dev.lip.common.pixels.SampleFormat;
 import dev.lip.formats.source.ImageSource;
 
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.io.IOException;
 final class BandAssembler implements ImageSource.RowConsumer {
     private final TileGrid grid;
     private final int bands;
-    private final int bits;
+    private final SampleFormat format;
     private final int rowBytes;
     private final int ringRows;
     private final byte[] ring;
@@ -34,12 +35,12 @@ final class BandAssembler implements ImageSource.RowConsumer {
         PixelRegion crop(Rect area);
     }
 
-    BandAssembler(TileGrid grid, int bands, int bits, BandConsumer consumer) {
+    BandAssembler(TileGrid grid, int bands, SampleFormat format, BandConsumer consumer) {
         this.grid = grid;
         this.bands = bands;
-        this.bits = bits;
+        this.format = format;
         this.consumer = consumer;
-        this.rowBytes = grid.imageWidth() * bands * (bits / 8);
+        this.rowBytes = grid.imageWidth() * bands * format.bytes();
         int tallest = 0;
         for (int r = 0; r < grid.rows(); r++) {
             tallest = Math.max(tallest, grid.rowBand(r).height());
@@ -67,8 +68,8 @@ final class BandAssembler implements ImageSource.RowConsumer {
         if (area.y() < rowsSeen - ringRows || area.bottom() > rowsSeen) {
             throw new IllegalArgumentException(area + " is not among the rows held");
         }
-        PixelRegion out = new PixelRegion(area, bands, bits);
-        int pixelBytes = bands * (bits / 8);
+        PixelRegion out = new PixelRegion(area, bands, format);
+        int pixelBytes = bands * format.bytes();
         int bytes = area.width() * pixelBytes;
         for (int r = 0; r < area.height(); r++) {
             int src = ((area.y() + r) % ringRows) * rowBytes + area.x() * pixelBytes;

@@ -65,7 +65,7 @@ public final class Slicer {
             sliceRegions(source, more, grid, job, statistics, progress, published);
             return;
         }
-        BandAssembler assembler = new BandAssembler(grid, info.bands(), info.bitsPerSample(), (row, rows) -> {
+        BandAssembler assembler = new BandAssembler(grid, info.bands(), info.sampleFormat(), (row, rows) -> {
             checkCancelled(progress::cancelled);
             for (int c = 0; c < grid.columns(); c++) {
                 Tile tile = grid.tile(row, c);
