@@ -144,4 +144,35 @@ class FieldFilesEndToEndTest {
         assertEquals(1, otsu.exitCode());
         assertTrue(otsu.stderr().contains("otsu works on the 8-bit luma of 8 or 16-bit unsigned images"), otsu.stderr());
     }
+
+    /**
+     * A Philips TIFF (a vendor only OpenSlide reads here), made with GDAL as OpenSlide recognises one: read through
+     * OpenSlide's C library by slicer-api, thresholded exactly as GDAL decodes the slide, its pixel size kept.
+     */
+    @org.junit.jupiter.api.Test
+    void aPhilipsSlideIsReadThroughOpenSlide(Trio trio) throws Exception {
+        for (String tool : List.of("gdal_translate", "gdaladdo", "gdalinfo", "openslide-show-properties")) {
+            Assumptions.assumeTrue(FieldTools.installed(tool), tool + " is not installed: apt-get install gdal-bin openslide-tools libopenslide0");
+        }
+        SampleImage img = SampleImage.generate(600, 420, 3, 8, 24);
+        Path png = dir.resolve("in.png");
+        img.writePng(png);
+        Path in = dir.resolve("slide.tiff");
+        FieldTools.philipsSlide(png, in);
+        Path level0 = dir.resolve("level0.png");
+        FieldTools.run(List.of("gdal_translate", "-q", "-of", "PNG", in.toString(), level0.toString()));
+        java.awt.image.BufferedImage gdal = javax.imageio.ImageIO.read(level0.toFile());
+        byte[] expected = new byte[img.width * img.height];
+        for (int i = 0; i < expected.length; i++) {
+            int rgb = gdal.getRGB(i % img.width, i / img.width);
+            int luma = 299 * (rgb >> 16 & 0xFF) + 587 * (rgb >> 8 & 0xFF) + 114 * (rgb & 0xFF);
+            expected[i] = (byte) (luma >= 128_000 ? 255 : 0);
+        }
+        Path out = dir.resolve("slide-mask.tif");
+        Trio.Run r = trio.client("process", in.toString(), "-o", out.toString(), "-q", "--tile-size", "128");
+        assertEquals(0, r.exitCode(), r.stderr());
+        Masks.assertMaskEquals(expected, img.width, img.height, out, "Philips slide through OpenSlide");
+        JsonNode md = JSON.readTree(FieldTools.run(List.of("gdalinfo", "-json", out.toString()))).path("metadata").path("");
+        assertEquals(40_000, md.path("TIFFTAG_XRESOLUTION").asDouble(), 0.01, "0.25 µm a pixel: " + md);
+    }
 }

@@ -20,6 +20,22 @@ public interface ImageFormat {
     boolean recognises(byte[] header, int length);
 
     /**
+     * Whether an upload nothing recognises is answered with this format's name among those expected; a kind of
+     * another format's file (a slide scanner's TIFF) is not named apart.
+     */
+    default boolean namedInRefusals() {
+        return true;
+    }
+
+    /**
+     * Whether the file is this format's when its header alone does not tell (a slide scanner's TIFF is a TIFF by its
+     * header); by default the header decides.
+     */
+    default boolean recognises(Path file, byte[] header, int length) throws IOException {
+        return recognises(header, length);
+    }
+
+    /**
      * Opens a file this format recognised, reading no more than its header and structure.
      *
      * @throws UnreadableImageException with a sentence for the user when the file is damaged or not supported

@@ -51,7 +51,12 @@ public final class ImageSources {
         try (InputStream in = Files.newInputStream(file)) {
             n = in.readNBytes(h, 0, h.length);
         }
-        return FORMATS.stream().filter(f -> f.recognises(h, n)).findFirst();
+        for (ImageFormat format : FORMATS) {
+            if (format.recognises(file, h, n)) {
+                return Optional.of(format);
+            }
+        }
+        return Optional.empty();
     }
 
     public ImageSource open(Path file) throws IOException {
@@ -78,7 +83,7 @@ public final class ImageSources {
 
     /** "JPEG, PNG, TIFF or BigTIFF" */
     private static String expected() {
-        List<String> names = FORMATS.stream().map(ImageFormat::name).toList();
+        List<String> names = FORMATS.stream().filter(ImageFormat::namedInRefusals).map(ImageFormat::name).toList();
         return names.size() == 1 ? names.get(0)
                 : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
     }

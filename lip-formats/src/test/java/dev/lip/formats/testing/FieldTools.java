@@ -62,4 +62,31 @@ public final class FieldTools {
         }
         run(python, script.toString(), out.toString(), Integer.toString(width), Integer.toString(height));
     }
+
+    /**
+     * Writes, with GDAL, a Philips TIFF as OpenSlide recognises one (vendor "philips", a vendor only OpenSlide reads
+     * here): JPEG tiles of 256², gdaladdo's overviews 2 and 4, Software "Philips…", and a DPUfsImport XML description
+     * with one WSI image, its pixel spacing (0.25 µm) and a spacing for each level.
+     */
+    public static void philipsSlide(Path png, Path out) throws IOException, InterruptedException {
+        StringBuilder levels = new StringBuilder();
+        for (String spacing : List.of("0.00025", "0.0005", "0.001")) {
+            levels.append("<DataObject ObjectType=\"PixelDataRepresentation\"><Attribute Name=\"DICOM_PIXEL_SPACING\" ")
+                    .append("Group=\"0x0028\" Element=\"0x0030\" PMSVR=\"IDoubleArray\">&quot;").append(spacing)
+                    .append("&quot; &quot;").append(spacing).append("&quot;</Attribute></DataObject>");
+        }
+        String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\" ?><DataObject ObjectType=\"DPUfsImport\">"
+                + "<Attribute Name=\"PIM_DP_SCANNED_IMAGES\" Group=\"0x301D\" Element=\"0x1003\" PMSVR=\"IDataObjectArray\">"
+                + "<Array><DataObject ObjectType=\"DPScannedImage\">"
+                + "<Attribute Name=\"PIM_DP_IMAGE_TYPE\" Group=\"0x301D\" Element=\"0x1004\" PMSVR=\"IString\">WSI</Attribute>"
+                + "<Attribute Name=\"DICOM_PIXEL_SPACING\" Group=\"0x0028\" Element=\"0x0030\" PMSVR=\"IDoubleArray\">"
+                + "&quot;0.00025&quot; &quot;0.00025&quot;</Attribute>"
+                + "<Attribute Name=\"PIIM_PIXEL_DATA_REPRESENTATION_SEQUENCE\" Group=\"0x1001\" Element=\"0x8B01\" "
+                + "PMSVR=\"IDataObjectArray\"><Array>" + levels + "</Array></Attribute>"
+                + "</DataObject></Array></Attribute></DataObject>";
+        run("gdal_translate", "-q", "-co", "TILED=YES", "-co", "BLOCKXSIZE=256", "-co", "BLOCKYSIZE=256", "-co",
+                "COMPRESS=JPEG", "-mo", "TIFFTAG_SOFTWARE=Philips DP v1.0", "-mo", "TIFFTAG_IMAGEDESCRIPTION=" + xml,
+                png.toString(), out.toString());
+        run("gdaladdo", "-q", out.toString(), "2", "4");
+    }
 }

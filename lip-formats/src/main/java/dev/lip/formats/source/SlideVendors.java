@@ -1,0 +1,114 @@
+package dev.lip.formats.source;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Which scanner vendor's TIFF-based slide a file is, from the marks OpenSlide itself looks for in the first
+ * directory, without OpenSlide: so that a slide only OpenSlide reads is refused naming the missing library, rather
+ * than read as a plain TIFF (an NDPI's level 0 is one JPEG of the whole slide) or refused for its layout.
+ */
+final class SlideVendors {
+    private static final int DESCRIPTION = 270, COMPRESSION = 259, XMP = 700, NDPI_FORMAT_FLAG = 65420;
+    private static final int MAX_TEXT = 1 << 20;
+
+    private SlideVendors() {
+    }
+
+    /**
+     * @param vendor      the vendor's name for users ("Hamamatsu NDPI"), or null for none that only OpenSlide reads
+     * @param compression the first directory's compression
+     */
+    record Marks(String vendor, int compression) {
+        /** Aperio's JPEG 2000 tiles, which only OpenSlide (through OpenJPEG) decodes here. */
+        boolean jpeg2000() {
+            return compression == 33003 || compression == 33005 || compression == 34712;
+        }
+    }
+
+    static Marks of(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer head = read(ch, 0, 16, size);
+            if (head == null) {
+                return new Marks(null, 1);
+            }
+            ByteOrder order = head.get(0) == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+            head.order(order);
+            boolean big = head.getShort(2) == 43;
+            long ifd = big ? head.getLong(8) : Integer.toUnsignedLong(head.getInt(4));
+            ByteBuffer c = read(ch, ifd, big ? 8 : 2, size);
+            if (c == null) {
+                return new Marks(null, 1);
+            }
+            c.order(order);
+            long entries = big ? c.getLong(0) : Short.toUnsignedInt(c.getShort(0));
+            int entryBytes = big ? 20 : 12;
+            ByteBuffer all = entries <= 0 || entries > 4096 ? null
+                    : read(ch, ifd + (big ? 8 : 2), (int) entries * entryBytes, size);
+            if (all == null) {
+                return new Marks(null, 1);
+            }
+            all.order(order);
+            int compression = 1;
+            String description = "";
+            String xmp = "";
+            boolean ndpi = false;
+            for (int i = 0; i < entries; i++) {
+                int at = i * entryBytes;
+                int tag = Short.toUnsignedInt(all.getShort(at));
+                int type = Short.toUnsignedInt(all.getShort(at + 2));
+                long count = big ? all.getLong(at + 4) : Integer.toUnsignedLong(all.getInt(at + 4));
+                int valueAt = at + (big ? 12 : 8);
+                if (tag == COMPRESSION) {
+                    compression = Short.toUnsignedInt(all.getShort(valueAt));
+                } else if (tag == NDPI_FORMAT_FLAG) {
+                    ndpi = true;
+                } else if ((tag == DESCRIPTION || tag == XMP) && count > 0 && count <= MAX_TEXT && (type == 2 || type == 1 || type == 7)) {
+                    ByteBuffer text = count <= (big ? 8 : 4)
+                            ? all.duplicate().position(valueAt).limit(valueAt + (int) count).slice()
+                            : read(ch, big ? all.getLong(valueAt) : Integer.toUnsignedLong(all.getInt(valueAt)), (int) count, size);
+                    String s = text == null ? "" : StandardCharsets.ISO_8859_1.decode(text).toString();
+                    if (tag == DESCRIPTION) {
+                        description = s;
+                    } else {
+                        xmp = s;
+                    }
+                }
+            }
+            return new Marks(vendor(ndpi, description, xmp), compression);
+        }
+    }
+
+    private static String vendor(boolean ndpi, String description, String xmp) {
+        if (ndpi) {
+            return "Hamamatsu NDPI";
+        }
+        if (description.startsWith("<?xml") && description.contains("DPUfsImport")) {
+            return "Philips TIFF";
+        }
+        if (description.contains("leica-microsystems.com/scn")) {
+            return "Leica SCN";
+        }
+        if (xmp.contains("iScan")) {
+            return "Ventana BIF";
+        }
+        return null;
+    }
+
+    private static ByteBuffer read(FileChannel ch, long at, int n, long size) throws IOException {
+        if (at < 0 || at + n > size) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.allocate(n);
+        while (b.hasRemaining() && ch.read(b, at + b.position()) >= 0) {
+            // until full
+        }
+        return b.flip();
+    }
+}
