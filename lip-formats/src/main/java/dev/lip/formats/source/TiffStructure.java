@@ -122,7 +122,8 @@ final class TiffStructure {
                 } else if (tag == 296 && type == SHORT && count == 1) {
                     resolutionUnit = Short.toUnsignedInt(read(ch, offset, 2, size).order(order).getShort(0));
                 } else if (tag == 270 && type == 2 && count > 0 && count <= MAX_DESCRIPTION) {
-                    description = ascii(read(ch, offset, (int) count, size));
+                    // OME-XML is UTF-8 (its unit "µm" is two bytes); Aperio's text is ASCII, which UTF-8 reads alike
+                    description = text(read(ch, offset, (int) count, size), java.nio.charset.StandardCharsets.UTF_8);
                 } else if (tag == GDAL_NODATA && type == 2 && count > 0 && count <= 64) {
                     nodata = ascii(read(ch, offset, (int) count, size)).trim();
                 }
@@ -178,10 +179,14 @@ final class TiffStructure {
     }
 
     private static String ascii(ByteBuffer b) {
+        return text(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static String text(ByteBuffer b, java.nio.charset.Charset charset) {
         if (b == null) {
             return null;
         }
-        String s = new String(b.array(), 0, b.capacity(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String s = new String(b.array(), 0, b.capacity(), charset);
         return s.endsWith("\0") ? s.substring(0, s.length() - 1) : s;
     }
 

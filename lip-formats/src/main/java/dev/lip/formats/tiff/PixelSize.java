@@ -10,6 +10,11 @@ public record PixelSize(double micronsX, double micronsY) {
     private static final java.util.regex.Pattern APERIO_MPP = java.util.regex.Pattern.compile("\\|\\s*MPP\\s*=\\s*([0-9.eE+-]+)");
     private static final java.util.regex.Pattern OME_X = java.util.regex.Pattern.compile("PhysicalSizeX=\"([0-9.eE+-]+)\"");
     private static final java.util.regex.Pattern OME_Y = java.util.regex.Pattern.compile("PhysicalSizeY=\"([0-9.eE+-]+)\"");
+    private static final java.util.regex.Pattern OME_X_UNIT = java.util.regex.Pattern.compile("PhysicalSizeXUnit=\"([^\"]*)\"");
+    private static final java.util.regex.Pattern OME_Y_UNIT = java.util.regex.Pattern.compile("PhysicalSizeYUnit=\"([^\"]*)\"");
+    /** OME's length units a pixel size is given in, in micrometres; OME's default is the micrometre. */
+    private static final java.util.Map<String, Double> OME_UNITS = java.util.Map.of("pm", 1e-6, "Å", 1e-4, "nm", 1e-3,
+            "µm", 1.0, "um", 1.0, "mm", 1e3, "cm", 1e4, "m", 1e6);
 
     public PixelSize {
         if (!(micronsX > 0) || !(micronsY > 0) || Double.isInfinite(micronsX) || Double.isInfinite(micronsY)) {
@@ -27,7 +32,7 @@ public record PixelSize(double micronsX, double micronsY) {
     }
 
     /**
-     * The pixel size an input states, or null. The slide's own statement (Aperio MPP, OME PhysicalSize in µm) wins
+     * The pixel size an input states, or null. The slide's own statement (Aperio MPP, OME PhysicalSize in its unit) wins
      * over the resolution tags, which scanners often leave at a default.
      *
      * @param description ImageDescription (270), or null
@@ -43,15 +48,11 @@ public record PixelSize(double micronsX, double micronsY) {
                     return new PixelSize(mpp, mpp);
                 }
             }
-            java.util.regex.Matcher x = OME_X.matcher(description);
-            java.util.regex.Matcher y = OME_Y.matcher(description);
-            // OME's default unit is the micrometre; another unit is named in PhysicalSizeXUnit
-            if (description.contains("<OME") && x.find() && !description.contains("PhysicalSizeXUnit=\"")
-                    || description.contains("PhysicalSizeXUnit=\"µm\"") && x.find(0)) {
-                double px = positive(x.group(1));
-                double py = y.find() ? positive(y.group(1)) : px;
-                if (px > 0 && py > 0) {
-                    return new PixelSize(px, py);
+            if (description.contains("<OME")) {
+                double px = omeMicrons(description, OME_X, OME_X_UNIT);
+                double py = omeMicrons(description, OME_Y, OME_Y_UNIT);
+                if (px > 0) {
+                    return new PixelSize(px, py > 0 ? py : px);
                 }
             }
         }
@@ -60,6 +61,18 @@ public record PixelSize(double micronsX, double micronsY) {
             return new PixelSize(micronsPerUnit / xResolution, micronsPerUnit / yResolution);
         }
         return null;
+    }
+
+    /** The first Pixels' physical size along one axis in micrometres, or -1 when unsaid or in a unit not a length. */
+    private static double omeMicrons(String xml, java.util.regex.Pattern size, java.util.regex.Pattern unit) {
+        java.util.regex.Matcher m = size.matcher(xml);
+        if (!m.find()) {
+            return -1;
+        }
+        java.util.regex.Matcher u = unit.matcher(xml);
+        Double factor = u.find() ? OME_UNITS.get(u.group(1)) : Double.valueOf(1.0);
+        double v = positive(m.group(1));
+        return factor == null || v <= 0 ? -1 : v * factor;
     }
 
     private static double positive(String v) {

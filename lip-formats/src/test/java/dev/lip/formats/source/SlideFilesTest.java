@@ -75,4 +75,38 @@ class SlideFilesTest {
         }
     }
 
+    /**
+     * An OME-TIFF's pixel size: the OME-XML in the first ImageDescription (as Bio-Formats and QuPath write it, with
+     * PhysicalSizeX/Y and their unit) is the pixel size, whatever the resolution tags say; a unit other than µm is
+     * converted, and an XML without sizes falls back to the resolution tags.
+     */
+    @Test
+    void anOmeTiffsPhysicalSizeIsItsPixelSize() throws Exception {
+        Assumptions.assumeTrue(FieldTools.installed("gdal_translate"), "gdal_translate is not installed: apt-get install gdal-bin");
+        SampleImage img = SampleImage.generate(300, 200, 3, 8, 5);
+        Path png = dir.resolve("in.png");
+        img.writePng(png);
+        String ome = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><OME xmlns=\"http://www.openmicroscopy.org/Schemas/OME/2016-06\" "
+                + "Creator=\"OME Bio-Formats 6.11.1\"><Image ID=\"Image:0\" Name=\"slide\"><Pixels BigEndian=\"false\" "
+                + "DimensionOrder=\"XYCZT\" ID=\"Pixels:0\" Interleaved=\"true\" PhysicalSizeX=\"0.2201\" PhysicalSizeXUnit=\"µm\" "
+                + "PhysicalSizeY=\"0.2202\" PhysicalSizeYUnit=\"µm\" SignificantBits=\"8\" SizeC=\"3\" SizeT=\"1\" SizeX=\"300\" "
+                + "SizeY=\"200\" SizeZ=\"1\" Type=\"uint8\"><Channel ID=\"Channel:0:0\" SamplesPerPixel=\"3\"/>"
+                + "<TiffData IFD=\"0\" PlaneCount=\"1\"/></Pixels></Image></OME>";
+        Path tiff = dir.resolve("slide.ome.tif");
+        // resolution tags that say something else (72 dpi, a writer's default): the OME-XML wins
+        FieldTools.run("gdal_translate", "-q", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", "-mo", "TIFFTAG_RESOLUTIONUNIT=2",
+                "-mo", "TIFFTAG_XRESOLUTION=72", "-mo", "TIFFTAG_YRESOLUTION=72", "-mo", "TIFFTAG_IMAGEDESCRIPTION=" + ome,
+                png.toString(), tiff.toString());
+        try (ImageSource src = new ImageSources(1_000_000).open(tiff)) {
+            assertEquals(new PixelSize(0.2201, 0.2202), src.placement().pixelSize());
+        }
+        Path nm = dir.resolve("nm.ome.tif");
+        FieldTools.run("gdal_translate", "-q", "-mo", "TIFFTAG_IMAGEDESCRIPTION=" + ome.replace("µm", "nm")
+                .replace("0.2201", "220.1").replace("0.2202", "220.2"), png.toString(), nm.toString());
+        try (ImageSource src = new ImageSources(1_000_000).open(nm)) {
+            PixelSize size = src.placement().pixelSize();
+            assertEquals(0.2201, size.micronsX(), 1e-12);
+            assertEquals(0.2202, size.micronsY(), 1e-12);
+        }
+    }
 }
