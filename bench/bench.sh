@@ -11,6 +11,8 @@
 #                                      bench/make-images.sh) and the 50000² textured JPEG-tiled BigTIFF, made if missing
 #   SIZE_SET=1 SIZE=30000 IMAGES="jpg tif" bench/bench.sh     (the set bench/make-images.sh makes at SIZE)
 #   BASELINE=0 HEAP="-Xmx512m -XX:..." bench/bench.sh IMAGE   (the project alone, for quick comparisons)
+#   FORMAT=tiff bench/bench.sh         the result's layout (default cog, the project's default: a pyramid; libvips
+#                                      then writes its pyramid too, 2x2 means); tiff: one level on both sides
 #
 # Prints one row per image: seconds (project, libvips C, ratio, libvips CLI, ratio), the fraction of output pixels
 # that differ from libvips' (libvips computes luma in floating point, we in exact integers, so boundary pixels may
@@ -22,6 +24,8 @@ SIZE=${SIZE:-20000}
 HEAP=${HEAP:--Xmx512m -XX:+UseSerialGC -Xmn64m}
 TILE=${TILE:-512}
 LEVEL=${LEVEL:-1}
+FORMAT=${FORMAT:-cog}
+if [ "$FORMAT" = tiff ]; then export VIPS_PYRAMID=0; pyramid_opts=; else export VIPS_PYRAMID=1; pyramid_opts=,pyramid,region-shrink=mean; fi
 work=bench/work
 mkdir -p "$work"
 command -v vips >/dev/null || { apt-get update -qq && apt-get install -y -qq libvips-tools >/dev/null; }
@@ -74,7 +78,7 @@ for img in "${images[@]}"; do
   reset_peak $api_pid; reset_peak $proc_pid
   out="$work/$name.project.tif"
   t0=$(date +%s.%N)
-  /usr/bin/time -f '%M' -o "$work/client.rss" "${client[@]}" process "$img" -o "$out" -q --tile-size "$TILE" \
+  /usr/bin/time -f '%M' -o "$work/client.rss" "${client[@]}" process "$img" -o "$out" -q --tile-size "$TILE" --result-format "$FORMAT" \
     --api "http://localhost:$api_port" > "$work/client.out" 2> "$work/client.err" || { cat "$work/client.err"; exit 1; }
   t1=$(date +%s.%N)
   api_mb=$(peak_mb $api_pid); proc_mb=$(peak_mb $proc_pid); cli_mb=$(( $(tail -n1 "$work/client.rss") / 1024 ))
@@ -102,7 +106,7 @@ print(" ".join(str(s[k]["seconds"]) for k in ("upload", "slicing", "processing",
   t3=$(date +%s.%N)
   cli="$work/$name.vipscli.tif"
   vips recomb "$img" .pfm "$work/luma.mat" | vips relational_const stdin \
-    "$cli[tile,tile-width=$TILE,tile-height=$TILE,compression=deflate]" moreeq 128
+    "$cli[tile,tile-width=$TILE,tile-height=$TILE,compression=deflate$pyramid_opts]" moreeq 128
   t4=$(date +%s.%N)
   vips relational "$out" "$ref" "$work/diff.v" noteq
   mismatch=$(vips avg "$work/diff.v" | awk '{printf "%.2e", $1/255}')

@@ -15,6 +15,10 @@ final class JobOptions {
     @Option(names = "--overlap", description = "Halo in pixels around each tile (default 0).")
     Integer overlap;
 
+    @Option(names = "--result-format", paramLabel = "FORMAT", description = "cog (default: a Cloud Optimized GeoTIFF "
+            + "pyramid), ome-tiff (an OME-TIFF pyramid, for QuPath and Bio-Formats) or tiff (one level).")
+    String resultFormat;
+
     @Option(names = "--no-resume", description = "Start the upload over instead of continuing an earlier, "
             + "interrupted upload of the same file.")
     boolean noResume;

@@ -38,6 +38,9 @@ final class Jobs {
         if (options.overlap != null) {
             query.put("overlap", options.overlap.toString());
         }
+        if (options.resultFormat != null) {
+            query.put("resultFormat", options.resultFormat);
+        }
         if (options.params != null) {
             query.putAll(options.params);
         }

@@ -52,6 +52,51 @@ class FieldFilesEndToEndTest {
         assertTrue(a.path("coordinateSystem").path("wkt").asText().contains("EPSG"), a.toString());
         assertEquals(a.path("coordinateSystem").path("wkt").asText(), b.path("coordinateSystem").path("wkt").asText());
         assertEquals(a.path("geoTransform"), b.path("geoTransform"));
+        // the default result is a Cloud Optimized GeoTIFF: 640x480 in tiles of 128 has levels of 320, 160 and 80
+        assertEquals(3, b.path("bands").path(0).path("overviews").size(), b.toString());
+        String python = FieldTools.gdalPython();
+        if (python != null) {
+            String verdict = FieldTools.run(List.of(python, "-m", "osgeo_utils.samples.validate_cloud_optimized_geotiff", out.toString()));
+            assertTrue(verdict.contains("is a valid cloud optimized GeoTIFF") && !verdict.toLowerCase().contains("warning"), verdict);
+        }
+    }
+
+    /**
+     * The result's layout is the job's choice: an OME-TIFF pyramid (SubIFDs, OME-XML with the slide's pixel size) that
+     * libvips reads level by level, or one level as before; an unknown format is refused naming the choices.
+     */
+    @org.junit.jupiter.api.Test
+    void theResultFormatIsChosenPerJob(Trio trio) throws Exception {
+        Assumptions.assumeTrue(FieldTools.installed("gdal_translate") && FieldTools.installed("gdalinfo")
+                && FieldTools.installed("vipsheader"), "GDAL or libvips is not installed: apt-get install gdal-bin libvips-tools");
+        SampleImage img = SampleImage.generate(600, 350, 3, 8, 25);
+        Path png = dir.resolve("in.png");
+        img.writePng(png);
+        Path in = dir.resolve("slide.tif");
+        FieldTools.run(List.of("gdal_translate", "-q", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", "-mo",
+                "TIFFTAG_IMAGEDESCRIPTION=Aperio Image Library v12.0.15 |AppMag = 40|MPP = 0.2500", png.toString(), in.toString()));
+        Path ome = dir.resolve("mask.ome.tif");
+        Trio.Run r = trio.client("process", in.toString(), "-o", ome.toString(), "-q", "--tile-size", "128",
+                "--result-format", "ome-tiff");
+        assertEquals(0, r.exitCode(), r.stderr());
+        Masks.assertMaskEquals(img.thresholdMask(128, false), img.width, img.height, ome, "OME-TIFF's full resolution");
+        // 600x350 in tiles of 128: 300x175, 150x88, 75x44
+        assertEquals("3", FieldTools.run(List.of("vipsheader", "-f", "n-subifds", ome.toString())).trim());
+        String xml = FieldTools.run(List.of("vipsheader", "-f", "image-description", ome.toString()));
+        assertTrue(xml.contains("<OME ") && xml.contains("SizeX=\"600\" SizeY=\"350\"")
+                && xml.contains("PhysicalSizeX=\"0.25\" PhysicalSizeXUnit=\"µm\""), xml);
+
+        Path single = dir.resolve("mask.tif");
+        r = trio.client("process", in.toString(), "-o", single.toString(), "-q", "--tile-size", "128", "--result-format", "tiff");
+        assertEquals(0, r.exitCode(), r.stderr());
+        Masks.assertMaskEquals(img.thresholdMask(128, false), img.width, img.height, single, "one level");
+        JsonNode info = JSON.readTree(FieldTools.run(List.of("gdalinfo", "-json", single.toString())));
+        assertEquals(0, info.path("bands").path(0).path("overviews").size(), info.toString());
+
+        Trio.Run bad = trio.client("process", in.toString(), "-o", dir.resolve("x.tif").toString(), "-q",
+                "--result-format", "png");
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.stderr().contains("Unknown resultFormat 'png'. Valid result formats: cog, ome-tiff, tiff."), bad.stderr());
     }
 
     /** A four-band 16-bit scene (R, G, B, NIR) thresholded on its fourth band alone, as `--param band=4` asks. */

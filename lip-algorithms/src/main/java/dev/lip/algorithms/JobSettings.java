@@ -44,6 +44,15 @@ public interface JobSettings {
         throw new UnsupportedOperationException("this algorithm does not blend");
     }
 
+    /**
+     * Whether the result's values are categories (class labels) rather than amounts (a mask, a probability): a
+     * reduced level of the result's pyramid then takes one pixel of each 2×2 instead of their mean, which would be no
+     * class at all.
+     */
+    default boolean categorical() {
+        return false;
+    }
+
     /** How many patches the processor hands to {@link PatchKernel#processBatch} at once. */
     default int batchSize() {
         return 1;

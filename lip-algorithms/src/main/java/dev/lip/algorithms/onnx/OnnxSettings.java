@@ -37,6 +37,12 @@ public record OnnxSettings(String model, String channels, double scale, double[]
         return batch;
     }
 
+    /** Class indices are categories: their pyramid levels take a pixel, not a mean. */
+    @Override
+    public boolean categorical() {
+        return output.equals("labels");
+    }
+
     @Override
     public void finish(double[] blended, int channels, byte[] out) {
         Predictions.finish(blended, channels, out, this);

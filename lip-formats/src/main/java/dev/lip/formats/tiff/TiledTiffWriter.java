@@ -5,7 +5,6 @@ import dev.lip.common.pixels.PixelRegion;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -167,190 +166,19 @@ public final class TiledTiffWriter implements Closeable {
             position++;
         }
         long ifdOffset = position;
-        int photometric = bands >= 3 ? 2 : 1;
-        boolean alpha = bands == 2 || bands == 4;
-        // Entries sorted by tag, as TIFF requires.
-        Entry[] entries = {
-                Entry.longs(256, width),
-                Entry.longs(257, height),
-                Entry.shorts(258, repeat(bitsPerSample, bands)),
-                Entry.shorts(259, compression),
-                Entry.shorts(262, photometric),
-                Entry.shorts(277, bands),
-                pixelSize == null ? null : Entry.rational(282, pixelSize.pixelsPerCmX()),
-                pixelSize == null ? null : Entry.rational(283, pixelSize.pixelsPerCmY()),
-                Entry.shorts(284, 1),
-                pixelSize == null ? null : Entry.shorts(296, 3), // ResolutionUnit: centimetre
-                Entry.longs(322, tileSize),
-                Entry.longs(323, tileSize),
-                bigTiff ? Entry.long8s(324, offsets) : Entry.longs(324, offsets),
-                bigTiff ? Entry.long8s(325, lengths) : Entry.longs(325, lengths),
-                alpha ? Entry.shorts(338, 2) : null, // ExtraSamples: unassociated alpha
-                Entry.shorts(339, repeat(1, bands)), // SampleFormat: unsigned integer
-                geo(GeoTiffTags.PIXEL_SCALE, georeference == null ? null : georeference.modelPixelScale()),
-                geo(GeoTiffTags.TIEPOINT, georeference == null ? null : georeference.modelTiepoint()),
-                geo(GeoTiffTags.TRANSFORMATION, georeference == null ? null : georeference.modelTransformation()),
-                georeference == null || georeference.geoKeyDirectory() == null ? null
-                        : Entry.shorts(GeoTiffTags.GEO_KEYS, Arrays.stream(georeference.geoKeyDirectory()).asLongStream().toArray()),
-                geo(GeoTiffTags.GEO_DOUBLES, georeference == null ? null : georeference.geoDoubleParams()),
-                georeference == null || georeference.geoAsciiParams() == null ? null
-                        : Entry.ascii(GeoTiffTags.GEO_ASCII, georeference.geoAsciiParams()),
-        };
-        int count = 0;
-        for (Entry e : entries) {
-            if (e != null) {
-                count++;
-            }
-        }
-        int entrySize = bigTiff ? 20 : 12;
-        int inline = bigTiff ? 8 : 4;
-        long dirSize = (bigTiff ? 8 : 2) + (long) count * entrySize + (bigTiff ? 8 : 4);
-        long extra = ifdOffset + dirSize;
-        ByteBuffer dir = ByteBuffer.allocate((int) dirSize).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer[] payloads = new ByteBuffer[count];
-        if (bigTiff) {
-            dir.putLong(count);
-        } else {
-            dir.putShort((short) count);
-        }
-        int p = 0;
-        for (Entry e : entries) {
-            if (e == null) {
-                continue;
-            }
-            ByteBuffer data = e.bytes(bigTiff);
-            dir.putShort((short) e.tag).putShort((short) e.type(bigTiff));
-            if (bigTiff) {
-                dir.putLong(e.count());
-            } else {
-                dir.putInt(e.count());
-            }
-            if (data.remaining() <= inline) {
-                byte[] v = new byte[inline];
-                data.get(v, 0, data.remaining());
-                dir.put(v);
-            } else {
-                if (bigTiff) {
-                    dir.putLong(extra);
-                } else {
-                    dir.putInt((int) extra);
-                }
-                payloads[p++] = data;
-                extra += data.remaining() + (data.remaining() & 1);
-                if ((data.remaining() & 1) != 0) {
-                    payloads[p - 1] = padEven(data);
-                }
-            }
-        }
-        if (bigTiff) {
-            dir.putLong(0);
-        } else {
-            dir.putInt(0);
-        }
-        dir.flip();
-        writeFully(dir);
-        for (int i = 0; i < p; i++) {
-            writeFully(payloads[i]);
-        }
-        if (!bigTiff && extra > 0xFFFFFFFFL) {
+        TiffDirectory dir = TiffDirectory.tiled(width, height, tileSize, bands, bitsPerSample, compression)
+                .tiles(offsets, lengths, bigTiff).placement(new Placement(georeference, pixelSize));
+        if (!bigTiff && ifdOffset + dir.size(false) > 0xFFFFFFFFL) {
             throw new IOException("the TIFF grew past 4 GiB; it should have been written as BigTIFF");
         }
-        ByteBuffer header = ByteBuffer.allocate(bigTiff ? 16 : 8).order(ByteOrder.LITTLE_ENDIAN);
-        header.put((byte) 'I').put((byte) 'I');
-        if (bigTiff) {
-            header.putShort((short) 43).putShort((short) 8).putShort((short) 0).putLong(ifdOffset);
-        } else {
-            header.putShort((short) 42).putInt((int) ifdOffset);
-        }
-        header.flip();
+        writeFully(dir.bytes(ifdOffset, bigTiff, 0));
         out.position(0);
-        writeFully(header);
-    }
-
-    private static Entry geo(int tag, double[] values) {
-        return values == null ? null : Entry.doubles(tag, values);
-    }
-
-    private static ByteBuffer padEven(ByteBuffer b) {
-        ByteBuffer padded = ByteBuffer.allocate(b.remaining() + 1);
-        padded.put(b).put((byte) 0).flip();
-        return padded;
+        writeFully(TiffHeader.of(bigTiff, ifdOffset));
     }
 
     private void writeFully(ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             out.write(b);
-        }
-    }
-
-    private static long[] repeat(long v, int n) {
-        long[] a = new long[n];
-        Arrays.fill(a, v);
-        return a;
-    }
-
-    private record Entry(int tag, int kind, long[] values) {
-        static final int ASCII = 2, SHORT = 3, LONG = 4, RATIONAL = 5, DOUBLE = 12, LONG8 = 16;
-
-        /** One unsigned rational, to a thousandth (numerator and denominator kept as one 8-byte value). */
-        static Entry rational(int tag, double value) {
-            long numerator = Math.min(0xFFFFFFFFL, Math.round(value * 1000));
-            return new Entry(tag, RATIONAL, new long[]{numerator, 1000});
-        }
-
-        /** Doubles kept as their bits: written as 8 bytes, like LONG8. */
-        static Entry doubles(int tag, double[] v) {
-            return new Entry(tag, DOUBLE, Arrays.stream(v).mapToLong(Double::doubleToRawLongBits).toArray());
-        }
-
-        /** A NUL-terminated string, one byte a character (ISO 8859-1, as GeoTIFF's ASCII is). */
-        static Entry ascii(int tag, String text) {
-            byte[] b = (text + "\0").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-            long[] v = new long[b.length];
-            for (int i = 0; i < b.length; i++) {
-                v[i] = b[i];
-            }
-            return new Entry(tag, ASCII, v);
-        }
-
-        static Entry shorts(int tag, long... v) {
-            return new Entry(tag, SHORT, v);
-        }
-
-        static Entry longs(int tag, long... v) {
-            return new Entry(tag, LONG, v);
-        }
-
-        /** Tile offsets and counts: LONG8 in BigTIFF. */
-        static Entry long8s(int tag, long[] v) {
-            return new Entry(tag, LONG8, v);
-        }
-
-        int type(boolean bigTiff) {
-            return kind;
-        }
-
-        int count() {
-            return kind == RATIONAL ? values.length / 2 : values.length;
-        }
-
-        ByteBuffer bytes(boolean bigTiff) {
-            int size = switch (kind) {
-                case ASCII -> 1;
-                case SHORT -> 2;
-                case LONG, RATIONAL -> 4;
-                default -> 8;
-            };
-            ByteBuffer b = ByteBuffer.allocate(values.length * size).order(ByteOrder.LITTLE_ENDIAN);
-            for (long v : values) {
-                switch (kind) {
-                    case ASCII -> b.put((byte) v);
-                    case SHORT -> b.putShort((short) v);
-                    case LONG, RATIONAL -> b.putInt((int) v);
-                    default -> b.putLong(v);
-                }
-            }
-            return b.flip();
         }
     }
 }

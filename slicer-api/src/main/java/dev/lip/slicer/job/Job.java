@@ -5,6 +5,7 @@ import dev.lip.algorithms.JobSettings;
 import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.protocol.JobManifest;
 import dev.lip.formats.tiff.Placement;
+import dev.lip.formats.tiff.ResultLayout;
 import dev.lip.common.pixels.ImageInfo;
 
 import java.time.Duration;
@@ -20,6 +21,7 @@ final class Job {
     private final String id;
     private final Instant createdAt;
     private final String algorithm;
+    private final ResultLayout resultLayout;
     private JobState state;
     private ImageInfo image;
     private TileGrid grid;
@@ -43,9 +45,10 @@ final class Job {
     /** Set once a stitch task runs for this job (not saved: after a restart the stitch starts over). */
     final java.util.concurrent.atomic.AtomicBoolean stitchStarted = new java.util.concurrent.atomic.AtomicBoolean();
 
-    Job(String id, String algorithm) {
+    Job(String id, String algorithm, ResultLayout resultLayout) {
         this.id = id;
         this.algorithm = algorithm;
+        this.resultLayout = resultLayout;
         this.createdAt = Instant.now();
         this.updatedAt = createdAt;
         this.state = JobState.RECEIVING;
@@ -56,6 +59,9 @@ final class Job {
     Job(JobView v) {
         this.id = v.id();
         this.algorithm = v.algorithm();
+        // a job saved before result formats were chosen is stitched in today's default
+        this.resultLayout = v.resultFormat() == null ? ResultLayout.COG
+                : ResultLayout.of(v.resultFormat()).orElse(ResultLayout.COG);
         this.createdAt = v.createdAt();
         this.updatedAt = v.updatedAt();
         this.state = v.state();
@@ -88,6 +94,10 @@ final class Job {
 
     String id() {
         return id;
+    }
+
+    ResultLayout resultLayout() {
+        return resultLayout;
     }
 
     synchronized JobState state() {
@@ -235,6 +245,6 @@ final class Job {
         return new JobView(id, state, image, g, algorithm, parameters, jobValues,
                 new JobView.Patches(total(), sliced.get(), processed, failed), resultRequested, result, error,
                 notes.isEmpty() ? null : java.util.List.copyOf(notes), createdAt, updatedAt, st,
-                placement.equals(Placement.NONE) ? null : placement);
+                placement.equals(Placement.NONE) ? null : placement, resultLayout.label());
     }
 }

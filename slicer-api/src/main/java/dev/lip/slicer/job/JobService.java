@@ -120,7 +120,7 @@ public class JobService {
     private JobView accept(Submission submission, ImageArrival arrival) throws IOException {
         String id = UUID.randomUUID().toString();
         JobDirectory dir = jobs.directory(id);
-        Job job = new Job(id, submission.algorithm());
+        Job job = new Job(id, submission.algorithm(), submission.resultLayout());
         Files.createDirectories(dir.dir());
         jobs.add(job);
         try {

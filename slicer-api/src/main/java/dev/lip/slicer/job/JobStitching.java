@@ -46,7 +46,7 @@ final class JobStitching implements AutoCloseable {
         Path result = jobs.resultFile(job.id());
         try {
             long bytes = stitcher.stitch(dir, job.grid(), job.settings(), jobs.completions(job),
-                    job.placement(), result, () -> job.state().isTerminal());
+                    new Stitcher.Output(result, job.resultLayout(), job.placement()), () -> job.state().isTerminal());
             // Every tile is written, so every patch was processed; the slicer thread may still be a step behind.
             job.awaitSlicing();
             synchronized (job) {

@@ -16,13 +16,15 @@ import java.util.Map;
  * @param notes     what the service decided for the user (a halo raised to what the algorithm needs, say)
  * @param stages    when each phase (upload, slicing, processing, stitching) started and ended
  * @param placement the input's GeoTIFF tags and pixel size (resolution tags, a slide's MPP), written into the result
+ * @param resultFormat how the result is laid out: {@code cog}, {@code ome-tiff} or {@code tiff}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record JobView(String id, JobState state, ImageInfo image, JobManifest.GridSpec grid, String algorithm,
                       Map<String, String> parameters, Map<String, Object> jobValues, Patches patches,
                       boolean resultRequested, Result result, String error, java.util.List<String> notes,
-                      Instant createdAt, Instant updatedAt, Map<String, Stage> stages, Placement placement) {
+                      Instant createdAt, Instant updatedAt, Map<String, Stage> stages, Placement placement,
+                      String resultFormat) {
 
     public record Patches(int total, int sliced, int processed, int failed) {
     }

@@ -1,10 +1,17 @@
 package dev.lip.slicer.job;
 
+import dev.lip.formats.tiff.ResultLayout;
+
 import java.util.Map;
 
 /**
  * What a client asks for with an upload, checked before a byte of the image is read (the web layer builds it from
  * the query, {@code web.SubmissionParser}).
  */
-public record Submission(String algorithm, int tileSize, int overlap, Map<String, String> algorithmParameters) {
+public record Submission(String algorithm, int tileSize, int overlap, Map<String, String> algorithmParameters,
+                         ResultLayout resultLayout) {
+
+    public Submission(String algorithm, int tileSize, int overlap, Map<String, String> algorithmParameters) {
+        this(algorithm, tileSize, overlap, algorithmParameters, ResultLayout.COG);
+    }
 }

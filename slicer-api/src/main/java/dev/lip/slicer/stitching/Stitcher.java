@@ -11,6 +11,9 @@ import dev.lip.common.protocol.Completions;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.common.protocol.PatchName;
 import dev.lip.formats.tiff.Placement;
+import dev.lip.formats.tiff.PyramidWriter;
+import dev.lip.formats.tiff.Reduction;
+import dev.lip.formats.tiff.ResultLayout;
 import dev.lip.formats.tiff.TiledTiffWriter;
 import dev.lip.slicer.config.LipProperties;
 import org.springframework.stereotype.Component;
@@ -29,9 +32,10 @@ import java.util.function.BooleanSupplier;
 import java.util.zip.Deflater;
 
 /**
- * Writes the processed cores of a job as one tiled, deflate-compressed TIFF (BigTIFF when it could pass 4 GiB).
- * The output tile size is the core tile size, so each processed core is one output tile. Tiles are compressed on
- * all cores and written in order; at most a few tiles are in memory at once.
+ * Writes the processed cores of a job as one tiled, deflate-compressed result (BigTIFF when it could pass 4 GiB): by
+ * default a Cloud Optimized GeoTIFF pyramid ({@link PyramidWriter}), or an OME-TIFF pyramid, or one level. The
+ * output tile size is the core tile size, so each processed core is one output tile. Tiles are compressed on all
+ * cores and written in order; at most a few tiles are in memory at once, plus a row of tiles a reduced level.
  *
  * <p>For an algorithm that blends (see {@link Blend}), each output tile is made from the float predictions of every
  * patch that overlaps it, read strip by strip from their result files ({@link Blender}); memory stays a few tiles.
@@ -59,28 +63,43 @@ public class Stitcher {
     }
 
     /**
+     * Where and how the result is written.
+     *
+     * @param file      the result's path; written under a temporary name and moved there when whole
+     * @param layout    a pyramid (COG, OME-TIFF) or one level (TIFF)
+     * @param placement the input's GeoTIFF tags and pixel size, written into the result
+     */
+    public record Output(Path file, ResultLayout layout, Placement placement) {
+    }
+
+    /** One output tile: its pixels (for the reduced levels) and its deflated bytes. */
+    private record Encoded(PixelRegion pixels, ByteBuffer bytes) {
+    }
+
+    /** Takes encoded full-resolution tiles in row-major order: one writer or the other. */
+    private interface TileSink extends java.io.Closeable {
+        void write(Tile tile, Encoded encoded) throws IOException;
+    }
+
+    /**
      * @param completions which results are published: each output tile waits there for the patches it needs
-     * @param placement   the input's GeoTIFF tags and pixel size, written into the result
      * @param ended       true once the job has failed or was cancelled: stitching stops and leaves no file behind
      * @return the size of the written file
      */
-    public long stitch(JobDirectory job, TileGrid grid, JobSettings settings, Completions completions,
-                       Placement placement, Path result, BooleanSupplier ended)
-            throws IOException {
+    public long stitch(JobDirectory job, TileGrid grid, JobSettings settings, Completions completions, Output output,
+                       BooleanSupplier ended) throws IOException {
         Blend blend = settings.blend();
+        Path result = output.file();
         Files.createDirectories(result.toAbsolutePath().getParent());
         Path tmp = JobDirectory.temporaryFileIn(result.toAbsolutePath().getParent());
-        boolean big = TiledTiffWriter.needsBigTiff(grid.imageWidth(), grid.imageHeight(), grid.tileSize(), 1, 8);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "stitch-deflate");
             t.setDaemon(true);
             return t;
         });
         ThreadLocal<Deflater> deflaters = ThreadLocal.withInitial(() -> new Deflater(deflateLevel));
-        try (TiledTiffWriter writer = new TiledTiffWriter(tmp, grid.imageWidth(), grid.imageHeight(), grid.tileSize(),
-                1, 8, TiledTiffWriter.COMPRESSION_DEFLATE, big)) {
-            writer.placement(placement);
-            Deque<Future<ByteBuffer>> window = new ArrayDeque<>();
+        try (TileSink sink = sink(tmp, grid, settings, output)) {
+            Deque<Future<Encoded>> window = new ArrayDeque<>();
             Deque<Tile> windowTiles = new ArrayDeque<>();
             int inFlight = threads * 4;
             for (int r = 0; r < grid.rows(); r++) {
@@ -100,16 +119,17 @@ public class Stitcher {
                             throw new IOException("result " + file.getFileName() + " covers " + core.bounds()
                                     + " with " + core.bands() + " band(s), expected the core " + tile.core() + " as one 8-bit band");
                         }
-                        return TiledTiffWriter.encodeTile(core, grid.tileSize(), TiledTiffWriter.COMPRESSION_DEFLATE, deflaters.get());
+                        return new Encoded(core, TiledTiffWriter.encodeTile(core, grid.tileSize(),
+                                TiledTiffWriter.COMPRESSION_DEFLATE, deflaters.get()));
                     }));
                     windowTiles.add(tile);
                     if (window.size() >= inFlight) {
-                        writeNext(writer, window, windowTiles);
+                        writeNext(sink, window, windowTiles);
                     }
                 }
             }
             while (!window.isEmpty()) {
-                writeNext(writer, window, windowTiles);
+                writeNext(sink, window, windowTiles);
             }
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
@@ -119,6 +139,36 @@ public class Stitcher {
         }
         JobDirectory.moveAtomically(tmp, result);
         return Files.size(result);
+    }
+
+    /** The writer of the chosen layout: a pyramid written as tiles arrive, or today's single level. */
+    private TileSink sink(Path tmp, TileGrid grid, JobSettings settings, Output output) throws IOException {
+        if (output.layout() == ResultLayout.TIFF) {
+            boolean big = TiledTiffWriter.needsBigTiff(grid.imageWidth(), grid.imageHeight(), grid.tileSize(), 1, 8);
+            TiledTiffWriter writer = new TiledTiffWriter(tmp, grid.imageWidth(), grid.imageHeight(), grid.tileSize(),
+                    1, 8, TiledTiffWriter.COMPRESSION_DEFLATE, big);
+            writer.placement(output.placement());
+            return new TileSink() {
+                public void write(Tile tile, Encoded e) throws IOException {
+                    writer.writeTile(tile.row(), tile.column(), e.bytes());
+                }
+
+                public void close() throws IOException {
+                    writer.close();
+                }
+            };
+        }
+        PyramidWriter writer = new PyramidWriter(tmp, grid.imageWidth(), grid.imageHeight(), grid.tileSize(),
+                output.layout(), settings.categorical() ? Reduction.NEAREST : Reduction.MEAN, output.placement(), deflateLevel);
+        return new TileSink() {
+            public void write(Tile tile, Encoded e) throws IOException {
+                writer.writeTile(tile.row(), tile.column(), e.pixels(), e.bytes());
+            }
+
+            public void close() throws IOException {
+                writer.close();
+            }
+        };
     }
 
     private static void awaitResult(Completions completions, PatchName patch, BooleanSupplier ended) throws IOException {
@@ -132,10 +182,10 @@ public class Stitcher {
         }
     }
 
-    private static void writeNext(TiledTiffWriter writer, Deque<Future<ByteBuffer>> window, Deque<Tile> tiles) throws IOException {
+    private static void writeNext(TileSink sink, Deque<Future<Encoded>> window, Deque<Tile> tiles) throws IOException {
         Tile tile = tiles.removeFirst();
         try {
-            writer.writeTile(tile.row(), tile.column(), window.removeFirst().get());
+            sink.write(tile, window.removeFirst().get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");

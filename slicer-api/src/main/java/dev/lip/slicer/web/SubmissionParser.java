@@ -4,6 +4,7 @@ import dev.lip.algorithms.Algorithm;
 import dev.lip.algorithms.Algorithms;
 import dev.lip.algorithms.ParameterSpec;
 import dev.lip.common.geometry.TileGrid;
+import dev.lip.formats.tiff.ResultLayout;
 import dev.lip.slicer.job.Submission;
 
 import java.util.HashMap;
@@ -13,7 +14,7 @@ import java.util.stream.Collectors;
 
 /** Turns an upload's query parameters into a {@link Submission}, or a 400 naming what is wrong. */
 final class SubmissionParser {
-    private static final Set<String> JOB_PARAMETERS = Set.of("algorithm", "tileSize", "overlap");
+    private static final Set<String> JOB_PARAMETERS = Set.of("algorithm", "tileSize", "overlap", "resultFormat");
 
     private SubmissionParser() {
     }
@@ -32,17 +33,20 @@ final class SubmissionParser {
         if (problem != null) {
             throw ApiException.badRequest(problem);
         }
+        String format = query.getOrDefault("resultFormat", ResultLayout.COG.label());
+        ResultLayout layout = ResultLayout.of(format).orElseThrow(() -> ApiException.badRequest(
+                "Unknown resultFormat '" + format + "'. Valid result formats: " + ResultLayout.choices() + "."));
         Map<String, String> params = new HashMap<>(query);
         params.keySet().removeAll(JOB_PARAMETERS);
         Set<String> known = spec.parameters().stream().map(ParameterSpec::name).collect(Collectors.toSet());
         for (String name : params.keySet()) {
             if (!known.contains(name)) {
                 throw ApiException.badRequest("Unknown parameter '" + name + "' for algorithm " + algorithm
-                        + ". Valid parameters: algorithm, tileSize, overlap, upload" + (known.isEmpty() ? "" : ", "
+                        + ". Valid parameters: algorithm, tileSize, overlap, resultFormat, upload" + (known.isEmpty() ? "" : ", "
                         + String.join(", ", known.stream().sorted().toList())) + ".");
             }
         }
-        return new Submission(algorithm, tileSize, overlap, params);
+        return new Submission(algorithm, tileSize, overlap, params, layout);
     }
 
     private static int intParameter(Map<String, String> query, String name, int def) {

@@ -1,5 +1,6 @@
 package dev.lip.slicer.job;
 
+import dev.lip.formats.tiff.ResultLayout;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.lip.common.geometry.Rect;
 import dev.lip.common.geometry.TileGrid;
@@ -52,7 +53,7 @@ class JobProgressTest {
 
     /** A job of four patches (two by two), sliced, its directories made, in PROCESSING. */
     private Job processingJob(String id) throws IOException {
-        Job job = new Job(id, "threshold");
+        Job job = new Job(id, "threshold", ResultLayout.COG);
         job.setState(JobState.SLICING);
         job.configure(new ImageInfo(64, 64, 1, 8, "PNG"), new TileGrid(64, 64, 32, 0), Map.of("threshold", "128"), null);
         jobs.add(job);

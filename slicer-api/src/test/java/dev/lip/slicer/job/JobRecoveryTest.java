@@ -1,5 +1,6 @@
 package dev.lip.slicer.job;
 
+import dev.lip.formats.tiff.ResultLayout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.lip.common.geometry.TileGrid;
@@ -32,12 +33,12 @@ class JobRecoveryTest {
 
     /** Leaves a job as a killed run would have: its directories, a pending patch, an upload, and its status. */
     private JobDirectory leave(String id, JobState state) throws Exception {
-        Job job = new Job(id, "threshold");
+        Job job = new Job(id, "threshold", ResultLayout.COG);
         job.configure(new ImageInfo(64, 64, 1, 8, "PNG"), new TileGrid(64, 64, 32, 0), Map.of("threshold", "128", "invert", "false"), null);
         JobView v = job.view();
         JobView saved = new JobView(v.id(), state, v.image(), v.grid(), v.algorithm(), v.parameters(), v.jobValues(),
                 v.patches(), v.resultRequested(), v.result(), state == JobState.FAILED ? "an earlier failure" : null,
-                v.notes(), v.createdAt(), v.updatedAt(), v.stages(), null);
+                v.notes(), v.createdAt(), v.updatedAt(), v.stages(), null, v.resultFormat());
         JobDirectory dir = new JobDirectory(work, id);
         dir.createDirectories();
         Files.writeString(dir.pending().resolve(new PatchName(0, 0).fileName()), "patch");

@@ -1,5 +1,6 @@
 package dev.lip.slicer.job;
 
+import dev.lip.formats.tiff.ResultLayout;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;
@@ -46,7 +47,7 @@ class JobStateTest {
 
     @Test
     void aJobFollowsTheMachineAndRefusesIllegalMoves() {
-        Job job = new Job("job-1", "threshold");
+        Job job = new Job("job-1", "threshold", ResultLayout.COG);
         assertEquals(RECEIVING, job.state());
         assertThrows(IllegalStateException.class, () -> job.setState(DONE));
         assertFalse(job.advance(SLICING, PROCESSING), "advance from a state the job is not in");
@@ -64,7 +65,7 @@ class JobStateTest {
 
     @Test
     void aFailureWinsOverLateProgressAndReleasesTheStitch() throws Exception {
-        Job job = new Job("job-2", "threshold");
+        Job job = new Job("job-2", "threshold", ResultLayout.COG);
         job.setState(SLICING);
         assertTrue(job.fail("the PNG's image data ends at row 1 of 200"));
         assertFalse(job.finishSlicing(), "slicing that ends after the failure does not revive the job");
@@ -76,7 +77,7 @@ class JobStateTest {
 
     @Test
     void theStitchWaitsForSlicingToFinish() throws Exception {
-        Job job = new Job("job-3", "threshold");
+        Job job = new Job("job-3", "threshold", ResultLayout.COG);
         job.setState(SLICING);
         Thread waiter = new Thread(() -> {
             try {
@@ -95,7 +96,7 @@ class JobStateTest {
 
     @Test
     void aRecoveredJobPastSlicingDoesNotWait() throws Exception {
-        Job job = new Job("job-4", "threshold");
+        Job job = new Job("job-4", "threshold", ResultLayout.COG);
         job.setState(SLICING);
         job.finishSlicing();
         Job recovered = new Job(job.view());
