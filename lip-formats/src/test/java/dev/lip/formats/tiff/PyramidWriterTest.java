@@ -66,6 +66,13 @@ class PyramidWriterTest {
             assertTrue(verdict.contains("is a valid cloud optimized GeoTIFF") && !verdict.toLowerCase().contains("warning"),
                     verdict);
         }
+        if (FieldTools.installed("vips")) {
+            // libvips reads a COG's levels as pages
+            assertEquals(Integer.toString(levels), FieldTools.run("vipsheader", "-f", "n-pages", out.toString()).trim());
+            Path raw = dir.resolve("vips-last.raw");
+            FieldTools.run("vips", "rawsave", out + "[page=" + (levels - 1) + "]", raw.toString());
+            assertArrayEquals(reference.get(levels - 1), Files.readAllBytes(raw), "the smallest level through libvips");
+        }
         if (FieldTools.installed("openslide-show-properties")) {
             String props = FieldTools.run("openslide-show-properties", out.toString());
             assertTrue(props.contains("openslide.level-count: '" + levels + "'"), props);
@@ -98,7 +105,7 @@ class PyramidWriterTest {
     }
 
     /** Writes the mask tile by tile, in row-major order, as the stitcher does; returns the level count. */
-    private static int write(Path out, byte[] full, int width, int height, int tile, ResultLayout layout,
+    static int write(Path out, byte[] full, int width, int height, int tile, ResultLayout layout,
                              Reduction reduction) throws Exception {
         Placement placement = new Placement(null, new PixelSize(0.25, 0.25));
         Deflater deflater = new Deflater(6);
@@ -118,7 +125,7 @@ class PyramidWriterTest {
     }
 
     /** The pyramid by its rule, level by level from the full resolution, until a level fits one tile. */
-    private static List<byte[]> reference(byte[] full, int width, int height, int tile, Reduction reduction) {
+    static List<byte[]> reference(byte[] full, int width, int height, int tile, Reduction reduction) {
         List<byte[]> out = new ArrayList<>(List.of(full));
         int w = width, h = height;
         byte[] level = full;
@@ -150,7 +157,7 @@ class PyramidWriterTest {
     }
 
     /** Blobs (a mask) or a few labels, with enough noise that every reduction rounds somewhere. */
-    private static byte[] mask(int width, int height, boolean labels) {
+    static byte[] mask(int width, int height, boolean labels) {
         Random random = new Random(width * 31L + height);
         byte[] m = new byte[width * height];
         for (int y = 0; y < height; y++) {
