@@ -41,6 +41,9 @@ final class Jobs {
         if (options.resultFormat != null) {
             query.put("resultFormat", options.resultFormat);
         }
+        if (options.preview) {
+            query.put("preview", "true");
+        }
         if (options.params != null) {
             query.putAll(options.params);
         }

@@ -12,7 +12,7 @@ import java.security.MessageDigest;
 
 /**
  * With {@code lip.api-token} set, every request must carry {@code Authorization: Bearer <token>}, except health
- * (for probes). Without it the service is open, as on a developer's machine.
+ * (for probes) and the pages' static shell. Without it the service is open, as on a developer's machine.
  *
  * <p>Deny by default: the one exception is decided on the path Tomcat maps (the servlet path: decoded, normalised,
  * {@code ;parameters} removed), and only when the raw URI is that same path written plainly. Testing the raw URI
@@ -29,7 +29,20 @@ public class ApiTokenFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return token == null || isHealth(request);
+        return token == null || isHealth(request) || isPageShell(request);
+    }
+
+    /**
+     * The pages' static shell (slicer-api's {@code /}, {@code /jobs/<id>} and {@code /ui/...}: HTML, scripts, styles),
+     * read with GET by its plain path only: it holds no data, and must load so that it can ask for the token that
+     * every request for data then carries.
+     */
+    static boolean isPageShell(HttpServletRequest request) {
+        String mapped = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        String raw = request.getRequestURI().substring(request.getContextPath().length());
+        boolean read = request.getMethod().equals("GET") || request.getMethod().equals("HEAD");
+        return read && raw.equals(mapped) && (mapped.equals("/") || mapped.matches("/jobs/[A-Za-z0-9-]{1,64}")
+                || mapped.matches("/ui/[A-Za-z0-9/._-]{1,200}") && !mapped.contains(".."));
     }
 
     /** Health and its groups ({@code /actuator/health/liveness}), asked for by their plain path only. */

@@ -81,6 +81,14 @@ public final class JobDirectory {
         return dir.resolve("done");
     }
 
+    /**
+     * slicer-api's preview of the input (JPEG tiles for its viewer), when the job asked for one. Not part of the
+     * protocol: workers never look into it; it goes with the job's directory.
+     */
+    public Path preview() {
+        return dir.resolve("preview");
+    }
+
     public Path failed() {
         return dir.resolve("failed");
     }

@@ -34,7 +34,8 @@ final class PyramidLevel implements Closeable {
      */
     private final boolean framed;
     private long position;
-    private int written;
+    /** Tiles stored so far; volatile so that a viewer's thread sees a tile only once its offset is set. */
+    private volatile int written;
 
     PyramidLevel(Path directory, int width, int height, int tileSize, boolean reduced, boolean framed) throws IOException {
         this.width = width;
@@ -69,6 +70,20 @@ final class PyramidLevel implements Closeable {
             position += writeFully(trailer);
         }
         written++;
+    }
+
+    /** The stored bytes of tile {@code index}, or null when it is not stored yet; safe from any thread. */
+    byte[] read(int index) throws IOException {
+        if (index >= written) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) lengths[index]);
+        while (b.hasRemaining()) {
+            if (data.read(b, offsets[index] + b.position()) < 0) {
+                throw new IOException("a stored tile ends early");
+            }
+        }
+        return b.array();
     }
 
     boolean complete() {

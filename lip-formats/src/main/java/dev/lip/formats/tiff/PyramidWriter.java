@@ -20,14 +20,14 @@ import java.util.zip.Deflater;
  *
  * <p>Levels halve (rounding up) until one fits in one tile. One 8-bit band, deflate-compressed, as every result is.
  */
-public final class PyramidWriter implements Closeable {
+public final class PyramidWriter implements Closeable, TileArchive {
     private final Path file;
     private final ResultLayout layout;
     private final Reduction reduction;
     private final Placement placement;
     private final List<PyramidLevel> levels = new ArrayList<>();
     private final Deflater deflater;
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * @param layout {@link ResultLayout#COG} or {@link ResultLayout#OME_TIFF}
@@ -58,9 +58,43 @@ public final class PyramidWriter implements Closeable {
         }
     }
 
-    /** Widths of the levels, full resolution first. */
+    @Override
     public int levels() {
         return levels.size();
+    }
+
+    @Override
+    public int width(int level) {
+        return levels.get(level).width;
+    }
+
+    @Override
+    public int height(int level) {
+        return levels.get(level).height;
+    }
+
+    @Override
+    public int tileSize() {
+        return levels.get(0).tileSize;
+    }
+
+    /**
+     * A tile already stored, for a viewer while the result is being written; null when it is not stored yet, or
+     * once the writer has closed (the finished file has it then).
+     */
+    @Override
+    public byte[] tile(int level, int column, int row) throws IOException {
+        PyramidLevel l = levels.get(level);
+        if (closed || column < 0 || row < 0 || column >= l.across || row >= l.down) {
+            return null;
+        }
+        byte[] stored;
+        try {
+            stored = l.read(row * l.across + column);
+        } catch (java.nio.channels.ClosedChannelException e) {
+            return null; // closed meanwhile
+        }
+        return stored == null ? null : Inflation.inflate(stored, l.tileSize * l.tileSize);
     }
 
     /**

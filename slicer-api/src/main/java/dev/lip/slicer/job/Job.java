@@ -22,6 +22,7 @@ final class Job {
     private final Instant createdAt;
     private final String algorithm;
     private final ResultLayout resultLayout;
+    private final boolean preview;
     private JobState state;
     private ImageInfo image;
     private TileGrid grid;
@@ -45,10 +46,11 @@ final class Job {
     /** Set once a stitch task runs for this job (not saved: after a restart the stitch starts over). */
     final java.util.concurrent.atomic.AtomicBoolean stitchStarted = new java.util.concurrent.atomic.AtomicBoolean();
 
-    Job(String id, String algorithm, ResultLayout resultLayout) {
+    Job(String id, String algorithm, ResultLayout resultLayout, boolean preview) {
         this.id = id;
         this.algorithm = algorithm;
         this.resultLayout = resultLayout;
+        this.preview = preview;
         this.createdAt = Instant.now();
         this.updatedAt = createdAt;
         this.state = JobState.RECEIVING;
@@ -62,6 +64,7 @@ final class Job {
         // a job saved before result formats were chosen is stitched in today's default
         this.resultLayout = v.resultFormat() == null ? ResultLayout.COG
                 : ResultLayout.of(v.resultFormat()).orElse(ResultLayout.COG);
+        this.preview = Boolean.TRUE.equals(v.preview());
         this.createdAt = v.createdAt();
         this.updatedAt = v.updatedAt();
         this.state = v.state();
@@ -98,6 +101,10 @@ final class Job {
 
     ResultLayout resultLayout() {
         return resultLayout;
+    }
+
+    boolean preview() {
+        return preview;
     }
 
     synchronized JobState state() {
@@ -245,6 +252,6 @@ final class Job {
         return new JobView(id, state, image, g, algorithm, parameters, jobValues,
                 new JobView.Patches(total(), sliced.get(), processed, failed), resultRequested, result, error,
                 notes.isEmpty() ? null : java.util.List.copyOf(notes), createdAt, updatedAt, st,
-                placement.equals(Placement.NONE) ? null : placement, resultLayout.label());
+                placement.equals(Placement.NONE) ? null : placement, resultLayout.label(), preview);
     }
 }

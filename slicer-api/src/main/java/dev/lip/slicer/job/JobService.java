@@ -120,7 +120,7 @@ public class JobService {
     private JobView accept(Submission submission, ImageArrival arrival) throws IOException {
         String id = UUID.randomUUID().toString();
         JobDirectory dir = jobs.directory(id);
-        Job job = new Job(id, submission.algorithm(), submission.resultLayout());
+        Job job = new Job(id, submission.algorithm(), submission.resultLayout(), submission.preview());
         Files.createDirectories(dir.dir());
         jobs.add(job);
         try {
@@ -235,6 +235,11 @@ public class JobService {
 
     public Path resultFile(String id) {
         return jobs.resultFile(id);
+    }
+
+    /** Where the slicer writes the job's input preview (see {@code slicing.PreviewPyramid}); the job must exist. */
+    public Path previewDirectory(String id) {
+        return jobs.directory(jobs.find(id).id()).preview();
     }
 
     public JobView get(String id) {

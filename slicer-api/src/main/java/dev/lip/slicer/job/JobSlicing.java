@@ -7,6 +7,7 @@ import dev.lip.algorithms.JobStatistics;
 import dev.lip.common.protocol.PatchName;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.slicer.slicing.Slicer;
+import dev.lip.slicer.slicing.PreviewPyramid;
 import dev.lip.formats.source.ImageSource;
 import dev.lip.formats.source.ImageSources;
 import dev.lip.formats.source.Messages;
@@ -78,7 +79,12 @@ final class JobSlicing implements AutoCloseable {
 
     private void slice(Job job, JobDirectory dir, Path upload, JobStatistics statistics, Predicate<PatchName> published) {
         try (ImageSource source = sources.open(upload)) {
-            new Slicer(sliceThreads).slice(source, () -> sources.open(upload), job.grid(), dir, statistics,
+            Slicer slicer = new Slicer(sliceThreads);
+            // the preview is written on a first slicing only: a resumed one skips the patches it published before
+            if (job.preview() && PreviewPyramid.supports(source.info()) && !Files.exists(dir.preview())) {
+                slicer.withCores(new PreviewPyramid(dir.preview(), source.info(), job.grid().tileSize())::add);
+            }
+            slicer.slice(source, () -> sources.open(upload), job.grid(), dir, statistics,
                     new Slicer.Progress() {
                         @Override
                         public void patchWritten(dev.lip.common.geometry.Tile tile) {

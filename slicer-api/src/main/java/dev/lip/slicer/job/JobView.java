@@ -17,6 +17,7 @@ import java.util.Map;
  * @param stages    when each phase (upload, slicing, processing, stitching) started and ended
  * @param placement the input's GeoTIFF tags and pixel size (resolution tags, a slide's MPP), written into the result
  * @param resultFormat how the result is laid out: {@code cog}, {@code ome-tiff} or {@code tiff}
+ * @param preview      whether the slicer writes a preview of the input for viewers (Deep Zoom {@code input} layer)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -24,7 +25,7 @@ public record JobView(String id, JobState state, ImageInfo image, JobManifest.Gr
                       Map<String, String> parameters, Map<String, Object> jobValues, Patches patches,
                       boolean resultRequested, Result result, String error, java.util.List<String> notes,
                       Instant createdAt, Instant updatedAt, Map<String, Stage> stages, Placement placement,
-                      String resultFormat) {
+                      String resultFormat, Boolean preview) {
 
     public record Patches(int total, int sliced, int processed, int failed) {
     }

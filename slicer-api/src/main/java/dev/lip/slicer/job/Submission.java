@@ -9,9 +9,9 @@ import java.util.Map;
  * the query, {@code web.SubmissionParser}).
  */
 public record Submission(String algorithm, int tileSize, int overlap, Map<String, String> algorithmParameters,
-                         ResultLayout resultLayout) {
+                         ResultLayout resultLayout, boolean preview) {
 
     public Submission(String algorithm, int tileSize, int overlap, Map<String, String> algorithmParameters) {
-        this(algorithm, tileSize, overlap, algorithmParameters, ResultLayout.COG);
+        this(algorithm, tileSize, overlap, algorithmParameters, ResultLayout.COG, false);
     }
 }

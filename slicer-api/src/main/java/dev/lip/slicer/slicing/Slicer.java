@@ -35,11 +35,25 @@ public final class Slicer {
         ImageSource open() throws IOException;
     }
 
+    /** Shown each patch the slicer reads, with the tile whose core it holds (the input's preview, say). */
+    @FunctionalInterface
+    public interface Cores {
+        void add(PixelRegion patch, Tile tile) throws IOException;
+    }
+
     private final int threads;
+    private Cores cores = (patch, tile) -> {
+    };
 
     /** @param threads threads reading patches from random-access sources (tiled TIFF); streamed sources use one */
     public Slicer(int threads) {
         this.threads = Math.max(1, threads);
+    }
+
+    /** Also hands every patch read to {@code cores}. */
+    public Slicer withCores(Cores cores) {
+        this.cores = cores;
+        return this;
     }
 
     /**
@@ -74,6 +88,7 @@ public final class Slicer {
                 if (!there || !statistics.isEmpty()) {
                     PixelRegion patch = rows.crop(tile.patch());
                     statistics.add(patch, tile.core());
+                    cores.add(patch, tile);
                     if (!there) {
                         job.addPending(name, patch);
                     }
@@ -118,6 +133,7 @@ public final class Slicer {
                             if (!there || !statistics.isEmpty()) {
                                 PixelRegion patch = source.readRegion(tile.patch());
                                 statistics.add(patch, tile.core());
+                                cores.add(patch, tile);
                                 if (!there) {
                                     job.addPending(name, patch);
                                 }

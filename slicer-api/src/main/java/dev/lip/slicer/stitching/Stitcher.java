@@ -14,6 +14,7 @@ import dev.lip.formats.tiff.Placement;
 import dev.lip.formats.tiff.PyramidWriter;
 import dev.lip.formats.tiff.Reduction;
 import dev.lip.formats.tiff.ResultLayout;
+import dev.lip.formats.tiff.TileArchive;
 import dev.lip.formats.tiff.TiledTiffWriter;
 import dev.lip.slicer.config.LipProperties;
 import org.springframework.stereotype.Component;
@@ -24,6 +25,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,6 +53,8 @@ public class Stitcher {
     private static final java.time.Duration RESULT_LOOK = java.time.Duration.ofMillis(20);
     private final int threads;
     private final int deflateLevel;
+    /** Pyramids being written, by result file: a viewer shows their stored tiles before the file exists. */
+    private final Map<Path, TileArchive> live = new ConcurrentHashMap<>();
 
     public Stitcher(LipProperties props) {
         this.threads = props.effectiveStitchThreads();
@@ -141,6 +147,11 @@ public class Stitcher {
         return Files.size(result);
     }
 
+    /** The pyramid being written to {@code result}, while it is; its tiles as they are stored. */
+    public Optional<TileArchive> live(Path result) {
+        return Optional.ofNullable(live.get(result.toAbsolutePath()));
+    }
+
     /** The writer of the chosen layout: a pyramid written as tiles arrive, or today's single level. */
     private TileSink sink(Path tmp, TileGrid grid, JobSettings settings, Output output) throws IOException {
         if (output.layout() == ResultLayout.TIFF) {
@@ -160,13 +171,19 @@ public class Stitcher {
         }
         PyramidWriter writer = new PyramidWriter(tmp, grid.imageWidth(), grid.imageHeight(), grid.tileSize(),
                 output.layout(), settings.categorical() ? Reduction.NEAREST : Reduction.MEAN, output.placement(), deflateLevel);
+        Path key = output.file().toAbsolutePath();
+        live.put(key, writer);
         return new TileSink() {
             public void write(Tile tile, Encoded e) throws IOException {
                 writer.writeTile(tile.row(), tile.column(), e.pixels(), e.bytes());
             }
 
             public void close() throws IOException {
-                writer.close();
+                try {
+                    writer.close();
+                } finally {
+                    live.remove(key, writer);
+                }
             }
         };
     }

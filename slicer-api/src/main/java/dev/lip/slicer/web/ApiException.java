@@ -14,6 +14,10 @@ public class ApiException extends ErrorResponseException {
         return new ApiException(HttpStatus.BAD_REQUEST, detail);
     }
 
+    public static ApiException notFound(String detail) {
+        return new ApiException(HttpStatus.NOT_FOUND, detail);
+    }
+
     public static ApiException conflict(String detail) {
         return new ApiException(HttpStatus.CONFLICT, detail);
     }

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 
 /** Turns an upload's query parameters into a {@link Submission}, or a 400 naming what is wrong. */
 final class SubmissionParser {
-    private static final Set<String> JOB_PARAMETERS = Set.of("algorithm", "tileSize", "overlap", "resultFormat");
+    private static final Set<String> JOB_PARAMETERS = Set.of("algorithm", "tileSize", "overlap", "resultFormat", "preview");
 
     private SubmissionParser() {
     }
@@ -36,17 +36,21 @@ final class SubmissionParser {
         String format = query.getOrDefault("resultFormat", ResultLayout.COG.label());
         ResultLayout layout = ResultLayout.of(format).orElseThrow(() -> ApiException.badRequest(
                 "Unknown resultFormat '" + format + "'. Valid result formats: " + ResultLayout.choices() + "."));
+        String preview = query.getOrDefault("preview", "false").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!preview.equals("true") && !preview.equals("false")) {
+            throw ApiException.badRequest("preview must be true or false, not '" + query.get("preview") + "'.");
+        }
         Map<String, String> params = new HashMap<>(query);
         params.keySet().removeAll(JOB_PARAMETERS);
         Set<String> known = spec.parameters().stream().map(ParameterSpec::name).collect(Collectors.toSet());
         for (String name : params.keySet()) {
             if (!known.contains(name)) {
                 throw ApiException.badRequest("Unknown parameter '" + name + "' for algorithm " + algorithm
-                        + ". Valid parameters: algorithm, tileSize, overlap, resultFormat, upload" + (known.isEmpty() ? "" : ", "
+                        + ". Valid parameters: algorithm, tileSize, overlap, resultFormat, preview, upload" + (known.isEmpty() ? "" : ", "
                         + String.join(", ", known.stream().sorted().toList())) + ".");
             }
         }
-        return new Submission(algorithm, tileSize, overlap, params, layout);
+        return new Submission(algorithm, tileSize, overlap, params, layout, preview.equals("true"));
     }
 
     private static int intParameter(Map<String, String> query, String name, int def) {

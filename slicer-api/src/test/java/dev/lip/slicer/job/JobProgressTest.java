@@ -53,7 +53,7 @@ class JobProgressTest {
 
     /** A job of four patches (two by two), sliced, its directories made, in PROCESSING. */
     private Job processingJob(String id) throws IOException {
-        Job job = new Job(id, "threshold", ResultLayout.COG);
+        Job job = new Job(id, "threshold", ResultLayout.COG, false);
         job.setState(JobState.SLICING);
         job.configure(new ImageInfo(64, 64, 1, 8, "PNG"), new TileGrid(64, 64, 32, 0), Map.of("threshold", "128"), null);
         jobs.add(job);

@@ -33,12 +33,12 @@ class JobRecoveryTest {
 
     /** Leaves a job as a killed run would have: its directories, a pending patch, an upload, and its status. */
     private JobDirectory leave(String id, JobState state) throws Exception {
-        Job job = new Job(id, "threshold", ResultLayout.COG);
+        Job job = new Job(id, "threshold", ResultLayout.COG, false);
         job.configure(new ImageInfo(64, 64, 1, 8, "PNG"), new TileGrid(64, 64, 32, 0), Map.of("threshold", "128", "invert", "false"), null);
         JobView v = job.view();
         JobView saved = new JobView(v.id(), state, v.image(), v.grid(), v.algorithm(), v.parameters(), v.jobValues(),
                 v.patches(), v.resultRequested(), v.result(), state == JobState.FAILED ? "an earlier failure" : null,
-                v.notes(), v.createdAt(), v.updatedAt(), v.stages(), null, v.resultFormat());
+                v.notes(), v.createdAt(), v.updatedAt(), v.stages(), null, v.resultFormat(), v.preview());
         JobDirectory dir = new JobDirectory(work, id);
         dir.createDirectories();
         Files.writeString(dir.pending().resolve(new PatchName(0, 0).fileName()), "patch");

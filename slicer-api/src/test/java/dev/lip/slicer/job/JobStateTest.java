@@ -47,7 +47,7 @@ class JobStateTest {
 
     @Test
     void aJobFollowsTheMachineAndRefusesIllegalMoves() {
-        Job job = new Job("job-1", "threshold", ResultLayout.COG);
+        Job job = new Job("job-1", "threshold", ResultLayout.COG, false);
         assertEquals(RECEIVING, job.state());
         assertThrows(IllegalStateException.class, () -> job.setState(DONE));
         assertFalse(job.advance(SLICING, PROCESSING), "advance from a state the job is not in");
@@ -65,7 +65,7 @@ class JobStateTest {
 
     @Test
     void aFailureWinsOverLateProgressAndReleasesTheStitch() throws Exception {
-        Job job = new Job("job-2", "threshold", ResultLayout.COG);
+        Job job = new Job("job-2", "threshold", ResultLayout.COG, false);
         job.setState(SLICING);
         assertTrue(job.fail("the PNG's image data ends at row 1 of 200"));
         assertFalse(job.finishSlicing(), "slicing that ends after the failure does not revive the job");
@@ -77,7 +77,7 @@ class JobStateTest {
 
     @Test
     void theStitchWaitsForSlicingToFinish() throws Exception {
-        Job job = new Job("job-3", "threshold", ResultLayout.COG);
+        Job job = new Job("job-3", "threshold", ResultLayout.COG, false);
         job.setState(SLICING);
         Thread waiter = new Thread(() -> {
             try {
@@ -96,7 +96,7 @@ class JobStateTest {
 
     @Test
     void aRecoveredJobPastSlicingDoesNotWait() throws Exception {
-        Job job = new Job("job-4", "threshold", ResultLayout.COG);
+        Job job = new Job("job-4", "threshold", ResultLayout.COG, false);
         job.setState(SLICING);
         job.finishSlicing();
         Job recovered = new Job(job.view());

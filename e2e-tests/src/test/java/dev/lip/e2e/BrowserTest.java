@@ -1,0 +1,156 @@
+package dev.lip.e2e;
+
+import dev.lip.common.testing.SampleImage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The pages in a real browser (Debian's chromium, headless, through chromium-driver): an image uploaded through the
+ * form reaches DONE on the job page, whose viewer, zoomed to full resolution, draws the result's own pixel values at
+ * known positions; the same with an API token, asked for by the page and never put in a URL or a log. Screenshots go
+ * to {@code target/browser/}.
+ */
+class BrowserTest {
+    private static final Path SHOTS = Path.of("target", "browser");
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dir;
+    private WebDriver driver;
+
+    @BeforeEach
+    void browser() throws Exception {
+        String chromium = which("chromium", "chromium-browser", "google-chrome");
+        String chromedriver = which("chromedriver");
+        Assumptions.assumeTrue(chromium != null && chromedriver != null,
+                "chromium and chromium-driver are not installed: apt-get install chromium chromium-driver");
+        ChromeOptions options = new ChromeOptions().setBinary(chromium)
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1400",
+                        "--force-device-scale-factor=1");
+        driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(chromedriver)).build(), options);
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterEach
+    void quit() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    @Test
+    void anImageUploadedThroughThePageIsShownExactlyInTheViewer() throws Exception {
+        try (Trio trio = new Trio(true)) {
+            uploadAndCheck(trio, null, "open");
+        }
+    }
+
+    @Test
+    void withATokenThePageAsksForItAndKeepsItOutOfUrlsAndLogs() throws Exception {
+        String token = "browser-secret-7d1f";
+        try (Trio trio = new Trio(true, "--lip.api-token=" + token)) {
+            uploadAndCheck(trio, token, "token");
+            assertFalse(driver.getCurrentUrl().contains(token), driver.getCurrentUrl());
+            assertFalse(trio.log("slicer-api").contains(token), "the token is not in slicer-api's log");
+        }
+    }
+
+    private void uploadAndCheck(Trio trio, String token, String name) throws Exception {
+        SampleImage img = SampleImage.generate(900, 700, 3, 8, 77);
+        Path png = dir.resolve(name + ".png");
+        img.writePng(png);
+        driver.get(trio.api() + "/");
+        WebDriverWait wait = new WebDriverWait(driver, DEADLINE);
+        if (token != null) {
+            wait.until(d -> d.findElement(By.id("login")).isDisplayed());
+            driver.findElement(By.cssSelector("#login input")).sendKeys(token);
+            driver.findElement(By.cssSelector("#login button")).click();
+        }
+        wait.until(d -> !new Select(d.findElement(By.id("algorithm"))).getOptions().isEmpty());
+        driver.findElement(By.id("file")).sendKeys(png.toString());
+        driver.findElement(By.id("tileSize")).clear();
+        driver.findElement(By.id("tileSize")).sendKeys("128");
+        driver.findElement(By.id("start")).click();
+        wait.until(d -> d.getCurrentUrl().contains("/jobs/"));
+        wait.until(d -> "DONE".equals(d.findElement(By.tagName("body")).getDomAttribute("data-state")));
+        String id = driver.getCurrentUrl().substring(driver.getCurrentUrl().lastIndexOf('/') + 1);
+        wait.until(d -> Boolean.TRUE.equals(js("return !!window.lipViewer && lipViewer.world.getItemCount() === 2"
+                + " && lipViewer.world.getItemAt(0).getFullyLoaded() && lipViewer.world.getItemAt(1).getFullyLoaded()")));
+        Thread.sleep(300); // one more frame drawn after the last tile arrived
+        shot(name + "-job.png");
+
+        // the result alone, as its grey values, fully opaque, zoomed to full resolution (7 screen pixels a pixel)
+        driver.findElement(By.id("showInput")).click();
+        new Select(driver.findElement(By.id("tint"))).selectByValue("");
+        js("const o = document.getElementById('opacity'); o.value = 100; o.dispatchEvent(new Event('input'));");
+        wait.until(d -> Boolean.TRUE.equals(js("return lipViewer.world.getItemCount() === 2")));
+        js("const it = lipViewer.world.getItemAt(1); it.setOpacity(1);"
+                + "lipViewer.viewport.fitBounds(it.imageToViewportRectangle(400, 300, 120, 90), true);");
+        wait.until(d -> Boolean.TRUE.equals(js("const it = lipViewer.world.getItemAt(1); lipViewer.forceRedraw();"
+                + "return it.getFullyLoaded() && lipViewer.viewport.getZoom(true) === lipViewer.viewport.getZoom(false)")));
+        Thread.sleep(300); // one more frame drawn after the last tile arrived
+        shot(name + "-full-resolution.png");
+        byte[] mask = img.thresholdMask(128, false);
+        int checked = 0;
+        for (int y = 305; y < 385; y += 7) {
+            for (int x = 405; x < 515; x += 9) {
+                Object v = js("const p = lipViewer.viewport.imageToViewerElementCoordinates(new OpenSeadragon.Point("
+                        + (x + 0.5) + "," + (y + 0.5) + "));const c = lipViewer.drawer.canvas;"
+                        + "const r = c.width / c.clientWidth;"
+                        + "const d = c.getContext('2d').getImageData(Math.floor(p.x * r), Math.floor(p.y * r), 1, 1).data;"
+                        + "return [d[0], d[1], d[2], d[3]];");
+                List<?> rgba = (List<?>) v;
+                int expected = mask[y * img.width + x] & 0xFF;
+                assertEquals(expected, ((Number) rgba.get(0)).intValue(), "red at " + x + "," + y + ": " + rgba);
+                assertEquals(255, ((Number) rgba.get(3)).intValue(), "opaque at " + x + "," + y);
+                checked++;
+            }
+        }
+        assertTrue(checked > 100, "pixels checked: " + checked);
+        // the result file holds the same values
+        Masks.assertMaskEquals(mask, img.width, img.height, trio.resultDir.resolve(id + ".tif"), "the result file");
+    }
+
+    private Object js(String script) {
+        return ((JavascriptExecutor) driver).executeScript(script);
+    }
+
+    private void shot(String name) throws Exception {
+        Files.write(SHOTS.resolve(name), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static String which(String... names) {
+        for (String n : names) {
+            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+                File f = new File(dir, n);
+                if (f.canExecute()) {
+                    return f.getAbsolutePath();
+                }
+            }
+        }
+        return null;
+    }
+}

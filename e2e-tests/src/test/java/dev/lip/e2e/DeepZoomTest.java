@@ -1,0 +1,152 @@
+package dev.lip.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lip.common.testing.SampleImage;
+import dev.lip.formats.testing.FieldTools;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Deep Zoom over HTTP, checked against libvips' own {@code dzsave} of the same result: the same descriptor geometry
+ * and, at every level, the same pixels in every tile; the input's preview as JPEG tiles when the job asked for one;
+ * 404 outside the geometry; browser caching of finished tiles.
+ */
+@ExtendWith(Trio.Started.class)
+class DeepZoomTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void resultTilesAreLibvipsDzsaveTilesAndTheInputHasAPreview(Trio trio) throws Exception {
+        Assumptions.assumeTrue(FieldTools.installed("vips"), "libvips is not installed: apt-get install libvips-tools");
+        SampleImage img = SampleImage.generate(1000, 617, 3, 8, 12);
+        Path png = dir.resolve("in.png");
+        img.writePng(png);
+        String job = trio.api() + "/api/v1/jobs/";
+        HttpResponse<String> submitted = send(HttpRequest.newBuilder(URI.create(trio.api() + "/api/v1/jobs?tileSize=128&preview=true"))
+                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofFile(png)));
+        assertEquals(202, submitted.statusCode(), submitted.body());
+        String id = JSON.readTree(submitted.body()).path("id").asText();
+        send(HttpRequest.newBuilder(URI.create(job + id + "/result")).POST(HttpRequest.BodyPublishers.noBody()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> JSON.readTree(get(job + id).body()).path("state").asText().matches("DONE|FAILED"));
+        assertEquals("DONE", JSON.readTree(get(job + id).body()).path("state").asText(), get(job + id).body());
+
+        String dzi = get(job + id + "/dzi/result.dzi").body();
+        assertTrue(dzi.contains("TileSize=\"128\" Overlap=\"0\" Format=\"png\"><Size Width=\"1000\" Height=\"617\"/>"), dzi);
+        Path result = trio.resultDir.resolve(id + ".tif");
+        Path vips = dir.resolve("vips");
+        FieldTools.run("vips", "dzsave", result.toString(), vips.toString(), "--tile-size", "128", "--overlap", "0",
+                "--suffix", ".png");
+        String theirs = Files.readString(dir.resolve("vips.dzi"));
+        assertTrue(theirs.contains("TileSize=\"128\"") && theirs.contains("Height=\"617\"") && theirs.contains("Width=\"1000\""), theirs);
+        int tiles = 0;
+        for (int level = 0; level <= 10; level++) { // ceil(log2(1000)) = 10
+            try (var files = Files.list(vips.resolveSibling("vips_files").resolve(Integer.toString(level)))) {
+                for (Path tile : files.toList()) {
+                    HttpResponse<byte[]> ours = getBytes(job + id + "/dzi/result_files/" + level + "/" + tile.getFileName());
+                    assertEquals(200, ours.statusCode(), tile.toString());
+                    assertEquals("image/png", ours.headers().firstValue("Content-Type").orElse(""));
+                    assertArrayEquals(grey(Files.readAllBytes(tile)), grey(ours.body()), "level " + level + " " + tile.getFileName());
+                    tiles++;
+                }
+            }
+        }
+        assertEquals(8 * 5 + 4 * 3 + 2 * 2 + 8, tiles); // 1000x617, 500x309, 250x155 in tiles of 128, then one tile a level
+
+        // outside the geometry: 404, never an invented tile
+        assertEquals(404, getBytes(job + id + "/dzi/result_files/10/8_0.png").statusCode());
+        assertEquals(404, getBytes(job + id + "/dzi/result_files/11/0_0.png").statusCode());
+        assertEquals(404, getBytes(job + id + "/dzi/elsewhere.dzi").statusCode());
+        // finished tiles are cached
+        HttpResponse<byte[]> first = getBytes(job + id + "/dzi/result_files/10/3_2.png");
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        assertTrue(first.headers().firstValue("Cache-Control").orElse("").contains("max-age"), first.headers().toString());
+        assertEquals(304, send(HttpRequest.newBuilder(URI.create(job + id + "/dzi/result_files/10/3_2.png"))
+                .header("If-None-Match", etag)).statusCode());
+
+        // the input: the slicer's JPEG preview, the image's size at full resolution
+        assertTrue(get(job + id + "/dzi/input.dzi").body().contains("Format=\"jpg\""));
+        HttpResponse<byte[]> input = getBytes(job + id + "/dzi/input_files/10/7_4.jpg");
+        assertEquals(200, input.statusCode());
+        BufferedImage corner = ImageIO.read(new ByteArrayInputStream(input.body()));
+        assertEquals(1000 - 7 * 128, corner.getWidth());
+        assertEquals(617 - 4 * 128, corner.getHeight());
+        // the generated image carries per-pixel noise that JPEG smooths away: compare the tile's mean red
+        double previewRed = 0, inputRed = 0;
+        for (int y = 0; y < corner.getHeight(); y++) {
+            for (int x = 0; x < corner.getWidth(); x++) {
+                previewRed += corner.getRGB(x, y) >> 16 & 0xFF;
+                inputRed += img.sample(7 * 128 + x, 4 * 128 + y, 0);
+            }
+        }
+        int n = corner.getWidth() * corner.getHeight();
+        assertEquals(inputRed / n, previewRed / n, 2.0, "the JPEG preview's mean red against the input's");
+        assertEquals(200, getBytes(job + id + "/dzi/input_files/0/0_0.jpg").statusCode());
+    }
+
+    @Test
+    void aPreviewIsAJobOption(Trio trio) throws Exception {
+        Path png = dir.resolve("small.png");
+        SampleImage.generate(200, 100, 3, 8, 1).writePng(png);
+        HttpResponse<String> submitted = send(HttpRequest.newBuilder(URI.create(trio.api() + "/api/v1/jobs"))
+                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofFile(png)));
+        assertEquals(202, submitted.statusCode(), submitted.body());
+        JsonNode created = JSON.readTree(submitted.body());
+        HttpResponse<String> r = get(trio.api() + "/api/v1/jobs/" + created.path("id").asText() + "/dzi/input.dzi");
+        assertEquals(404, r.statusCode());
+        assertTrue(r.body().contains("has no input preview"), r.body());
+
+        // lip asks for one with --preview
+        Trio.Run upload = trio.client("upload", png.toString(), "-q", "--preview");
+        assertEquals(0, upload.exitCode(), upload.stderr());
+        String id = upload.stdout().trim();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            JsonNode patches = JSON.readTree(get(trio.api() + "/api/v1/jobs/" + id).body()).path("patches");
+            return patches.path("total").asInt() > 0 && patches.path("sliced").asInt() == patches.path("total").asInt();
+        });
+        HttpResponse<String> dzi = get(trio.api() + "/api/v1/jobs/" + id + "/dzi/input.dzi");
+        assertEquals(200, dzi.statusCode(), dzi.body());
+        assertTrue(dzi.body().contains("<Size Width=\"200\" Height=\"100\"/>"), dzi.body());
+        assertEquals(200, getBytes(trio.api() + "/api/v1/jobs/" + id + "/dzi/input_files/0/0_0.jpg").statusCode());
+    }
+
+    /** The grey values of a PNG tile. */
+    private static int[] grey(byte[] png) throws Exception {
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        return image.getRaster().getPixels(0, 0, image.getWidth(), image.getHeight(), (int[]) null);
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<byte[]> getBytes(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

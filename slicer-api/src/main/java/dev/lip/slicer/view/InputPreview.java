@@ -1,0 +1,60 @@
+package dev.lip.slicer.view;
+
+import dev.lip.common.protocol.SafeFiles;
+import dev.lip.slicer.job.JobException;
+import dev.lip.slicer.job.JobService;
+import dev.lip.slicer.job.JobView;
+import dev.lip.slicer.slicing.PreviewPyramid;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The input as Deep Zoom tiles, from the preview the slicer wrote while slicing ({@link PreviewPyramid}): the
+ * preview's level {@code maxLevel - L} is Deep Zoom level {@code L}. A tile not sliced yet is not there.
+ */
+@Component
+public class InputPreview {
+    private static final int MAX_TILE_BYTES = 16 << 20;
+    private final JobService jobs;
+    private final ResultTiles results;
+
+    public InputPreview(JobService jobs, ResultTiles results) {
+        this.jobs = jobs;
+        this.results = results;
+    }
+
+    /** Refuses jobs that have no preview, saying why. */
+    public void requireEnabled(String id) {
+        JobView job = jobs.get(id);
+        if (!Boolean.TRUE.equals(job.preview())) {
+            throw JobException.notFound("Job " + id + " has no input preview: ask for one with preview=true when "
+                    + "submitting (the web page does).");
+        }
+        if (job.image() != null && !job.image().sampleFormat().isUnsignedSmall()) {
+            throw JobException.notFound("Job " + id + "'s input has " + job.image().sampleFormat().label()
+                    + " samples, which have no preview (no fixed range to show).");
+        }
+    }
+
+    public Optional<byte[]> tile(String id, int level, int column, int row) throws IOException {
+        requireEnabled(id);
+        DeepZoom zoom = results.geometry(id);
+        if (!zoom.contains(level, column, row)) {
+            throw JobException.notFound("Level " + level + " of the input has no tile " + column + "," + row + ".");
+        }
+        Path file = PreviewPyramid.tileFile(jobs.previewDirectory(id), zoom.maxLevel() - level, column, row);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SafeFiles.readSmall(file, MAX_TILE_BYTES));
+        } catch (NoSuchFileException e) {
+            return Optional.empty(); // the job was removed meanwhile
+        }
+    }
+}

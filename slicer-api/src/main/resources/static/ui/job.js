@@ -1,0 +1,130 @@
+// One job: its progress, refreshed twice a second until it ends, and the deep-zoom viewer of its input (the
+// slicer's preview) with its result laid over it. Tiles are fetched with the token in a header (OpenSeadragon's
+// ajax loading), never with it in a URL.
+(() => {
+  const $ = id => document.getElementById(id);
+  const id = location.pathname.split('/').pop();
+  const base = '/api/v1/jobs/' + id;
+  let viewer = null;
+  let layers = {};
+  let lastProcessed = -1;
+  let lastReset = 0;
+  let wasDone = false;
+  $('jobId').textContent = id;
+
+  function tileSource(layer, format, zoom, query) {
+    return {
+      width: zoom.width, height: zoom.height, tileSize: zoom.tileSize, tileOverlap: 0, minLevel: 0,
+      maxLevel: zoom.maxLevel,
+      getTileUrl: (level, x, y) => base + '/dzi/' + layer + '_files/' + level + '/' + x + '_' + y + '.' + format + query(),
+    };
+  }
+
+  function resultQuery() {
+    return $('tint').value ? '?tint=' + $('tint').value : '';
+  }
+
+  async function openViewer(job) {
+    const r = await Lip.api(base + '/dzi/result.dzi');
+    if (!r.ok) return;
+    const xml = new DOMParser().parseFromString(await r.text(), 'application/xml');
+    const image = xml.documentElement;
+    const size = image.getElementsByTagName('Size')[0];
+    const width = Number(size.getAttribute('Width'));
+    const height = Number(size.getAttribute('Height'));
+    const zoom = { width, height, tileSize: Number(image.getAttribute('TileSize')),
+      maxLevel: Math.ceil(Math.log2(Math.max(width, height))) };
+    viewer = OpenSeadragon({
+      element: $('viewer'), showNavigationControl: false, drawer: 'canvas', imageSmoothingEnabled: false,
+      maxZoomPixelRatio: 32, loadTilesWithAjax: true, ajaxHeaders: Lip.headers(), crossOriginPolicy: false,
+      showNavigator: true,
+    });
+    window.lipViewer = viewer;
+    if (job.preview) {
+      viewer.addTiledImage({ tileSource: tileSource('input', 'jpg', zoom, () => ''), index: 0,
+        success: e => { layers.input = e.item; applyLayers(); } });
+    } else {
+      $('showInput').disabled = true;
+      $('viewerNote').textContent = 'This job has no input preview (preview=true when submitting).';
+    }
+    addResult(zoom);
+    layers.zoom = zoom;
+  }
+
+  function addResult(zoom) {
+    if (layers.result) viewer.world.removeItem(layers.result);
+    viewer.addTiledImage({ tileSource: tileSource('result', 'png', zoom, resultQuery),
+      success: e => { layers.result = e.item; applyLayers(); } });
+  }
+
+  function applyLayers() {
+    if (layers.input) layers.input.setOpacity($('showInput').checked ? 1 : 0);
+    if (layers.result) layers.result.setOpacity($('showResult').checked ? $('opacity').value / 100 : 0);
+  }
+
+  function show(job) {
+    document.title = 'Job ' + id.substring(0, 8) + ' · ' + job.state;
+    $('state').textContent = job.state;
+    const p = job.patches || { total: 0, processed: 0, sliced: 0, failed: 0 };
+    $('bar').style.width = (p.total ? 100 * p.processed / p.total : 0) + '%';
+    $('progress').textContent = p.processed + ' of ' + p.total + ' patches processed (' + p.sliced + ' sliced'
+      + (p.failed ? ', ' + p.failed + ' failed' : '') + ')';
+    $('title').textContent = job.image ? job.image.width + ' × ' + job.image.height + ' ' + job.image.format : '';
+    $('summary').textContent = job.algorithm + ' ' + JSON.stringify(job.parameters || {}) + (job.grid
+      ? ', tiles of ' + job.grid.tileSize + ' (+' + job.grid.overlap + ' halo)' : '') + ', result ' + job.resultFormat;
+    $('stages').replaceChildren(...Object.entries(job.stages || {}).map(([name, s]) => Lip.el('tr', {},
+      Lip.el('td', { textContent: name }), Lip.el('td', { textContent: Lip.age(s.startedAt) }),
+      Lip.el('td', { textContent: s.seconds != null ? Lip.seconds(s.seconds) : 'running' }))));
+    $('notes').replaceChildren(...(job.notes || []).map(n => Lip.el('li', { textContent: n })));
+    $('error').textContent = job.error || '';
+    if (job.result) {
+      $('download').hidden = false;
+      $('download').textContent = 'Download the result (' + Lip.bytes(job.result.bytes) + ')';
+    }
+  }
+
+  async function download(e) {
+    e.preventDefault();
+    const r = await Lip.api(base + '/result');
+    const url = URL.createObjectURL(await r.blob());
+    const a = Lip.el('a', { href: url, download: id + '.tif' });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+
+  async function poll() {
+    let job;
+    try {
+      job = await Lip.json(base);
+    } catch (e) {
+      $('error').textContent = e.message;
+      setTimeout(poll, 2000);
+      return;
+    }
+    show(job);
+    if (!viewer && job.image && job.grid) await openViewer(job);
+    const processed = job.patches ? job.patches.processed : 0;
+    // tiles not written yet were missing: look again as results arrive, and once when the result is whole
+    const due = processed !== lastProcessed && Date.now() - lastReset > 3000;
+    if (viewer && layers.zoom && (due || (job.state === 'DONE' && !wasDone))) {
+      lastReset = Date.now();
+      if (lastProcessed >= 0) {
+        if (layers.result) layers.result.reset();
+        if (layers.input) layers.input.reset();
+      }
+      lastProcessed = processed;
+    }
+    wasDone = job.state === 'DONE';
+    document.body.dataset.state = job.state;
+    if (!Lip.terminal(job.state)) setTimeout(poll, 500);
+  }
+
+  $('showInput').onchange = applyLayers;
+  $('showResult').onchange = applyLayers;
+  $('opacity').oninput = applyLayers;
+  $('tint').onchange = () => layers.zoom && addResult(layers.zoom);
+  $('download').onclick = download;
+  poll();
+})();
