@@ -13,6 +13,8 @@
 #   BASELINE=0 HEAP="-Xmx512m -XX:..." bench/bench.sh IMAGE   (the project alone, for quick comparisons)
 #   FORMAT=tiff bench/bench.sh         the result's layout (default cog, the project's default: a pyramid; libvips
 #                                      then writes its pyramid too, 2x2 means); tiff: one level on both sides
+#   PREVIEW=1 bench/bench.sh           jobs keep the input's JPEG preview pyramid for the viewer (lip --preview), as
+#                                      jobs started from the web page do
 #
 # Prints one row per image: seconds (project, libvips C, ratio, libvips CLI, ratio), the fraction of output pixels
 # that differ from libvips' (libvips computes luma in floating point, we in exact integers, so boundary pixels may
@@ -24,6 +26,7 @@ SIZE=${SIZE:-20000}
 HEAP=${HEAP:--Xmx512m -XX:+UseSerialGC -Xmn64m}
 TILE=${TILE:-512}
 LEVEL=${LEVEL:-1}
+preview_opt=(); [ "${PREVIEW:-0}" = 1 ] && preview_opt=(--preview)
 FORMAT=${FORMAT:-cog}
 if [ "$FORMAT" = tiff ]; then export VIPS_PYRAMID=0; pyramid_opts=; else export VIPS_PYRAMID=1; pyramid_opts=,pyramid,region-shrink=mean; fi
 work=bench/work
@@ -79,7 +82,7 @@ for img in "${images[@]}"; do
   out="$work/$name.project.tif"
   t0=$(date +%s.%N)
   /usr/bin/time -f '%M' -o "$work/client.rss" "${client[@]}" process "$img" -o "$out" -q --tile-size "$TILE" --result-format "$FORMAT" \
-    --api "http://localhost:$api_port" > "$work/client.out" 2> "$work/client.err" || { cat "$work/client.err"; exit 1; }
+    "${preview_opt[@]}" --api "http://localhost:$api_port" > "$work/client.out" 2> "$work/client.err" || { cat "$work/client.err"; exit 1; }
   t1=$(date +%s.%N)
   api_mb=$(peak_mb $api_pid); proc_mb=$(peak_mb $proc_pid); cli_mb=$(( $(tail -n1 "$work/client.rss") / 1024 ))
   id=$(sed -n 's/^Job \([0-9a-f-]*\):.*/\1/p' "$work/client.out")

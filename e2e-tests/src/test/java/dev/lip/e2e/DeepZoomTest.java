@@ -2,6 +2,11 @@ package dev.lip.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lip.common.geometry.Rect;
+import dev.lip.common.pixels.PatchFile;
+import dev.lip.common.pixels.PixelRegion;
+import dev.lip.common.protocol.JobDirectory;
+import dev.lip.common.protocol.PatchName;
 import dev.lip.common.testing.SampleImage;
 import dev.lip.formats.testing.FieldTools;
 import org.junit.jupiter.api.Assumptions;
@@ -130,6 +135,76 @@ class DeepZoomTest {
         assertEquals(200, dzi.statusCode(), dzi.body());
         assertTrue(dzi.body().contains("<Size Width=\"200\" Height=\"100\"/>"), dzi.body());
         assertEquals(200, getBytes(trio.api() + "/api/v1/jobs/" + id + "/dzi/input_files/0/0_0.jpg").statusCode());
+    }
+
+    /**
+     * The viewer while the job runs: with this test as the only worker, the result's tiles appear as the rows they
+     * need are published, and not before; live tiles are not cached.
+     */
+    @Test
+    void resultTilesAppearAsTheirPatchesArePublished() throws Exception {
+        SampleImage img = SampleImage.generate(300, 200, 1, 8, 5);
+        Path png = dir.resolve("live.png");
+        img.writePng(png);
+        try (Trio trio = new Trio(false)) {
+            String jobs = trio.api() + "/api/v1/jobs/";
+            HttpResponse<String> submitted = send(HttpRequest.newBuilder(URI.create(trio.api() + "/api/v1/jobs?tileSize=64"))
+                    .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofFile(png)));
+            assertEquals(202, submitted.statusCode(), submitted.body());
+            String id = JSON.readTree(submitted.body()).path("id").asText();
+            send(HttpRequest.newBuilder(URI.create(jobs + id + "/result")).POST(HttpRequest.BodyPublishers.noBody()));
+            JobDirectory job = new JobDirectory(trio.tempDir, id);
+            await().atMost(Duration.ofSeconds(30)).until(() -> job.count(job.pending()) == 5 * 4); // 300x200 in 64s
+            String tiles = jobs + id + "/dzi/result_files/9/"; // ceil(log2(300)) = 9
+            assertEquals(404, getBytes(tiles + "0_0.png").statusCode(), "nothing is processed yet");
+
+            byte[] mask = img.thresholdMask(128, false);
+            for (int c = 0; c < 5; c++) {
+                work(job, new PatchName(0, c), mask, img.width);
+            }
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> getBytes(tiles + "4_0.png").statusCode() == 200);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(get(jobs + id).body() + "\n" + new String(getBytes(tiles + "4_0.png").body()) + "\n" + trio.log("slicer-api"), e);
+            }
+            HttpResponse<byte[]> live = getBytes(tiles + "2_0.png");
+            assertTrue(live.headers().firstValue("Cache-Control").orElse("").contains("no-store"), live.headers().toString());
+            assertArrayEquals(ints(crop(mask, img.width, 128, 0, 64, 64)), grey(live.body()), "a live tile");
+            assertEquals(404, getBytes(tiles + "0_1.png").statusCode(), "the second row is not processed yet");
+
+            for (int r = 1; r < 4; r++) {
+                for (int c = 0; c < 5; c++) {
+                    work(job, new PatchName(r, c), mask, img.width);
+                }
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(get(jobs + id).body()).path("state").asText().equals("DONE"));
+            assertArrayEquals(ints(crop(mask, img.width, 256, 192, 44, 8)), grey(getBytes(tiles + "4_3.png").body()), "the last tile");
+        }
+    }
+
+    /** Processes one patch as a worker does (claim, threshold at 128, publish), through the work directory. */
+    private static void work(JobDirectory job, PatchName patch, byte[] mask, int width) throws Exception {
+        Path claimed = job.claim(patch).orElseThrow();
+        Rect bounds = PatchFile.read(claimed).bounds();
+        PixelRegion result = new PixelRegion(bounds, 1, 8,
+                crop(mask, width, bounds.x(), bounds.y(), bounds.width(), bounds.height()));
+        job.publish(patch, tmp -> PatchFile.write(tmp, result));
+    }
+
+    private static int[] ints(byte[] bytes) {
+        int[] out = new int[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            out[i] = bytes[i] & 0xFF;
+        }
+        return out;
+    }
+
+    private static byte[] crop(byte[] mask, int width, int x, int y, int w, int h) {
+        byte[] out = new byte[w * h];
+        for (int row = 0; row < h; row++) {
+            System.arraycopy(mask, (y + row) * width + x, out, row * w, w);
+        }
+        return out;
     }
 
     /** The grey values of a PNG tile. */

@@ -112,7 +112,12 @@ public class Stitcher {
                 for (int c = 0; c < grid.columns(); c++) {
                     Tile tile = grid.tile(r, c);
                     for (Tile needed : blend.blends() ? Blender.contributors(grid, tile) : java.util.List.of(tile)) {
-                        awaitResult(completions, new PatchName(needed.row(), needed.column()), ended);
+                        PatchName patch = new PatchName(needed.row(), needed.column());
+                        // About to wait for processing: store the tiles in hand first, so that a viewer shows them
+                        while (!completions.isDone(patch) && !window.isEmpty()) {
+                            writeNext(sink, window, windowTiles);
+                        }
+                        awaitResult(completions, patch, ended);
                     }
                     Path file = job.done().resolve(new PatchName(r, c).fileName());
                     window.add(pool.submit(() -> {
