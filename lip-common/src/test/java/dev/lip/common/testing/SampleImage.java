@@ -74,6 +74,11 @@ public final class SampleImage {
         return new SampleImage(width, height, bands, bits, s, null, null, false);
     }
 
+    /** An image of the given samples (interleaved, rows of {@code width × bands}). */
+    public static SampleImage of(int width, int height, int bands, int bits, int[] samples) {
+        return new SampleImage(width, height, bands, bits, samples, null, null, false);
+    }
+
     /** An 8-bit palette image of {@code colours} entries; with {@code alpha} the palette has transparency. */
     public static SampleImage palette(int width, int height, int colours, boolean alpha, long seed) {
         Random rnd = new Random(seed);

@@ -4,6 +4,8 @@ import dev.lip.common.protocol.SafeFiles;
 import dev.lip.slicer.job.JobException;
 import dev.lip.slicer.job.JobService;
 import dev.lip.slicer.job.JobView;
+import dev.lip.common.pixels.ImageInfo;
+import dev.lip.slicer.slicing.PreviewLayout;
 import dev.lip.slicer.slicing.PreviewPyramid;
 import org.springframework.stereotype.Component;
 
@@ -47,7 +49,15 @@ public class InputPreview {
         if (!zoom.contains(level, column, row)) {
             throw JobException.notFound("Level " + level + " of the input has no tile " + column + "," + row + ".");
         }
-        Path file = PreviewPyramid.tileFile(jobs.previewDirectory(id), zoom.maxLevel() - level, column, row);
+        Path dir = jobs.previewDirectory(id);
+        int stored = zoom.maxLevel() - level; // the preview counts levels from full resolution
+        ImageInfo image = jobs.get(id).image();
+        int first = PreviewLayout.firstStored(image.width(), image.height(), zoom.tileSize(), PreviewPyramid.channels(image));
+        if (stored < first) { // finer than the preview keeps: its pixels enlarged
+            return Optional.ofNullable(PreviewLayout.enlargedTile(dir, first, stored, zoom.tileSize(), zoom.width(level),
+                    zoom.height(level), column, row));
+        }
+        Path file = PreviewLayout.tileFile(dir, stored, column, row);
         if (!Files.exists(file)) {
             return Optional.empty();
         }
