@@ -42,6 +42,7 @@ public final class Trio implements ExtensionContext.Store.CloseableResource, Aut
     private final List<Process> services = new ArrayList<>();
     private final String[] apiArgs;
     private Process api;
+    private final Map<String, String> apiEnv;
 
     private Trio() throws IOException {
         this(true);
@@ -52,6 +53,12 @@ public final class Trio implements ExtensionContext.Store.CloseableResource, Aut
      * @param apiArgs       extra slicer-api arguments (they override the defaults here)
      */
     public Trio(boolean withProcessor, String... apiArgs) throws IOException {
+        this(Map.of(), withProcessor, apiArgs);
+    }
+
+    /** @param apiEnv environment variables for slicer-api (its object storage's endpoint and credentials, say) */
+    public Trio(Map<String, String> apiEnv, boolean withProcessor, String... apiArgs) throws IOException {
+        this.apiEnv = Map.copyOf(apiEnv);
         for (Path jar : List.of(SLICER_JAR, PROCESSOR_JAR, CLIENT_JAR)) {
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException(jar + " is missing: run the tests with ./mvnw verify, which packages it first");
@@ -73,7 +80,7 @@ public final class Trio implements ExtensionContext.Store.CloseableResource, Aut
 
     /** Starts slicer-api (again, after {@link #killApi}) on the same port and work directory and waits until healthy. */
     public void startApi() throws IOException {
-        api = startService("slicer-api", SLICER_JAR, merge(List.of("--server.port=" + apiPort, "--lip.temp-dir=" + tempDir,
+        api = startService("slicer-api", SLICER_JAR, apiEnv, merge(List.of("--server.port=" + apiPort, "--lip.temp-dir=" + tempDir,
                 "--lip.result-dir=" + resultDir, "--lip.lease-timeout=10s"), apiArgs));
         awaitHealthy(apiPort, "slicer-api");
     }
@@ -85,7 +92,7 @@ public final class Trio implements ExtensionContext.Store.CloseableResource, Aut
 
     /** Starts a patch-processor on this work directory; {@code port} 0 picks none in particular. */
     public Process startProcessor(String name, int port, String... args) throws IOException {
-        return startService(name, PROCESSOR_JAR, merge(List.of("--server.port=" + port, "--lip.temp-dir=" + tempDir,
+        return startService(name, PROCESSOR_JAR, Map.of(), merge(List.of("--server.port=" + port, "--lip.temp-dir=" + tempDir,
                 "--lip.lease-timeout=10s", "--lip.models-dir=" + modelsDir), args));
     }
 
@@ -154,11 +161,13 @@ public final class Trio implements ExtensionContext.Store.CloseableResource, Aut
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private Process startService(String name, Path jar, String... args) throws IOException {
+    private Process startService(String name, Path jar, Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", jar.toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(name + ".log").toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(name + ".log").toFile()));
+        pb.environment().putAll(env);
+        Process p = pb.start();
         services.add(p);
         return p;
     }

@@ -30,6 +30,8 @@ final class Job {
     private JobSettings settings;
     /** Where the input's pixels are, carried to the result. */
     private Placement placement = Placement.NONE;
+    /** The image's reference (s3://, file://) when the job read it where it lives rather than from an upload. */
+    private volatile String source;
     private boolean resultRequested;
     private String error;
     private long resultBytes = -1;
@@ -65,6 +67,7 @@ final class Job {
         this.resultLayout = v.resultFormat() == null ? ResultLayout.COG
                 : ResultLayout.of(v.resultFormat()).orElse(ResultLayout.COG);
         this.preview = Boolean.TRUE.equals(v.preview());
+        this.source = v.source();
         this.createdAt = v.createdAt();
         this.updatedAt = v.updatedAt();
         this.state = v.state();
@@ -105,6 +108,14 @@ final class Job {
 
     boolean preview() {
         return preview;
+    }
+
+    String source() {
+        return source;
+    }
+
+    void source(String reference) {
+        this.source = reference;
     }
 
     synchronized JobState state() {
@@ -252,6 +263,6 @@ final class Job {
         return new JobView(id, state, image, g, algorithm, parameters, jobValues,
                 new JobView.Patches(total(), sliced.get(), processed, failed), resultRequested, result, error,
                 notes.isEmpty() ? null : java.util.List.copyOf(notes), createdAt, updatedAt, st,
-                placement.equals(Placement.NONE) ? null : placement, resultLayout.label(), preview);
+                placement.equals(Placement.NONE) ? null : placement, resultLayout.label(), preview, source);
     }
 }

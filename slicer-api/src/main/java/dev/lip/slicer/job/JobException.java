@@ -13,6 +13,10 @@ public class JobException extends RuntimeException {
         /** The job is not in a state that allows this. */
         CONFLICT,
         TOO_LARGE,
+        /** The service may not read what the request names (credentials refused, a file outside the roots). */
+        FORBIDDEN,
+        /** A service the request depends on (object storage) did not answer. */
+        UPSTREAM,
         /** Not enough disk for the job's patches. */
         INSUFFICIENT_STORAGE,
         /** Our fault: the service could not do what it should have. */

@@ -53,7 +53,10 @@ final class JobRecovery {
             switch (job.state()) {
                 case RECEIVING -> jobs.fail(job, INTERRUPTED_UPLOAD);
                 case SLICING -> {
-                    if (SafeFiles.isRegularFile(jobs.directory(job.id()).uploadFile())) {
+                    Path input = jobs.input(job);
+                    Path upload = jobs.directory(job.id()).uploadFile();
+                    // the work directory is not trusted (no links followed there); a source file is the user's own
+                    if (input.equals(upload) ? SafeFiles.isRegularFile(upload) : Files.isRegularFile(input)) {
                         resumeSlicing.accept(job);
                     } else {
                         jobs.fail(job, MISSING_UPLOAD);

@@ -13,6 +13,10 @@ import dev.lip.formats.source.ImageSource;
 import dev.lip.formats.source.ImageSources;
 import dev.lip.formats.source.UnreadableImageException;
 import dev.lip.slicer.stitching.Stitcher;
+import dev.lip.slicer.source.ObjectStorage;
+import dev.lip.slicer.source.SourceException;
+import dev.lip.slicer.source.SourceReference;
+import dev.lip.slicer.source.SourceRoots;
 import dev.lip.slicer.upload.TusUploads;
 import dev.lip.slicer.upload.UploadReceiver;
 import jakarta.annotation.PreDestroy;
@@ -46,6 +50,8 @@ public class JobService {
     private final ImageSources sources;
     private final UploadReceiver uploads;
     private final TusUploads tusUploads;
+    private final ObjectStorage objects;
+    private final SourceRoots files;
     private final JobRepository repository;
     private final Jobs jobs;
     private final DiskSpace disk;
@@ -55,8 +61,10 @@ public class JobService {
     private final JobMonitor<Job> monitor;
 
     public JobService(LipProperties props, Stitcher stitcher, ObjectMapper json, UploadReceiver uploads,
-                      TusUploads tusUploads) throws IOException {
+                      TusUploads tusUploads, ObjectStorage objects, SourceRoots files) throws IOException {
         this.props = props;
+        this.objects = objects;
+        this.files = files;
         this.uploads = uploads;
         this.tusUploads = tusUploads;
         this.sources = new ImageSources(props.progressiveJpegMaxPixels(), props.maxPixels());
@@ -117,6 +125,38 @@ public class JobService {
         });
     }
 
+    /**
+     * Creates a job whose image is read where it lives: an object in S3 (streamed into the job's directory, so that
+     * the job survives a restart like an upload) or a file under {@code lip.source-roots} (read in place). A
+     * missing object, refused credentials or an unreachable endpoint are refused here with a sentence.
+     */
+    public JobView createFromSource(Submission submission, String source) throws IOException {
+        SourceReference reference;
+        try {
+            reference = SourceReference.parse(source);
+        } catch (IllegalArgumentException e) {
+            throw JobException.invalid(e.getMessage());
+        }
+        return accept(submission, (job, dir) -> {
+            job.source(reference.uri());
+            try {
+                if (reference instanceof SourceReference.LocalFile file) {
+                    return files.resolve(file);
+                }
+                SourceReference.S3Object object = (SourceReference.S3Object) reference;
+                uploads.checkDeclaredLength(objects.size(object));
+                objects.copy(object, dir.uploadFile(), () -> job.state() == JobState.CANCELLED);
+                return dir.uploadFile();
+            } catch (SourceException e) {
+                throw new JobException(switch (e.kind()) {
+                    case INVALID -> JobException.Kind.INVALID;
+                    case FORBIDDEN -> JobException.Kind.FORBIDDEN;
+                    case UNREACHABLE -> JobException.Kind.UPSTREAM;
+                }, e.getMessage());
+            }
+        });
+    }
+
     private JobView accept(Submission submission, ImageArrival arrival) throws IOException {
         String id = UUID.randomUUID().toString();
         JobDirectory dir = jobs.directory(id);
@@ -168,7 +208,7 @@ public class JobService {
             job.startStage(Job.SLICING);
             job.startStage(Job.PROCESSING);
             jobs.save(job);
-            slicing.start(job, dir, dir.uploadFile(), statistics);
+            slicing.start(job, dir, jobs.input(job), statistics);
             log.info("job {}: {} {}x{} {}-band {}, {} patches of {} (+{} halo), {} {}", id, info.format(),
                     info.width(), info.height(), info.bands(), info.sampleFormat().label(), grid.tileCount(),
                     grid.tileSize(), grid.overlap(), submission.algorithm(), resolved);

@@ -66,7 +66,7 @@ final class JobSlicing implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             log.warn("job {}: preparing to resume slicing: {}", job.id(), e.toString());
         }
-        slicers.submit(() -> slice(job, dir, dir.uploadFile(), new JobStatistics(wanted), dir::isPublished));
+        slicers.submit(() -> slice(job, dir, jobs.input(job), new JobStatistics(wanted), dir::isPublished));
     }
 
     private static void removeTemporaryFiles(Path dir) throws IOException {
@@ -78,11 +78,13 @@ final class JobSlicing implements AutoCloseable {
     }
 
     private void slice(Job job, JobDirectory dir, Path upload, JobStatistics statistics, Predicate<PatchName> published) {
+        PreviewPyramid preview = null;
         try (ImageSource source = sources.open(upload)) {
             Slicer slicer = new Slicer(sliceThreads);
             // the preview is written on a first slicing only: a resumed one skips the patches it published before
             if (job.preview() && PreviewPyramid.supports(source.info()) && !Files.exists(dir.preview())) {
-                slicer.withCores(new PreviewPyramid(dir.preview(), source.info(), job.grid().tileSize())::add);
+                preview = new PreviewPyramid(dir.preview(), source.info(), job.grid().tileSize());
+                slicer.withCores(preview::add);
             }
             slicer.slice(source, () -> sources.open(upload), job.grid(), dir, statistics,
                     new Slicer.Progress() {
@@ -107,7 +109,9 @@ final class JobSlicing implements AutoCloseable {
             if (job.finishSlicing()) {
                 jobs.save(job);
             }
-            Files.deleteIfExists(upload);
+            if (upload.equals(dir.uploadFile())) {
+                Files.deleteIfExists(upload); // a file read in place (file:// source) is the user's
+            }
         } catch (Slicer.SlicingCancelledException e) {
             log.info("job {}: slicing stopped, the job is {}", job.id(), job.state());
         } catch (UnreadableImageException e) {
@@ -118,6 +122,9 @@ final class JobSlicing implements AutoCloseable {
             log.error("job {}: slicing failed", job.id(), e);
             jobs.fail(job, "Slicing failed: " + Messages.of(e));
         } finally {
+            if (preview != null) {
+                preview.close();
+            }
             disk.release(job.id());
         }
     }

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param placement the input's GeoTIFF tags and pixel size (resolution tags, a slide's MPP), written into the result
  * @param resultFormat how the result is laid out: {@code cog}, {@code ome-tiff} or {@code tiff}
  * @param preview      whether the slicer writes a preview of the input for viewers (Deep Zoom {@code input} layer)
+ * @param source       where the image was read by reference ({@code s3://bucket/key}, {@code file:///path}); none
+ *                     for an upload
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -25,7 +27,7 @@ public record JobView(String id, JobState state, ImageInfo image, JobManifest.Gr
                       Map<String, String> parameters, Map<String, Object> jobValues, Patches patches,
                       boolean resultRequested, Result result, String error, java.util.List<String> notes,
                       Instant createdAt, Instant updatedAt, Map<String, Stage> stages, Placement placement,
-                      String resultFormat, Boolean preview) {
+                      String resultFormat, Boolean preview, String source) {
 
     public record Patches(int total, int sliced, int processed, int failed) {
     }

@@ -58,6 +58,16 @@ final class Jobs {
         return new JobDirectory(workDir, id);
     }
 
+    /**
+     * The image the job slices: its upload (or the object copied from storage) in its directory, or the file it
+     * names in place ({@code file://} sources, which are never removed).
+     */
+    Path input(Job job) {
+        String source = job.source();
+        return source != null && source.startsWith("file:") ? Path.of(java.net.URI.create(source))
+                : directory(job.id()).uploadFile();
+    }
+
     Path resultFile(String id) {
         return resultDir.resolve(id + ".tif");
     }

@@ -56,9 +56,18 @@ public class JobController {
     public ResponseEntity<JobView> createFromBody(HttpServletRequest request) throws IOException {
         Map<String, String> query = queryParameters(request);
         String uploadId = query.remove("upload");
+        String source = query.remove("source");
         Submission submission = SubmissionParser.parse(query);
+        boolean hasBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+        if (source != null) {
+            if (hasBody || uploadId != null) {
+                throw ApiException.badRequest("Name the image either by reference (source=s3://... or file://...), "
+                        + "or send it (the request body, upload=ID), not both.");
+            }
+            return accepted(jobs.createFromSource(submission, source));
+        }
         if (uploadId != null) {
-            if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+            if (hasBody) {
                 throw ApiException.badRequest("Send the image either as the request body or as a finished resumable "
                         + "upload (upload=ID), not both.");
             }

@@ -46,7 +46,7 @@ final class SubmissionParser {
         for (String name : params.keySet()) {
             if (!known.contains(name)) {
                 throw ApiException.badRequest("Unknown parameter '" + name + "' for algorithm " + algorithm
-                        + ". Valid parameters: algorithm, tileSize, overlap, resultFormat, preview, upload" + (known.isEmpty() ? "" : ", "
+                        + ". Valid parameters: algorithm, tileSize, overlap, resultFormat, preview, upload, source" + (known.isEmpty() ? "" : ", "
                         + String.join(", ", known.stream().sorted().toList())) + ".");
             }
         }
