@@ -40,7 +40,10 @@ final class ApiClient {
     JsonNode createJob(String uploadId, Map<String, String> query) {
         String q = query.entrySet().stream()
                 .map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
-        HttpRequest req = HttpRequest.newBuilder(uri("/api/v1/jobs?upload=" + enc(uploadId) + (q.isEmpty() ? "" : "&" + q)))
+        String upload = uploadId == null ? "" : "upload=" + enc(uploadId);
+        String all = upload.isEmpty() ? q : q.isEmpty() ? upload : upload + "&" + q;
+        // a job from an object in storage is created once the object is copied: allow the time that takes
+        HttpRequest req = HttpRequest.newBuilder(uri("/api/v1/jobs?" + all)).timeout(java.time.Duration.ofHours(1))
                 .POST(HttpRequest.BodyPublishers.noBody()).build();
         return json(send(req, HttpResponse.BodyHandlers.ofString()));
     }

@@ -22,12 +22,45 @@ final class Jobs {
      */
     static JsonNode upload(ApiClient api, ResumableUpload upload, Path image, JobOptions options, boolean quiet,
                            PrintWriter err) {
+        return upload(api, upload, image, options, Map.of(), quiet, err);
+    }
+
+    /** As {@link #upload(ApiClient, ResumableUpload, Path, JobOptions, boolean, PrintWriter)}, with job parameters. */
+    static JsonNode upload(ApiClient api, ResumableUpload upload, Path image, JobOptions options, Map<String, String> more,
+                           boolean quiet, PrintWriter err) {
         if (!Files.isRegularFile(image)) {
             throw new CliException(LipCli.USAGE, "No such file: " + image);
         }
         if (!Files.isReadable(image)) {
             throw new CliException(LipCli.USAGE, "Cannot read " + image + " (permission denied).");
         }
+        Map<String, String> query = query(options);
+        query.putAll(more);
+        long size = image.toFile().length();
+        String uploadId;
+        try (Progress p = Progress.bytes(quiet, "Upload", size)) {
+            uploadId = upload.send(image, !options.noResume, err, p::step, p::step);
+        }
+        JsonNode job = api.createJob(uploadId, query);
+        upload.forget(image);
+        return job;
+    }
+
+    /** Whether IMAGE names an image where it lives (object storage, or a file the server reads) rather than a file here. */
+    static boolean isReference(String image) {
+        return image.startsWith("s3://") || image.startsWith("file://");
+    }
+
+    /** Creates the job from an image the server reads itself: nothing is uploaded. */
+    static JsonNode byReference(ApiClient api, String source, JobOptions options, Map<String, String> more) {
+        Map<String, String> query = query(options);
+        query.putAll(more);
+        query.put("source", source);
+        return api.createJob(null, query);
+    }
+
+    /** The job's parameters as the API names them. */
+    static Map<String, String> query(JobOptions options) {
         Map<String, String> query = new LinkedHashMap<>();
         if (options.algorithm != null) {
             query.put("algorithm", options.algorithm);
@@ -47,14 +80,7 @@ final class Jobs {
         if (options.params != null) {
             query.putAll(options.params);
         }
-        long size = image.toFile().length();
-        String uploadId;
-        try (Progress p = Progress.bytes(quiet, "Upload", size)) {
-            uploadId = upload.send(image, !options.noResume, err, p::step, p::step);
-        }
-        JsonNode job = api.createJob(uploadId, query);
-        upload.forget(image);
-        return job;
+        return query;
     }
 
     /**

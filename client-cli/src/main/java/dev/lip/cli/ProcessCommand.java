@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 
 @Command(name = "process", mixinStandardHelpOptions = true,
-        description = "Upload IMAGE, process it, stitch the result and download it to OUT (the whole job).")
+        description = "Upload IMAGE, process it, stitch the result and download it to OUT (the whole job). IMAGE may be "
+                + "s3://bucket/key or file:///path (read by the server itself, nothing uploaded) and OUT s3://bucket/key "
+                + "(uploaded by the server, nothing downloaded).")
 final class ProcessCommand implements Callable<Integer> {
     @Mixin
     ApiOptions options;
@@ -23,11 +25,12 @@ final class ProcessCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "IMAGE", description = "JPEG, PNG, TIFF or BigTIFF image.")
-    Path image;
+    @Parameters(paramLabel = "IMAGE", description = "The image: a file here, or s3://bucket/key, or file:///path on the server.")
+    String image;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Where to write the result TIFF.")
-    Path output;
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
+            description = "Where to write the result TIFF: a file here, or s3://bucket/key.")
+    String output;
 
     @Option(names = "--poll-interval", defaultValue = "250", description = "Status poll interval in ms (default ${DEFAULT-VALUE}).")
     long pollMillis;
@@ -39,15 +42,18 @@ final class ProcessCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         ResumableUpload upload = new ResumableUpload(api.base(), api.token(), UploadStore.standard());
         java.util.concurrent.atomic.AtomicReference<String> created = new java.util.concurrent.atomic.AtomicReference<>();
-        try (Interruption ignored = Interruption.explain(err, () -> created.get() == null
-                ? Interruption.uploadStopped(image, upload) : Interruption.jobGoesOn(created.get()))) {
+        try (Interruption ignored = Interruption.explain(err, () -> created.get() != null ? Interruption.jobGoesOn(created.get())
+                : Jobs.isReference(image) ? "Stopped before the job was created." : Interruption.uploadStopped(Path.of(image), upload))) {
             return run(api, upload, created, start);
         }
     }
 
     private int run(ApiClient api, ResumableUpload upload, java.util.concurrent.atomic.AtomicReference<String> created,
                     Instant start) {
-        JsonNode job = Jobs.upload(api, upload, image, jobOptions, options.quiet, spec.commandLine().getErr());
+        boolean toObject = output.startsWith("s3://");
+        java.util.Map<String, String> more = toObject ? java.util.Map.of("destination", output) : java.util.Map.of();
+        JsonNode job = Jobs.isReference(image) ? Jobs.byReference(api, image, jobOptions, more)
+                : Jobs.upload(api, upload, Path.of(image), jobOptions, more, options.quiet, spec.commandLine().getErr());
         String id = job.path("id").asText();
         created.set(id);
         var out = spec.commandLine().getOut();
@@ -58,7 +64,12 @@ final class ProcessCommand implements Callable<Integer> {
         api.requestResult(id);
         job = Jobs.follow(api, id, options.quiet, pollMillis);
         Jobs.requireDone(job);
-        long bytes = Jobs.download(api, id, output, options.quiet);
+        if (toObject) { // the server uploaded it
+            out.printf("Wrote %s (%d bytes) in %s%n", job.path("resultObject").path("url").asText(output),
+                    job.path("resultObject").path("bytes").asLong(), Progress.seconds(Duration.between(start, Instant.now())));
+            return LipCli.OK;
+        }
+        long bytes = Jobs.download(api, id, Path.of(output), options.quiet);
         out.printf("Wrote %s (%d bytes) in %s%n", output, bytes, Progress.seconds(Duration.between(start, Instant.now())));
         return LipCli.OK;
     }

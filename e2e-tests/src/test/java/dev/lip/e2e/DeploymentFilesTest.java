@@ -87,5 +87,12 @@ class DeploymentFilesTest {
         assertTrue(((List<String>) proc.get("volumes")).contains("./temp:/data/temp"));
         assertTrue(!proc.containsKey("ports") && !proc.containsKey("container_name"),
                 "no fixed host port or name, so 'docker-compose up --scale patch-processor=N' works");
+        // MinIO only with the s3 profile; both services take the object storage settings from the shell
+        Map<String, Object> minio = (Map<String, Object>) services.get("minio");
+        assertEquals(List.of("s3"), minio.get("profiles"));
+        for (Map<String, Object> service : List.of(api, proc)) {
+            Map<String, Object> env = (Map<String, Object>) service.get("environment");
+            assertEquals("${AWS_ENDPOINT_URL:-}", env.get("AWS_ENDPOINT_URL"));
+        }
     }
 }

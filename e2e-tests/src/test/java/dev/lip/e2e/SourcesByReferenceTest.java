@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,7 +72,9 @@ class SourcesByReferenceTest {
                 s3.putObject(b -> b.bucket("scenes").key("in/" + p.getFileName()), RequestBody.fromFile(p));
             }
         }
-        try (Trio trio = new Trio(env(S3.getUri().toString(), SECRET), true)) {
+        // S3's smallest parts, so that a result of a few MB goes up in several
+        try (Trio trio = new Trio(env(S3.getUri().toString(), SECRET), true, "--lip.s3.part-size=5MB");
+             S3Client s3 = client()) {
             for (Path p : new Path[]{png, tif, jpg}) {
                 String source = "s3://scenes/in/" + p.getFileName();
                 HttpResponse<String> r = submit(trio, source);
@@ -84,6 +87,40 @@ class SourcesByReferenceTest {
                 byte[] expected = p == jpg ? SampleImage.decode(jpg).thresholdMask(128, false) : img.thresholdMask(128, false);
                 Masks.assertMaskEquals(expected, img.width, img.height, trio.resultDir.resolve(id + ".tif"), source);
             }
+
+            // lip with references both ways uploads and downloads nothing: the result goes to the bucket; the mask
+            // of a noisy image is large (deflate cannot shrink noise), so it goes up as a multipart upload
+            Path noise = dir.resolve("noise.png");
+            writeNoise(noise, 6000, 6000);
+            s3.putObject(b -> b.bucket("scenes").key("in/noise.png"), RequestBody.fromFile(noise));
+            Trio.Run run = trio.client("process", "s3://scenes/in/noise.png", "-o", "s3://scenes/out/mask.tif", "-q",
+                    "--tile-size", "1024");
+            assertEquals(0, run.exitCode(), run.stderr());
+            assertTrue(run.stdout().contains("Wrote s3://scenes/out/mask.tif ("), run.stdout());
+            String id = jobId(run.stdout());
+            byte[] object = s3.getObjectAsBytes(b -> b.bucket("scenes").key("out/mask.tif")).asByteArray();
+            byte[] local = Files.readAllBytes(trio.resultDir.resolve(id + ".tif"));
+            assertTrue(local.length > 5 << 20, "a result of several parts: " + local.length);
+            assertArrayEquals(local, object, "the object is the local result, byte for byte");
+            JsonNode status = JSON.readTree(body(trio, "/api/v1/jobs/" + id));
+            assertEquals("s3://scenes/in/noise.png", status.path("source").asText());
+            assertEquals("s3://scenes/out/mask.tif", status.path("resultObject").path("url").asText());
+            assertEquals(object.length, status.path("resultObject").path("bytes").asLong());
+            // a local image is uploaded as always, and its result goes to the bucket
+            run = trio.client("process", png.toString(), "-o", "s3://scenes/out/from-local.tif", "-q");
+            assertEquals(0, run.exitCode(), run.stderr());
+            Path fromLocal = dir.resolve("from-local.tif");
+            Files.write(fromLocal, s3.getObjectAsBytes(b -> b.bucket("scenes").key("out/from-local.tif")).asByteArray());
+            Masks.assertMaskEquals(img.thresholdMask(128, false), img.width, img.height, fromLocal, "a local image's result object");
+            // a destination bucket that is not there: the job fails naming it, after its result was written
+            HttpResponse<String> nowhere = submit(trio, "s3://scenes/in/scene.png&destination=s3://no-such-bucket/out.tif");
+            assertEquals(202, nowhere.statusCode(), nowhere.body());
+            JsonNode failed = awaitEnd(trio, JSON.readTree(nowhere.body()).path("id").asText());
+            assertEquals("FAILED", failed.path("state").asText(), failed.toString());
+            assertTrue(failed.path("error").asText().contains("not uploaded to s3://no-such-bucket/out.tif: There is no bucket"),
+                    failed.toString());
+            assertProblem(submit(trio, "s3://scenes/in/scene.png&destination=file:///tmp/x.tif"), 400, "destination must be an object");
+
             assertProblem(submit(trio, "s3://scenes/in/missing.tif"), 400, "There is no object s3://scenes/in/missing.tif.");
             assertProblem(submit(trio, "s3://no-such-bucket/x.tif"), 400, "There is no bucket 'no-such-bucket'.");
             assertProblem(submit(trio, "s3://scenes"), 400, "names no object");
@@ -136,6 +173,19 @@ class SourcesByReferenceTest {
 
     private static String body(Trio trio, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(trio.api() + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** A grey PNG of uniform noise: its threshold mask is noise too. */
+    private static void writeNoise(Path file, int w, int h) throws Exception {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        new java.util.Random(7).nextBytes(((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData());
+        javax.imageio.ImageIO.write(image, "png", file.toFile());
+    }
+
+    private static String jobId(String stdout) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Job ([0-9a-f-]+):").matcher(stdout);
+        assertTrue(m.find(), stdout);
+        return m.group(1);
     }
 
     static void assertProblem(HttpResponse<String> r, int status, String detail) throws Exception {

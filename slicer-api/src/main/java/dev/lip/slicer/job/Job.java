@@ -32,6 +32,9 @@ final class Job {
     private Placement placement = Placement.NONE;
     /** The image's reference (s3://, file://) when the job read it where it lives rather than from an upload. */
     private volatile String source;
+    /** Where the finished result is also uploaded (s3://bucket/key), and once it is, the object's size. */
+    private volatile String destination;
+    private volatile long destinationBytes = -1;
     private boolean resultRequested;
     private String error;
     private long resultBytes = -1;
@@ -68,6 +71,10 @@ final class Job {
                 : ResultLayout.of(v.resultFormat()).orElse(ResultLayout.COG);
         this.preview = Boolean.TRUE.equals(v.preview());
         this.source = v.source();
+        this.destination = v.destination();
+        if (v.resultObject() != null) {
+            this.destinationBytes = v.resultObject().bytes();
+        }
         this.createdAt = v.createdAt();
         this.updatedAt = v.updatedAt();
         this.state = v.state();
@@ -116,6 +123,18 @@ final class Job {
 
     void source(String reference) {
         this.source = reference;
+    }
+
+    String destination() {
+        return destination;
+    }
+
+    void destination(String object) {
+        this.destination = object;
+    }
+
+    void uploaded(long bytes) {
+        this.destinationBytes = bytes;
     }
 
     synchronized JobState state() {
@@ -263,6 +282,7 @@ final class Job {
         return new JobView(id, state, image, g, algorithm, parameters, jobValues,
                 new JobView.Patches(total(), sliced.get(), processed, failed), resultRequested, result, error,
                 notes.isEmpty() ? null : java.util.List.copyOf(notes), createdAt, updatedAt, st,
-                placement.equals(Placement.NONE) ? null : placement, resultLayout.label(), preview, source);
+                placement.equals(Placement.NONE) ? null : placement, resultLayout.label(), preview, source, destination,
+                destination != null && destinationBytes >= 0 ? new JobView.Result(destination, destinationBytes) : null);
     }
 }

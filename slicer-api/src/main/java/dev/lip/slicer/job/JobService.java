@@ -72,7 +72,7 @@ public class JobService {
         this.jobs = new Jobs(props.tempDir(), props.resultDir(), repository);
         this.disk = new DiskSpace(props.tempDir(), props.minFreeBytes());
         this.slicing = new JobSlicing(jobs, sources, disk, props.effectiveSliceThreads());
-        this.stitching = new JobStitching(jobs, stitcher);
+        this.stitching = new JobStitching(jobs, stitcher, objects);
         this.progress = new JobProgress(jobs, stitching, props.leaseTimeout(), props.retention(), java.time.Clock.systemUTC());
         Files.createDirectories(props.tempDir());
         Files.createDirectories(props.resultDir());
@@ -161,6 +161,7 @@ public class JobService {
         String id = UUID.randomUUID().toString();
         JobDirectory dir = jobs.directory(id);
         Job job = new Job(id, submission.algorithm(), submission.resultLayout(), submission.preview());
+        job.destination(submission.destination());
         Files.createDirectories(dir.dir());
         jobs.add(job);
         try {

@@ -2,10 +2,14 @@ package dev.lip.slicer.job;
 
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.formats.source.Messages;
+import dev.lip.slicer.source.ObjectStorage;
+import dev.lip.slicer.source.SourceException;
+import dev.lip.slicer.source.SourceReference;
 import dev.lip.slicer.stitching.Stitcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
@@ -22,11 +26,13 @@ final class JobStitching implements AutoCloseable {
 
     private final Jobs jobs;
     private final Stitcher stitcher;
+    private final ObjectStorage objects;
     private final ExecutorService stitchers = Executors.newCachedThreadPool(JobMonitor.daemon("stitcher"));
 
-    JobStitching(Jobs jobs, Stitcher stitcher) {
+    JobStitching(Jobs jobs, Stitcher stitcher, ObjectStorage objects) {
         this.jobs = jobs;
         this.stitcher = stitcher;
+        this.objects = objects;
     }
 
     /** Starts the job's stitch if its result was asked for and its patches are claimable; once per job. */
@@ -39,6 +45,19 @@ final class JobStitching implements AutoCloseable {
         }
         job.startStage(Job.STITCHING);
         stitchers.submit(() -> stitch(job));
+    }
+
+    /** Uploads the finished result where the job asked; false (the job failed, saying why) when it could not. */
+    private boolean deliver(Job job, Path result) {
+        SourceReference.S3Object object = (SourceReference.S3Object) SourceReference.parse(job.destination());
+        try {
+            job.uploaded(objects.upload(object, result, () -> job.state().isTerminal()));
+            log.info("job {}: result uploaded to {}", job.id(), object.uri());
+            return !job.state().isTerminal();
+        } catch (SourceException | IOException e) {
+            jobs.fail(job, "The result was written but not uploaded to " + object.uri() + ": " + e.getMessage());
+            return false;
+        }
     }
 
     private void stitch(Job job) {
@@ -55,6 +74,11 @@ final class JobStitching implements AutoCloseable {
                     job.endStage(Job.PROCESSING);
                 }
                 job.advance(JobState.PROCESSED, JobState.STITCHING);
+            }
+            if (job.destination() != null && !deliver(job, result)) {
+                return;
+            }
+            synchronized (job) {
                 job.resultWritten(bytes);
                 job.endStage(Job.STITCHING);
                 if (!job.advance(JobState.STITCHING, JobState.DONE)) {

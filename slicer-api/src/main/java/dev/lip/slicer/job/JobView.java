@@ -20,6 +20,8 @@ import java.util.Map;
  * @param preview      whether the slicer writes a preview of the input for viewers (Deep Zoom {@code input} layer)
  * @param source       where the image was read by reference ({@code s3://bucket/key}, {@code file:///path}); none
  *                     for an upload
+ * @param destination  where the finished result is also uploaded ({@code s3://bucket/key}), when asked for
+ * @param resultObject the uploaded result: the object's URL and size, once it is there
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -27,7 +29,8 @@ public record JobView(String id, JobState state, ImageInfo image, JobManifest.Gr
                       Map<String, String> parameters, Map<String, Object> jobValues, Patches patches,
                       boolean resultRequested, Result result, String error, java.util.List<String> notes,
                       Instant createdAt, Instant updatedAt, Map<String, Stage> stages, Placement placement,
-                      String resultFormat, Boolean preview, String source) {
+                      String resultFormat, Boolean preview, String source, String destination,
+                      Result resultObject) {
 
     public record Patches(int total, int sliced, int processed, int failed) {
     }

@@ -10,7 +10,15 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
@@ -19,6 +27,11 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +40,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Objects in S3 or an S3-compatible server (MinIO, Ceph RGW, ...), through the AWS SDK for Java v2 with its standard
  * configuration: credentials and region from the SDK's default chains, the endpoint from {@code AWS_ENDPOINT_URL}
- * (or {@code AWS_ENDPOINT_URL_S3}, {@code aws.endpointUrl}). Objects are streamed, never held in memory. Errors are
- * sentences naming the object and never the credentials.
+ * (or {@code AWS_ENDPOINT_URL_S3}, {@code aws.endpointUrl}). Objects are streamed, never held in memory (an upload
+ * holds one part). Errors are sentences naming the object and never the credentials.
  */
 @Component
 public class ObjectStorage implements AutoCloseable {
@@ -85,6 +98,61 @@ public class ObjectStorage implements AutoCloseable {
         return written;
     }
 
+    /**
+     * Uploads {@code file} as the object: one request for a file of one part, else a multipart upload of
+     * {@code lip.s3.part-size} parts read from the file one at a time (the SDK retries each request on transient errors;
+     * an upload that fails is aborted, leaving no parts behind).
+     *
+     * @param cancelled asked between parts: true aborts the upload
+     * @return the object's size
+     */
+    public long upload(SourceReference.S3Object object, Path file, BooleanSupplier cancelled) throws IOException {
+        long size = Files.size(file);
+        long part = props.s3().partSize().toBytes();
+        try {
+            if (size <= part) {
+                client().putObject(PutObjectRequest.builder().bucket(object.bucket()).key(object.key())
+                        .contentType("image/tiff").build(), RequestBody.fromFile(file));
+                return size;
+            }
+            String upload = client().createMultipartUpload(CreateMultipartUploadRequest.builder()
+                    .bucket(object.bucket()).key(object.key()).contentType("image/tiff").build()).uploadId();
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                List<CompletedPart> parts = new ArrayList<>();
+                ByteBuffer buffer = ByteBuffer.allocate((int) part);
+                for (int n = 1; (long) (n - 1) * part < size; n++) {
+                    if (cancelled.getAsBoolean()) {
+                        throw new IOException("the job ended during the upload");
+                    }
+                    buffer.clear();
+                    while (buffer.hasRemaining() && in.read(buffer) > 0) {
+                        // fill the part
+                    }
+                    buffer.flip();
+                    int number = n;
+                    String etag = client().uploadPart(UploadPartRequest.builder().bucket(object.bucket())
+                            .key(object.key()).uploadId(upload).partNumber(number).build(),
+                            RequestBody.fromByteBuffer(buffer)).eTag();
+                    parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+                }
+                client().completeMultipartUpload(CompleteMultipartUploadRequest.builder().bucket(object.bucket())
+                        .key(object.key()).uploadId(upload)
+                        .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()).build());
+                return size;
+            } catch (IOException | RuntimeException e) {
+                try {
+                    client().abortMultipartUpload(AbortMultipartUploadRequest.builder().bucket(object.bucket())
+                            .key(object.key()).uploadId(upload).build());
+                } catch (SdkException abort) {
+                    e.addSuppressed(abort);
+                }
+                throw e;
+            }
+        } catch (SdkException e) {
+            throw explain(object, e);
+        }
+    }
+
     private static long pump(InputStream in, OutputStream out, byte[] buffer, BooleanSupplier cancelled) throws IOException {
         long n = 0;
         for (int r; (r = in.read(buffer)) > 0; ) {
@@ -137,6 +205,9 @@ public class ObjectStorage implements AutoCloseable {
             root = root.getCause();
         }
         String m = root.getMessage();
+        if (root instanceof java.net.UnknownHostException) {
+            return "unknown host " + m;
+        }
         return m == null ? root.getClass().getSimpleName() : m;
     }
 
@@ -155,6 +226,16 @@ public class ObjectStorage implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    private static boolean blankEndpointVariable() {
+        for (String name : new String[]{"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"}) {
+            String v = System.getenv(name);
+            if (v != null && v.isBlank()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private S3Client client() {
@@ -179,9 +260,17 @@ public class ObjectStorage implements AutoCloseable {
         } catch (SdkClientException e) {
             region = Region.US_EAST_1; // S3-compatible servers take any region; AWS redirects by bucket
         }
+        if (blankEndpointVariable()) {
+            // docker-compose passes AWS_ENDPOINT_URL= (empty) when none is set: that means AWS itself, not an error
+            System.setProperty("aws.ignoreConfiguredEndpointUrls", "true");
+        }
         log.info("object storage: {} (region {}, {} addressing)", endpoint == null ? "AWS S3" : endpoint, region,
                 pathStyle ? "path-style" : "virtual-host");
-        return S3Client.builder().region(region).forcePathStyle(pathStyle)
+        var builder = S3Client.builder();
+        if (endpoint != null) {
+            builder.endpointOverride(java.net.URI.create(endpoint));
+        }
+        return builder.region(region).forcePathStyle(pathStyle)
                 .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofSeconds(60)))
                 .build();

@@ -1,5 +1,6 @@
 package dev.lip.slicer.web;
 
+import dev.lip.slicer.source.SourceReference;
 import dev.lip.algorithms.Algorithm;
 import dev.lip.algorithms.Algorithms;
 import dev.lip.algorithms.ParameterSpec;
@@ -14,7 +15,8 @@ import java.util.stream.Collectors;
 
 /** Turns an upload's query parameters into a {@link Submission}, or a 400 naming what is wrong. */
 final class SubmissionParser {
-    private static final Set<String> JOB_PARAMETERS = Set.of("algorithm", "tileSize", "overlap", "resultFormat", "preview");
+    private static final Set<String> JOB_PARAMETERS = Set.of("algorithm", "tileSize", "overlap", "resultFormat", "preview",
+            "destination");
 
     private SubmissionParser() {
     }
@@ -42,15 +44,30 @@ final class SubmissionParser {
         }
         Map<String, String> params = new HashMap<>(query);
         params.keySet().removeAll(JOB_PARAMETERS);
+        String destination = query.get("destination");
+        if (destination == null && params.getOrDefault("output", "").startsWith("s3://")) {
+            // output=s3://... names the result's destination; other values of output are the onnx algorithm's own
+            destination = params.remove("output");
+        }
+        if (destination != null) {
+            try {
+                if (!(SourceReference.parse(destination) instanceof SourceReference.S3Object object)) {
+                    throw ApiException.badRequest("destination must be an object, s3://bucket/key, not '" + destination + "'.");
+                }
+                destination = object.uri();
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage().replace("source", "destination"));
+            }
+        }
         Set<String> known = spec.parameters().stream().map(ParameterSpec::name).collect(Collectors.toSet());
         for (String name : params.keySet()) {
             if (!known.contains(name)) {
                 throw ApiException.badRequest("Unknown parameter '" + name + "' for algorithm " + algorithm
-                        + ". Valid parameters: algorithm, tileSize, overlap, resultFormat, preview, upload, source" + (known.isEmpty() ? "" : ", "
+                        + ". Valid parameters: algorithm, tileSize, overlap, resultFormat, preview, destination, upload, source" + (known.isEmpty() ? "" : ", "
                         + String.join(", ", known.stream().sorted().toList())) + ".");
             }
         }
-        return new Submission(algorithm, tileSize, overlap, params, layout, preview.equals("true"));
+        return new Submission(algorithm, tileSize, overlap, params, layout, preview.equals("true"), destination);
     }
 
     private static int intParameter(Map<String, String> query, String name, int def) {

@@ -48,7 +48,7 @@ class JobProgressTest {
     }
 
     private JobProgress progress(Clock clock) {
-        return new JobProgress(jobs, new JobStitching(jobs, null), lease, retention, clock);
+        return new JobProgress(jobs, new JobStitching(jobs, null, null), lease, retention, clock);
     }
 
     /** A job of four patches (two by two), sliced, its directories made, in PROCESSING. */
