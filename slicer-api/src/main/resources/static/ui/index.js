@@ -20,7 +20,23 @@
   function choose(f) {
     file = f;
     $('drop').firstChild.textContent = f ? f.name + ' (' + Lip.bytes(f.size) + ') ' : 'Drop an image here or ';
-    $('start').disabled = !f;
+    if (f) $('source').value = '';
+    ready();
+  }
+
+  // an image by reference (read by the service itself) instead of a file from here
+  function ready() {
+    const source = $('source').value.trim();
+    $('start').disabled = !file && !source;
+    $('start').textContent = source ? 'Process' : 'Upload and process';
+  }
+
+  function jobQuery() {
+    const q = new URLSearchParams({ algorithm: $('algorithm').value, tileSize: $('tileSize').value,
+      overlap: $('overlap').value, resultFormat: $('resultFormat').value, preview: $('preview').checked });
+    if ($('destination').value.trim()) q.set('destination', $('destination').value.trim());
+    document.querySelectorAll('#params input').forEach(i => { if (i.value.trim()) q.set(i.name, i.value.trim()); });
+    return q;
   }
 
   async function start() {
@@ -28,22 +44,27 @@
     $('start').disabled = true;
     const began = performance.now();
     try {
-      const id = await Tus.upload(file, done => {
-        const s = (performance.now() - began) / 1000;
-        const rate = done / Math.max(s, 0.001);
-        const eta = rate > 0 ? (file.size - done) / rate : 0;
-        $('upload').textContent = 'Uploading ' + Lip.bytes(done) + ' of ' + Lip.bytes(file.size) + ' ('
-          + Math.floor(100 * done / file.size) + ' %), ' + Lip.bytes(rate) + '/s, ' + Lip.seconds(eta) + ' left';
-      });
-      const q = new URLSearchParams({ upload: id, algorithm: $('algorithm').value, tileSize: $('tileSize').value,
-        overlap: $('overlap').value, resultFormat: $('resultFormat').value, preview: $('preview').checked });
-      document.querySelectorAll('#params input').forEach(i => { if (i.value.trim()) q.set(i.name, i.value.trim()); });
+      const q = jobQuery();
+      const source = $('source').value.trim();
+      if (source) {
+        q.set('source', source);
+        $('upload').textContent = 'The service is reading ' + source + ' ...';
+      } else {
+        q.set('upload', await Tus.upload(file, done => {
+          const s = (performance.now() - began) / 1000;
+          const rate = done / Math.max(s, 0.001);
+          const eta = rate > 0 ? (file.size - done) / rate : 0;
+          $('upload').textContent = 'Uploading ' + Lip.bytes(done) + ' of ' + Lip.bytes(file.size) + ' ('
+            + Math.floor(100 * done / file.size) + ' %), ' + Lip.bytes(rate) + '/s, ' + Lip.seconds(eta) + ' left';
+        }));
+      }
       const job = await Lip.json('/api/v1/jobs?' + q, { method: 'POST' });
       await Lip.json('/api/v1/jobs/' + job.id + '/result', { method: 'POST' });
       location.href = '/jobs/' + job.id;
     } catch (e) {
+      $('upload').textContent = '';
       $('uploadError').textContent = e.message;
-      $('start').disabled = false;
+      ready();
     }
   }
 
@@ -73,6 +94,7 @@
 
   $('algorithm').onchange = showParameters;
   $('file').onchange = e => choose(e.target.files[0]);
+  $('source').oninput = ready;
   $('drop').ondragover = e => { e.preventDefault(); $('drop').classList.add('over'); };
   $('drop').ondragleave = () => $('drop').classList.remove('over');
   $('drop').ondrop = e => { e.preventDefault(); $('drop').classList.remove('over'); choose(e.dataTransfer.files[0]); };

@@ -75,6 +75,9 @@
     $('stages').replaceChildren(...Object.entries(job.stages || {}).map(([name, s]) => Lip.el('tr', {},
       Lip.el('td', { textContent: name }), Lip.el('td', { textContent: Lip.age(s.startedAt) }),
       Lip.el('td', { textContent: s.seconds != null ? Lip.seconds(s.seconds) : 'running' }))));
+    $('where').textContent = [job.source ? 'Image read from ' + job.source : '',
+      job.resultObject ? 'Result uploaded to ' + job.resultObject.url + ' (' + Lip.bytes(job.resultObject.bytes) + ')'
+        : job.destination ? 'Result to be uploaded to ' + job.destination : ''].filter(Boolean).join('; ');
     $('notes').replaceChildren(...(job.notes || []).map(n => Lip.el('li', { textContent: n })));
     $('error').textContent = job.error || '';
     if (job.result) {

@@ -78,6 +78,38 @@ class BrowserTest {
         }
     }
 
+    @Test
+    void anImageWhereItLivesIsProcessedFromThePage() throws Exception {
+        Path root = java.nio.file.Files.createDirectories(dir.resolve("archive"));
+        SampleImage img = SampleImage.generate(500, 300, 3, 8, 5);
+        Path png = root.resolve("scene.png");
+        img.writePng(png);
+        try (Trio trio = new Trio(java.util.Map.of(), true, "--lip.source-roots=" + root)) {
+            driver.get(trio.api() + "/");
+            WebDriverWait wait = new WebDriverWait(driver, DEADLINE);
+            wait.until(d -> !new Select(d.findElement(By.id("algorithm"))).getOptions().isEmpty());
+            driver.findElement(By.id("source")).sendKeys(png.toUri().toString());
+            assertEquals("Process", driver.findElement(By.id("start")).getText());
+            driver.findElement(By.id("start")).click();
+            wait.until(d -> d.getCurrentUrl().contains("/jobs/"));
+            wait.until(d -> "DONE".equals(d.findElement(By.tagName("body")).getDomAttribute("data-state")));
+            assertTrue(driver.findElement(By.id("where")).getText().contains("Image read from " + png.toUri()),
+                    driver.findElement(By.id("where")).getText());
+            shot("source-job.png");
+            String id = driver.getCurrentUrl().substring(driver.getCurrentUrl().lastIndexOf('/') + 1);
+            Masks.assertMaskEquals(img.thresholdMask(128, false), img.width, img.height,
+                    trio.resultDir.resolve(id + ".tif"), "a file read in place from the page");
+
+            // a reference outside the roots: the sentence is on the form, and nothing starts
+            driver.get(trio.api() + "/");
+            wait.until(d -> !new Select(d.findElement(By.id("algorithm"))).getOptions().isEmpty());
+            driver.findElement(By.id("source")).sendKeys("file:///etc/passwd");
+            driver.findElement(By.id("start")).click();
+            wait.until(d -> d.findElement(By.id("uploadError")).getText().contains("lip.source-roots"));
+            assertFalse(driver.getCurrentUrl().contains("/jobs/"));
+        }
+    }
+
     private void uploadAndCheck(Trio trio, String token, String name) throws Exception {
         SampleImage img = SampleImage.generate(900, 700, 3, 8, 77);
         Path png = dir.resolve(name + ".png");
