@@ -108,7 +108,8 @@ final class BigTiffSource implements ImageSource {
                 ifd.getTileOrStripByteCounts(), ifd.getCompressionCode(), ifd.getPhotometricInterpretationCode(),
                 ifd.getSamplesPerPixel(), ifd.getBitsPerSample()[0], ifd.optPredictorCode(), ifd.getPlanarConfiguration(),
                 // SampleFormat has a value a sample, an array AlgART's optInt does not read
-                ifd.containsKey(339) ? ifd.getIntArray(339)[0] : 1, !ifd.isLittleEndian());
+                ifd.containsKey(339) ? ifd.getIntArray(339)[0] : 1, !ifd.isLittleEndian(),
+                ifd.get(347) instanceof byte[] tables ? tables : null);
     }
 
     @Override

@@ -33,6 +33,8 @@ final class TiffBlockReader implements AutoCloseable {
     private final int bytesPerSample;
     private final Inflater inflater = new Inflater();
     private final TiffLzw lzw = new TiffLzw();
+    /** The JPEG decompressor of a JPEG-compressed layout (one a reader: TurboJPEG handles are not shared). */
+    private final TurboJpeg turbo;
     private byte[] compressed = new byte[0];
     private final byte[] block;
     /** One band's block of a planar image, decoded before its samples are interleaved into {@link #block}. */
@@ -44,6 +46,7 @@ final class TiffBlockReader implements AutoCloseable {
         this.bytesPerSample = layout.bitsPerSample() / 8;
         this.block = new byte[layout.blockWidth() * layout.blockHeight() * layout.bands() * bytesPerSample];
         this.plane = layout.isPlanar() ? new byte[layout.blockWidth() * layout.blockHeight() * bytesPerSample] : null;
+        this.turbo = layout.compression() == TiffCompression.JPEG ? TurboJpeg.open() : null;
     }
 
     /** A reader for this layout, or null when another reader must do it. */
@@ -51,6 +54,10 @@ final class TiffBlockReader implements AutoCloseable {
         int c = l.compression();
         boolean fits = l.blocksMatch() && l.bands() >= 1 && l.bands() <= ImageInfo.MAX_BANDS
                 && (long) l.blockWidth() * l.blockHeight() * l.bands() * (l.bitsPerSample() / 8) <= TiffSource.MAX_STRIP_BYTES;
+        if (c == TiffCompression.JPEG) {
+            // libjpeg-turbo where it is installed (faster, and the decoder the field's tools use); else the JDK's reader
+            return JpegBlocks.reads(l) && fits ? new TiffBlockReader(path, l) : null;
+        }
         if (c == TiffCompression.WEBP) {
             // WebP holds 8-bit RGB or RGBA; GDAL writes it without a predictor.
             boolean webp = l.photometric() == 2 && l.sampleFormat() == 1 && l.bitsPerSample() == 8
@@ -137,7 +144,18 @@ final class TiffBlockReader implements AutoCloseable {
             }
         }
         int produced;
-        if (layout.compression() == TiffCompression.WEBP) {
+        if (layout.compression() == TiffCompression.JPEG) {
+            byte[] jpeg = JpegBlocks.splice(layout.jpegTables(), compressed, count);
+            try {
+                turbo.decode(jpeg, jpeg.length, block, layout.blockWidth(), rows, layout.blockHeight(), layout.bands());
+            } catch (UnreadableImageException e) {
+                boolean early = e.getMessage().contains("Premature end");
+                throw new UnreadableImageException("The TIFF's " + unit() + " " + index + " of " + offsets.length
+                        + (early ? " ends early: " : " is damaged: ") + e.getMessage()
+                        + (early ? ". The file is truncated or damaged." : "."));
+            }
+            produced = expected;
+        } else if (layout.compression() == TiffCompression.WEBP) {
             produced = WebPBlocks.decode(compressed, count, block, layout.blockWidth(), rows, layout.bands(),
                     () -> "The TIFF's " + unit() + " " + index + " of " + offsets.length);
         } else if (layout.compression() == TiffCompression.PACKBITS) {
@@ -282,6 +300,9 @@ final class TiffBlockReader implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (turbo != null) {
+            turbo.close();
+        }
         inflater.end();
         file.close();
     }

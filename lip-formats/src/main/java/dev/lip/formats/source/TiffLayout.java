@@ -3,11 +3,12 @@ package dev.lip.formats.source;
 /**
  * How a TIFF or BigTIFF stores its first image, as its directory says, whichever library read the directory (the
  * JDK's reader for TIFF, AlgART for BigTIFF): the seam between reading a directory and reading its blocks. A block
- * is a tile, or a strip of {@code blockHeight} full rows.
+ * is a tile, or a strip of {@code blockHeight} full rows. {@code jpegTables} are the JPEGTables shared by JPEG
+ * blocks (tag 347), or null.
  */
 record TiffLayout(int width, int height, boolean tiled, int blockWidth, int blockHeight, long[] offsets,
                   long[] byteCounts, int compression, int photometric, int bands, int bitsPerSample, int predictor,
-                  int planar, int sampleFormat, boolean bigEndian) {
+                  int planar, int sampleFormat, boolean bigEndian, byte[] jpegTables) {
 
     /**
      * The samples' format, or null for one not read here (float16, 64-bit integers, complex). SampleFormat 4

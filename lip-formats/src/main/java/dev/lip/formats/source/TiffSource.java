@@ -150,7 +150,8 @@ final class TiffSource implements ImageSource {
         int blockHeight = tiles ? value(dir, 323, 0) : Math.min(height, value(dir, 278, height));
         return new TiffLayout(width, height, tiles, blockWidth, blockHeight, offsetValues, countValues,
                 value(dir, 259, 1), value(dir, 262, -1), value(dir, 277, 1), value(dir, 258, 1), value(dir, 317, 1),
-                value(dir, 284, 1), value(dir, 339, 1), bigEndian);
+                value(dir, 284, 1), value(dir, 339, 1), bigEndian,
+                dir.containsTIFFField(347) ? dir.getTIFFField(347).getAsBytes() : null);
     }
 
     private static int value(javax.imageio.plugins.tiff.TIFFDirectory dir, int tag, int absent) {
