@@ -50,10 +50,7 @@ class DeepZoomTest {
         Path png = dir.resolve("in.png");
         img.writePng(png);
         String job = trio.api() + "/api/v1/jobs/";
-        HttpResponse<String> submitted = send(HttpRequest.newBuilder(URI.create(trio.api() + "/api/v1/jobs?tileSize=128&preview=true"))
-                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofFile(png)));
-        assertEquals(202, submitted.statusCode(), submitted.body());
-        String id = JSON.readTree(submitted.body()).path("id").asText();
+        String id = submit(trio, "/api/v1/jobs?tileSize=128&preview=true", png);
         send(HttpRequest.newBuilder(URI.create(job + id + "/result")).POST(HttpRequest.BodyPublishers.noBody()));
         await().atMost(Duration.ofSeconds(60)).until(() -> JSON.readTree(get(job + id).body()).path("state").asText().matches("DONE|FAILED"));
         assertEquals("DONE", JSON.readTree(get(job + id).body()).path("state").asText(), get(job + id).body());
@@ -115,11 +112,8 @@ class DeepZoomTest {
     void aPreviewIsAJobOption(Trio trio) throws Exception {
         Path png = dir.resolve("small.png");
         SampleImage.generate(200, 100, 3, 8, 1).writePng(png);
-        HttpResponse<String> submitted = send(HttpRequest.newBuilder(URI.create(trio.api() + "/api/v1/jobs"))
-                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofFile(png)));
-        assertEquals(202, submitted.statusCode(), submitted.body());
-        JsonNode created = JSON.readTree(submitted.body());
-        HttpResponse<String> r = get(trio.api() + "/api/v1/jobs/" + created.path("id").asText() + "/dzi/input.dzi");
+        String first = submit(trio, "/api/v1/jobs", png);
+        HttpResponse<String> r = get(trio.api() + "/api/v1/jobs/" + first + "/dzi/input.dzi");
         assertEquals(404, r.statusCode());
         assertTrue(r.body().contains("has no input preview"), r.body());
 
@@ -148,10 +142,7 @@ class DeepZoomTest {
         img.writePng(png);
         try (Trio trio = new Trio(false)) {
             String jobs = trio.api() + "/api/v1/jobs/";
-            HttpResponse<String> submitted = send(HttpRequest.newBuilder(URI.create(trio.api() + "/api/v1/jobs?tileSize=64"))
-                    .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofFile(png)));
-            assertEquals(202, submitted.statusCode(), submitted.body());
-            String id = JSON.readTree(submitted.body()).path("id").asText();
+            String id = submit(trio, "/api/v1/jobs?tileSize=64", png);
             send(HttpRequest.newBuilder(URI.create(jobs + id + "/result")).POST(HttpRequest.BodyPublishers.noBody()));
             JobDirectory job = new JobDirectory(trio.tempDir, id);
             await().atMost(Duration.ofSeconds(30)).until(() -> job.count(job.pending()) == 5 * 4); // 300x200 in 64s
@@ -180,6 +171,14 @@ class DeepZoomTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(get(jobs + id).body()).path("state").asText().equals("DONE"));
             assertArrayEquals(ints(crop(mask, img.width, 256, 192, 44, 8)), grey(getBytes(tiles + "4_3.png").body()), "the last tile");
         }
+    }
+
+    /** Uploads {@code image} with the query {@code path}; returns the job's id (the upload must be accepted). */
+    private static String submit(Trio trio, String path, Path image) throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(trio.api() + path))
+                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofFile(image)));
+        assertEquals(202, r.statusCode(), r.body());
+        return JSON.readTree(r.body()).path("id").asText();
     }
 
     /** Processes one patch as a worker does (claim, threshold at 128, publish), through the work directory. */

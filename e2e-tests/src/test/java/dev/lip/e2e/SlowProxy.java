@@ -11,8 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP proxy in front of slicer-api that passes what clients send at a limited rate and can cut every connection at
- * once: a slow network, and a network that fails, for tests of resumable uploads.
+ * A TCP proxy in front of a server that passes what clients send at a limited rate and can cut every connection at
+ * once: a slow network, and a network that fails, for tests of resumable uploads. Made with {@link #dyingAfter} it
+ * passes answers until a number of bytes, then cuts every connection and takes no more: a server that goes away in
+ * the middle of a download.
  */
 final class SlowProxy implements AutoCloseable {
     private final ServerSocket server;
@@ -20,12 +22,25 @@ final class SlowProxy implements AutoCloseable {
     private final long bytesPerSecond;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong sent = new AtomicLong();
+    /** Answer bytes after which the proxy closes for good; Long.MAX_VALUE: never. */
+    private final long answerLimit;
+    private final AtomicLong answered = new AtomicLong();
     private volatile boolean closed;
 
     SlowProxy(int targetPort, long bytesPerSecond) throws IOException {
+        this(targetPort, bytesPerSecond, Long.MAX_VALUE);
+    }
+
+    /** A proxy at full speed whose server dies once it has answered {@code answerBytes}. */
+    static SlowProxy dyingAfter(int targetPort, long answerBytes) throws IOException {
+        return new SlowProxy(targetPort, Long.MAX_VALUE, answerBytes);
+    }
+
+    private SlowProxy(int targetPort, long bytesPerSecond, long answerLimit) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.targetPort = targetPort;
         this.bytesPerSecond = bytesPerSecond;
+        this.answerLimit = answerLimit;
         Thread accept = new Thread(this::acceptLoop, "slow-proxy");
         accept.setDaemon(true);
         accept.start();
@@ -79,10 +94,14 @@ final class SlowProxy implements AutoCloseable {
                 while ((n = in.read(buf)) > 0) {
                     out.write(buf, 0, n);
                     out.flush();
+                    if (!limited && answered.addAndGet(n) >= answerLimit) {
+                        close(); // the server dies
+                        return;
+                    }
                     if (limited) {
                         sent.addAndGet(n);
                         total += n;
-                        long due = start + total * 1_000_000_000L / bytesPerSecond;
+                        long due = bytesPerSecond == Long.MAX_VALUE ? 0 : start + total * 1_000_000_000L / bytesPerSecond;
                         long wait = due - System.nanoTime();
                         if (wait > 0) {
                             Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));

@@ -143,7 +143,7 @@ class SourcesByReferenceTest {
         try (Trio trio = new Trio(env(S3.getUri().toString(), "not-the-secret"), false)) {
             assertProblem(submit(trio, "s3://scenes/big.png"), 403, "was refused");
         }
-        try (CuttingProxy dying = new CuttingProxy(S3.getUri().getPort(), Files.size(png) / 3);
+        try (SlowProxy dying = SlowProxy.dyingAfter(S3.getUri().getPort(), Files.size(png) / 3);
              Trio trio = new Trio(env(dying.url(), SECRET), false)) {
             HttpResponse<String> r = submit(trio, "s3://scenes/big.png");
             assertProblem(r, 502, "s3://scenes/big.png");

@@ -11,20 +11,25 @@ final class JpegBlocks {
     }
 
     /**
-     * The block's complete JPEG stream: the tables without their end (EOI) followed by the block without its start
-     * (SOI); the block as it is when there are no tables.
-     *
-     * @return the stream's length in {@code out}, which is grown when too small (the caller keeps it)
+     * The length of a block's complete JPEG stream: the tables without their end (EOI) followed by the block without
+     * its start (SOI); the block's own length when there are no tables.
      */
-    static byte[] splice(byte[] tables, byte[] block, int count) {
-        if (tables == null || tables.length < 4 || count < 2) {
-            return java.util.Arrays.copyOf(block, count);
-        }
+    static int length(byte[] tables, int count) {
+        return hasTables(tables) && count >= 2 ? tables.length - 2 + count - 2 : count;
+    }
+
+    /**
+     * Writes the block's complete stream into {@code out}, which holds at least {@link #length} bytes; a file without
+     * tables needs no splice (its blocks are complete streams already: decode them where they are).
+     */
+    static void splice(byte[] tables, byte[] block, int count, byte[] out) {
         int head = tables.length - 2; // without EOI (FFD9)
-        byte[] out = new byte[head + count - 2];
         System.arraycopy(tables, 0, out, 0, head);
         System.arraycopy(block, 2, out, head, count - 2);
-        return out;
+    }
+
+    static boolean hasTables(byte[] tables) {
+        return tables != null && tables.length >= 4;
     }
 
     /** Whether the layout's JPEG blocks are what TurboJPEG decodes here: 8-bit grey or RGB/YCbCr, chunky. */

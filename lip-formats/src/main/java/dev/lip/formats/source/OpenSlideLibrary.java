@@ -1,7 +1,6 @@
 package dev.lip.formats.source;
 
 import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.LongByReference;
 
@@ -45,15 +44,7 @@ interface OpenSlideLibrary extends Library {
         }
 
         private static OpenSlideLibrary load() {
-            // "openslide" needs the -dev package's unversioned link; the runtime package has only the .so.0
-            for (String name : new String[]{"openslide", "libopenslide.so.0", "libopenslide.so.1"}) {
-                try {
-                    return Native.load(name, OpenSlideLibrary.class);
-                } catch (UnsatisfiedLinkError e) {
-                    // try the next name
-                }
-            }
-            return null;
+            return NativeLibraries.load(OpenSlideLibrary.class, "openslide", "libopenslide.so.0", "libopenslide.so.1");
         }
     }
 }

@@ -36,6 +36,8 @@ final class TiffBlockReader implements AutoCloseable {
     /** The JPEG decompressor of a JPEG-compressed layout (one a reader: TurboJPEG handles are not shared). */
     private final TurboJpeg turbo;
     private byte[] compressed = new byte[0];
+    /** A JPEG block made whole with the file's tables (see {@link JpegBlocks}), reused from block to block. */
+    private byte[] spliced = new byte[0];
     private final byte[] block;
     /** One band's block of a planar image, decoded before its samples are interleaved into {@link #block}. */
     private final byte[] plane;
@@ -145,9 +147,17 @@ final class TiffBlockReader implements AutoCloseable {
         }
         int produced;
         if (layout.compression() == TiffCompression.JPEG) {
-            byte[] jpeg = JpegBlocks.splice(layout.jpegTables(), compressed, count);
+            byte[] jpeg = compressed;
+            int length = JpegBlocks.length(layout.jpegTables(), count);
+            if (JpegBlocks.hasTables(layout.jpegTables()) && count >= 2) {
+                if (spliced.length < length) {
+                    spliced = new byte[length];
+                }
+                JpegBlocks.splice(layout.jpegTables(), compressed, count, spliced);
+                jpeg = spliced;
+            }
             try {
-                turbo.decode(jpeg, jpeg.length, block, layout.blockWidth(), rows, layout.blockHeight(), layout.bands());
+                turbo.decode(jpeg, length, block, layout.blockWidth(), rows, layout.blockHeight(), layout.bands());
             } catch (UnreadableImageException e) {
                 boolean early = e.getMessage().contains("Premature end");
                 throw new UnreadableImageException("The TIFF's " + unit() + " " + index + " of " + offsets.length

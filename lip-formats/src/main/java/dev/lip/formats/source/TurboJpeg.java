@@ -1,7 +1,6 @@
 package dev.lip.formats.source;
 
 import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
@@ -39,15 +38,10 @@ final class TurboJpeg implements AutoCloseable {
         static final Api API = load();
 
         private static Api load() {
-            // "turbojpeg" needs the -dev package's unversioned link; the runtime package has only the .so.0
-            for (String name : new String[]{"turbojpeg", "libturbojpeg.so.0"}) {
-                try {
-                    Api api = Native.load(name, Api.class);
-                    log.log(System.Logger.Level.INFO, "JPEG tiles: libjpeg-turbo (" + name + ")");
-                    return api;
-                } catch (UnsatisfiedLinkError e) {
-                    // try the next name
-                }
+            Api api = NativeLibraries.load(Api.class, "turbojpeg", "libturbojpeg.so.0");
+            if (api != null) {
+                log.log(System.Logger.Level.INFO, "JPEG tiles: libjpeg-turbo");
+                return api;
             }
             log.log(System.Logger.Level.INFO, "JPEG tiles: the JDK's decoder (libturbojpeg0 is not installed)");
             return null;

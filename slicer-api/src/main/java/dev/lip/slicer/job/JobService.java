@@ -144,8 +144,9 @@ public class JobService {
                     return files.resolve(file);
                 }
                 SourceReference.S3Object object = (SourceReference.S3Object) reference;
-                uploads.checkDeclaredLength(objects.size(object));
-                objects.copy(object, dir.uploadFile(), () -> job.state() == JobState.CANCELLED);
+                long size = objects.size(object);
+                uploads.checkDeclaredLength(size);
+                objects.copy(object, size, dir.uploadFile(), () -> job.state() == JobState.CANCELLED);
                 return dir.uploadFile();
             } catch (SourceException e) {
                 throw new JobException(switch (e.kind()) {

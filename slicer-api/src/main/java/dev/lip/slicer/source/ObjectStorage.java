@@ -68,11 +68,12 @@ public class ObjectStorage implements AutoCloseable {
     /**
      * Streams the object into {@code target}; a connection cut mid-object is resumed from the bytes received.
      *
+     * @param expected  the object's size ({@link #size})
      * @param cancelled asked between reads: true stops the copy (returns early, the file is partial)
      * @return the bytes written
      */
-    public long copy(SourceReference.S3Object object, Path target, BooleanSupplier cancelled) throws IOException {
-        long expected = size(object);
+    public long copy(SourceReference.S3Object object, long expected, Path target, BooleanSupplier cancelled)
+            throws IOException {
         long written = 0;
         int resumes = 0;
         byte[] buffer = new byte[1 << 20];

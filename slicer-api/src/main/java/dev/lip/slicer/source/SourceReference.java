@@ -26,14 +26,22 @@ public sealed interface SourceReference {
         }
     }
 
-    /** @throws IllegalArgumentException with the sentence the client sees */
+    /** A job's {@code source}; @throws IllegalArgumentException with the sentence the client sees */
     static SourceReference parse(String text) {
+        return parse("source", text);
+    }
+
+    /**
+     * @param parameter the request parameter that holds it ({@code source}, {@code destination}), for the sentence
+     * @throws IllegalArgumentException with the sentence the client sees
+     */
+    static SourceReference parse(String parameter, String text) {
         String t = text == null ? "" : text.trim();
         if (t.startsWith("s3://")) {
             String rest = t.substring("s3://".length());
             int slash = rest.indexOf('/');
             if (slash <= 0 || slash == rest.length() - 1) {
-                throw new IllegalArgumentException("source '" + t + "' names no object: write s3://bucket/key.");
+                throw new IllegalArgumentException(parameter + " '" + t + "' names no object: write s3://bucket/key.");
             }
             String bucket = rest.substring(0, slash);
             if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,62}")) {
@@ -47,18 +55,18 @@ public sealed interface SourceReference {
             try {
                 uri = new URI(t);
             } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("source '" + t + "' is not a file URI: write file:///absolute/path.");
+                throw new IllegalArgumentException(parameter + " '" + t + "' is not a file URI: write file:///absolute/path.");
             }
             if (uri.getAuthority() != null || uri.getPath() == null || !uri.getPath().startsWith("/")) {
-                throw new IllegalArgumentException("source '" + t + "' is not a local file URI: write file:///absolute/path.");
+                throw new IllegalArgumentException(parameter + " '" + t + "' is not a local file URI: write file:///absolute/path.");
             }
             for (String part : uri.getPath().split("/")) {
                 if (part.equals("..")) {
-                    throw new IllegalArgumentException("source '" + t + "' climbs out of its directory ('..').");
+                    throw new IllegalArgumentException(parameter + " '" + t + "' climbs out of its directory ('..').");
                 }
             }
             return new LocalFile(Path.of(uri.getPath()));
         }
-        throw new IllegalArgumentException("source must be s3://bucket/key or file:///path, not '" + t + "'.");
+        throw new IllegalArgumentException(parameter + " must be s3://bucket/key or file:///path, not '" + t + "'.");
     }
 }

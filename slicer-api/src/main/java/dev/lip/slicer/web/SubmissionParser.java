@@ -51,12 +51,12 @@ final class SubmissionParser {
         }
         if (destination != null) {
             try {
-                if (!(SourceReference.parse(destination) instanceof SourceReference.S3Object object)) {
+                if (!(SourceReference.parse("destination", destination) instanceof SourceReference.S3Object object)) {
                     throw ApiException.badRequest("destination must be an object, s3://bucket/key, not '" + destination + "'.");
                 }
                 destination = object.uri();
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest(e.getMessage().replace("source", "destination"));
+                throw ApiException.badRequest(e.getMessage());
             }
         }
         Set<String> known = spec.parameters().stream().map(ParameterSpec::name).collect(Collectors.toSet());
