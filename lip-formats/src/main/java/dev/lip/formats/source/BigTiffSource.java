@@ -127,6 +127,12 @@ final class BigTiffSource implements ImageSource {
         return map.ifd().containsKey(TILE_WIDTH_TAG);
     }
 
+    /** Our block reader serves threads at once; the JDK's and AlgART's readers do not. */
+    @Override
+    public boolean concurrentRegions() {
+        return blocks != null && supportsRegions();
+    }
+
     @Override
     public PixelRegion readRegion(Rect area) throws IOException {
         if (blocks != null) {

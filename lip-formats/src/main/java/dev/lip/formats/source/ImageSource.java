@@ -27,6 +27,14 @@ public interface ImageSource extends Closeable {
         return false;
     }
 
+    /**
+     * Whether {@link #readRegion} may be called from several threads at once on this one instance (the slicer then
+     * shares it instead of opening one instance a thread).
+     */
+    default boolean concurrentRegions() {
+        return false;
+    }
+
     default PixelRegion readRegion(Rect area) throws IOException {
         throw new UnsupportedOperationException(info().format() + " is read row by row");
     }

@@ -32,7 +32,8 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * JPEG, decoded in one sequential pass with bounded memory.
+ * JPEG, decoded in one sequential pass with bounded memory: by libjpeg-turbo's scanline API where it is there
+ * ({@link JpegScanlines}), else by the JDK's reader, as follows.
  *
  * <p>No library on Maven Central decodes a JPEG row by row into our own buffer, and the JDK reader re-decodes from
  * the start for every {@code setSourceRegion} band (quadratic). But the JDK reader copies each decoded scanline into
@@ -85,6 +86,20 @@ final class JpegSource implements ImageSource {
 
     @Override
     public void streamRows(RowConsumer consumer) throws IOException {
+        if (JpegScanlines.available()) {
+            try (JpegScanlines jpeg = JpegScanlines.open(file)) {
+                if (jpeg.width() != info.width() || jpeg.height() != info.height() || jpeg.components() != info.bands()) {
+                    throw new UnreadableImageException("The JPEG decodes to " + jpeg.width() + " x " + jpeg.height()
+                            + " pixels of " + jpeg.components() + " samples, not what its header says.");
+                }
+                jpeg.streamRows(consumer);
+            }
+            return;
+        }
+        streamRowsThroughTheJdk(consumer);
+    }
+
+    private void streamRowsThroughTheJdk(RowConsumer consumer) throws IOException {
         ImageReader reader = JdkReaders.get("jpeg", "com.sun.imageio.plugins.jpeg.JPEGImageReader");
         List<String> warnings = new ArrayList<>();
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {

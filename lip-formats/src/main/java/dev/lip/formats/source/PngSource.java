@@ -13,16 +13,24 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * PNG, streamed row by row with PNGJ (the JDK reader decodes the whole image for any region). Palettes are expanded
- * to RGB, or RGBA when the palette has transparency; grey below 8 bits is scaled to 8 bits.
+ * PNG, streamed row by row: by {@link PngRows} with ISA-L's inflate where it reads the layout, else by PNGJ (the
+ * JDK reader decodes the whole image for any region). Palettes are expanded to RGB, or RGBA when the palette has
+ * transparency; grey below 8 bits is scaled to 8 bits.
  */
 final class PngSource implements ImageSource {
     private final Path file;
     private final ImageInfo info;
+    /** Decoded by {@link PngRows} (ISA-L) rather than PNGJ. */
+    private final boolean rows;
+    private final int channels;
+    private final int bitDepth;
 
-    private PngSource(Path file, ImageInfo info) {
+    private PngSource(Path file, ImageInfo info, boolean rows, int channels, int bitDepth) {
         this.file = file;
         this.info = info;
+        this.rows = rows;
+        this.channels = channels;
+        this.bitDepth = bitDepth;
     }
 
     /**
@@ -47,7 +55,8 @@ final class PngSource implements ImageSource {
                 bands = pi.channels;
             }
             int bits = pi.bitDepth == 16 ? 16 : 8;
-            return new PngSource(file, new ImageInfo(pi.cols, pi.rows, bands, bits, png.isInterlaced() ? "PNG (interlaced)" : "PNG"));
+            return new PngSource(file, new ImageInfo(pi.cols, pi.rows, bands, bits, png.isInterlaced() ? "PNG (interlaced)" : "PNG"),
+                    PngRows.reads(pi.indexed, pi.bitDepth, png.isInterlaced()), pi.channels, pi.bitDepth);
         } catch (PngjException e) {
             throw new UnreadableImageException("The PNG cannot be read: " + Messages.of(e), e);
         } finally {
@@ -101,6 +110,10 @@ final class PngSource implements ImageSource {
 
     @Override
     public void streamRows(RowConsumer consumer) throws IOException {
+        if (rows) {
+            PngRows.stream(file, info.width(), info.height(), channels, bitDepth, consumer);
+            return;
+        }
         PngReader png = newReader(file);
         try {
             ar.com.hjg.pngj.ImageInfo pi = png.imgInfo;

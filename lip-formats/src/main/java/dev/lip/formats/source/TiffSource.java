@@ -182,6 +182,12 @@ final class TiffSource implements ImageSource {
         return tiled;
     }
 
+    /** Our block reader serves threads at once; the JDK's and AlgART's readers do not. */
+    @Override
+    public boolean concurrentRegions() {
+        return tiled && blocks != null;
+    }
+
     @Override
     public PixelRegion readRegion(Rect area) throws IOException {
         if (blocks != null) {

@@ -2,7 +2,6 @@ package dev.lip.formats.source;
 
 import dev.lip.common.geometry.Rect;
 import dev.lip.common.pixels.PixelRegion;
-import dev.lip.common.testing.CraftedFiles;
 import dev.lip.common.testing.SampleImage;
 import dev.lip.formats.testing.FieldTools;
 import org.junit.jupiter.api.Assumptions;
@@ -13,11 +12,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * JPEG tiles through libjpeg-turbo: the same pixels as the JDK's decoder gives for tiles it writes itself (grey, and
@@ -39,15 +37,11 @@ class TurboJpegTest {
         Path png = dir.resolve("in.png");
         SampleImage.generate(301, 203, 3, 8, 4).writePng(png);
         Path tif = dir.resolve("jpeg.tif");
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("gdal_translate", "-q"));
-        cmd.addAll(java.util.List.of(options.split(" ")));
-        cmd.addAll(java.util.List.of(png.toString(), tif.toString()));
-        FieldTools.run(cmd);
-        Path raw = dir.resolve("gdal.raw");
-        FieldTools.run("gdal_translate", "-q", "-of", "ENVI", "-co", "INTERLEAVE=BIP", tif.toString(), raw.toString());
+        FieldTools.make("gdal_translate -q " + options + " IN OUT", png, tif);
+        byte[] expected = FieldTools.gdalPixels(tif);
         try (ImageSource src = SOURCES.open(tif)) {
             PixelRegion all = src.readRegion(new Rect(0, 0, 301, 203));
-            assertArrayEquals(Files.readAllBytes(raw), all.data(), "as GDAL decodes " + options);
+            assertArrayEquals(expected, all.data(), "as GDAL decodes " + options);
         }
     }
 
@@ -56,33 +50,9 @@ class TurboJpegTest {
         Assumptions.assumeTrue(TurboJpeg.available(), "libturbojpeg0 is not installed: apt-get install libturbojpeg0");
         Path good = dir.resolve("good.tif");
         SampleImage.generate(128, 96, 3, 8, 9).writeTiff(good, "JPEG", 32);
-        byte[] bytes = Files.readAllBytes(good);
-        long first = CraftedFiles.tiffTag(bytes, 324, 0);
-        Random random = new Random(1);
-        int failed = 0;
-        for (int i = 0; i < 300; i++) {
-            byte[] damaged = bytes.clone();
-            if (i % 3 == 0) { // a tile's data cut short
-                int tile = random.nextInt(12);
-                long count = CraftedFiles.tiffTag(bytes, 325, tile);
-                damaged = CraftedFiles.tiffWithTag(bytes, 325, tile, random.nextInt((int) count));
-            } else {
-                for (int flips = 1 + random.nextInt(8); flips > 0; flips--) {
-                    int at = (int) first + random.nextInt((int) (bytes.length - first));
-                    damaged[at] ^= (byte) (1 << random.nextInt(8));
-                }
-            }
-            Path f = dir.resolve("damaged.tif");
-            Files.write(f, damaged);
-            try (ImageSource src = SOURCES.open(f)) {
-                src.streamRows((y, row) -> { });
-            } catch (UnreadableImageException e) {
-                failed++;
-                assertTrue(e.getMessage().startsWith("The TIFF") && !e.getMessage().contains("Exception"), e.getMessage());
-            } catch (Exception e) {
-                fail("case " + i + ": " + e, e);
-            }
-        }
+        List<String> outcomes = Decoded.outcomes(dir, "damaged.tif", 300, 1,
+                Decoded.tiffTiles(Files.readAllBytes(good), 12), "The TIFF");
+        long failed = Decoded.failures(outcomes);
         assertTrue(failed > 50, "most damage is found: " + failed + " of 300");
     }
 }

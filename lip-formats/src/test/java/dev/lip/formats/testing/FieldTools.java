@@ -31,6 +31,25 @@ public final class FieldTools {
         return run(List.of(cmd));
     }
 
+    /** Runs {@code command} (words split on spaces) with the words IN and OUT replaced by these files. */
+    public static void make(String command, Path in, Path out) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>();
+        for (String word : command.split(" +")) {
+            cmd.add(word.equals("IN") ? in.toString() : word.equals("OUT") ? out.toString() : word);
+        }
+        run(cmd);
+    }
+
+    /**
+     * The pixels GDAL decodes from {@code file}: its ENVI dump, interleaved by pixel, samples in the machine's byte
+     * order (little-endian here, as a PixelRegion's).
+     */
+    public static byte[] gdalPixels(Path file) throws IOException, InterruptedException {
+        Path raw = file.resolveSibling(file.getFileName() + ".gdal.raw");
+        run("gdal_translate", "-q", "-of", "ENVI", "-co", "INTERLEAVE=BIP", file.toString(), raw.toString());
+        return java.nio.file.Files.readAllBytes(raw);
+    }
+
     /**
      * A Python that imports GDAL's bindings (Debian's python3-gdal lives in the system Python, which a pyenv or
      * virtualenv python3 first on the PATH does not see), or null.

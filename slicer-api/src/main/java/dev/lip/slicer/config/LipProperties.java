@@ -14,9 +14,9 @@ import java.time.Duration;
  * @param progressiveJpegMaxPixels progressive JPEGs must be decoded whole; larger ones are refused
  * @param leaseTimeout             a claimed patch whose processor has not renewed its claim this long is queued again
  * @param stitchThreads            threads compressing output tiles (0: one per core)
- * @param sliceThreads             threads reading patches of a random-access input, tiled TIFF (0: one per core);
- *                                 1 by default: on two cores the processor and the stitcher use the other core,
- *                                 and each BigTIFF reader costs tens of MB
+ * @param sliceThreads             threads decoding patches of a tiled TIFF or BigTIFF our block reader reads, all
+ *                                 through one file handle (0, the default: one per core); the fallback readers
+ *                                 (JDK, AlgART) use one thread, as each instance carries a full reader
  * @param monitorInterval          how often active jobs' patch directories are counted
  * @param deflateLevel             zlib level of the result's tiles, 1 (fastest) to 9 (smallest)
  * @param maxUploadBytes           larger uploads are refused with 413 (0: no limit)
@@ -44,7 +44,7 @@ public record LipProperties(
         @DefaultValue("100000000") long progressiveJpegMaxPixels,
         @DefaultValue("30s") Duration leaseTimeout,
         @DefaultValue("0") int stitchThreads,
-        @DefaultValue("1") int sliceThreads,
+        @DefaultValue("0") int sliceThreads,
         @DefaultValue("200ms") Duration monitorInterval,
         @DefaultValue("1") int deflateLevel,
         @DefaultValue("0") long maxUploadBytes,

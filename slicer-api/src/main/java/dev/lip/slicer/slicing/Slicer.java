@@ -11,6 +11,14 @@ import dev.lip.formats.source.ImageSource;
 import dev.lip.formats.source.UnreadableImageException;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
@@ -45,7 +53,10 @@ public final class Slicer {
     private Cores cores = (patch, tile) -> {
     };
 
-    /** @param threads threads reading patches from random-access sources (tiled TIFF); streamed sources use one */
+    /**
+     * @param threads threads reading patches from random-access sources that serve threads at once (tiled TIFF through
+     *                our block reader); other sources use one
+     */
     public Slicer(int threads) {
         this.threads = Math.max(1, threads);
     }
@@ -103,24 +114,29 @@ public final class Slicer {
     }
 
     /**
-     * Reads patch by patch. With several threads each reads its own tiles through its own instance of the source;
-     * patches are published in whatever order they complete, which the protocol allows.
+     * Reads patch by patch. With several threads each reads its own tiles, through the one source where it serves
+     * threads at once, else through an instance of its own; patches are published in whatever order they complete,
+     * which the protocol allows.
      */
     private void sliceRegions(ImageSource first, SourceOpener more, TileGrid grid, JobDirectory job,
                               JobStatistics statistics, Progress progress, Predicate<PatchName> published)
             throws IOException {
-        int n = Math.min(threads, grid.tileCount());
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.List<java.util.concurrent.Future<?>> workers = new java.util.ArrayList<>();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n, r -> {
+        // The fallback readers (the JDK's, AlgART) cannot share an instance, and a second one carries a full reader
+        // and its caches: on a 50000² BigTIFF that crossed the 600 MB limit. They read on one thread.
+        int n = Math.min(first.concurrentRegions() ? threads : 1, grid.tileCount());
+        AtomicInteger next = new AtomicInteger();
+        List<Future<?>> workers = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
             Thread t = new Thread(r, "slice-region");
             t.setDaemon(true);
             return t;
         });
-        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean failed = new AtomicBoolean();
         try {
             for (int w = 0; w < n; w++) {
-                boolean useFirst = w == 0;
+                // A source that serves threads at once (our TIFF block reader) is shared: one file handle, and a
+                // decoder's buffers a thread, instead of one full reader and its caches a thread.
+                boolean useFirst = w == 0 || first.concurrentRegions();
                 workers.add(pool.submit(() -> {
                     ImageSource source = useFirst ? first : more.open();
                     try {
@@ -151,10 +167,10 @@ public final class Slicer {
                     return null;
                 }));
             }
-            for (java.util.concurrent.Future<?> f : workers) {
+            for (Future<?> f : workers) {
                 try {
                     f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     if (e.getCause() instanceof IOException io) {
                         throw io;
                     }

@@ -29,13 +29,16 @@ class SlicerTest {
 
     @ParameterizedTest(name = "{0} tile {1} overlap {2} threads {3}")
     @CsvSource({"png,64,0,1", "png,48,5,1", "png,32,32,1", "png,16,16,1", "tiled-tiff,64,9,1", "tiled-tiff,32,9,3",
-            "striped-tiff,32,20,1", "bigtiff,48,48,1", "bigtiff,16,7,4", "png,16,40,1", "striped-tiff,16,35,2"})
+            "striped-tiff,32,20,1", "bigtiff,48,48,1", "bigtiff,16,7,4", "png,16,40,1", "striped-tiff,16,35,2",
+            "deflate-tiled-tiff,32,9,3", "deflate-tiled-tiff,16,0,4"})
     void patchesHoldTheImagePixelsOfTheirRectangles(String kind, int tileSize, int overlap, int threads) throws IOException {
         SampleImage img = SampleImage.generate(203, 119, 3, kind.equals("bigtiff") ? 16 : 8, 31);
         Path file = dir.resolve("in");
         switch (kind) {
             case "png" -> img.writePng(file);
             case "tiled-tiff" -> img.writeTiff(file, "LZW", 32);
+            // our block reader: one source instance shared by every slicing thread
+            case "deflate-tiled-tiff" -> img.writeTiff(file, "Deflate", 32);
             case "striped-tiff" -> img.writeTiff(file, null, 0);
             default -> TestTiffs.writeBigTiff(img, file, 32);
         }

@@ -1,0 +1,128 @@
+package dev.lip.formats.source;
+
+import com.sun.jna.Library;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * A whole JPEG file decoded row by row by libjpeg-turbo (SIMD, about three times the JDK's IJG 6b decoder), through
+ * libjpeg's scanline API: a few rows in native memory at a time, however large the image. The API's error handling
+ * needs a longjmp, so it is called through a few lines of C ({@code src/main/c/lip_jpeg.c}, built into the jar as
+ * {@code liblipjpeg.so} where a compiler and libjpeg's headers were there at build time) bound with JNA. Without
+ * that library or Debian's {@code libjpeg62-turbo}, or with {@code -Dlip.jpeg-scanlines=false}, {@link #available}
+ * is false and the JDK's decoder runs; a log line says which. Damaged data, warnings included, is an exception with
+ * libjpeg's sentence, never a crash or invented rows.
+ */
+final class JpegScanlines implements AutoCloseable {
+    private static final System.Logger log = System.getLogger(JpegScanlines.class.getName());
+    private static final int MESSAGE_BYTES = 200; // libjpeg's JMSG_LENGTH_MAX
+    /** Rows asked of the native decoder at once: few enough to stay small, enough to make calls rare. */
+    private static final int BATCH_ROWS = 16;
+
+    interface Api extends Library {
+        Pointer lip_jpeg_open(byte[] path, int[] info, byte[] message, int messageSize);
+
+        int lip_jpeg_read(Pointer jpeg, Pointer dst, int rows, byte[] message, int messageSize);
+
+        void lip_jpeg_close(Pointer jpeg);
+    }
+
+    private static final class Holder {
+        static final Api API = load();
+
+        private static Api load() {
+            Api api = null;
+            try {
+                api = Native.load("lipjpeg", Api.class);
+            } catch (UnsatisfiedLinkError e) {
+                log.log(System.Logger.Level.DEBUG, "liblipjpeg: " + e.getMessage());
+            }
+            log.log(System.Logger.Level.INFO, api != null ? "Baseline JPEGs: libjpeg-turbo, row by row"
+                    : "Baseline JPEGs: the JDK's decoder (liblipjpeg was not built, or libjpeg62-turbo is not installed)");
+            return api;
+        }
+    }
+
+    private final Api api;
+    private final Pointer handle;
+    private final int width;
+    private final int height;
+    private final int components;
+    private final Memory rows;
+    private final byte[] message = new byte[MESSAGE_BYTES];
+
+    private JpegScanlines(Api api, Path file) throws UnreadableImageException {
+        this.api = api;
+        int[] info = new int[3];
+        byte[] path = (file.toAbsolutePath() + "\0").getBytes(StandardCharsets.UTF_8);
+        this.handle = api.lip_jpeg_open(path, info, message, message.length);
+        if (handle == null) {
+            throw new UnreadableImageException("The JPEG cannot be decoded: " + message() + ".");
+        }
+        this.width = info[0];
+        this.height = info[1];
+        this.components = info[2];
+        this.rows = new Memory((long) width * components * BATCH_ROWS);
+    }
+
+    /** Asked for each file, so that tests run both decoders in one JVM. */
+    static boolean available() {
+        return Boolean.parseBoolean(System.getProperty("lip.jpeg-scanlines", "true")) && Holder.API != null;
+    }
+
+    /** Starts decoding {@code file}; {@link #available} must be true. */
+    static JpegScanlines open(Path file) throws UnreadableImageException {
+        return new JpegScanlines(Holder.API, file);
+    }
+
+    int width() {
+        return width;
+    }
+
+    int height() {
+        return height;
+    }
+
+    int components() {
+        return components;
+    }
+
+    /** Hands every row, top to bottom, to {@code consumer} (one array, reused). */
+    void streamRows(ImageSource.RowConsumer consumer) throws java.io.IOException {
+        int rowBytes = width * components;
+        byte[] row = new byte[rowBytes];
+        int y = 0;
+        while (y < height) {
+            int n = api.lip_jpeg_read(handle, rows, Math.min(BATCH_ROWS, height - y), message, message.length);
+            if (n < 0) {
+                throw new UnreadableImageException("The JPEG is truncated or corrupt at row " + y + ": " + message() + ".");
+            }
+            if (n == 0) {
+                throw new UnreadableImageException("The JPEG decoder delivered " + y + " of " + height + " rows.");
+            }
+            for (int i = 0; i < n; i++) {
+                rows.read((long) i * rowBytes, row, 0, rowBytes);
+                consumer.accept(y + i, row);
+            }
+            y += n;
+        }
+    }
+
+    private String message() {
+        int end = 0;
+        while (end < message.length && message[end] != 0) {
+            end++;
+        }
+        return new String(message, 0, end, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        api.lip_jpeg_close(handle);
+        rows.close();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.lip.formats.source;
+
+import dev.lip.common.testing.SampleImage;
+import dev.lip.formats.testing.FieldTools;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Whole JPEGs row by row through libjpeg-turbo's scanline API: exactly the pixels GDAL decodes for JPEGs libvips
+ * and GDAL write at their defaults (and a few other layouts), the same as the JDK's decoder, which runs without the
+ * native library; damaged files (bits flipped, cut short) a sentence or every row, never a crash of the JVM.
+ */
+class JpegScanlinesTest {
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void bothDecodersAgain() {
+        System.clearProperty("lip.jpeg-scanlines");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"vips jpegsave IN OUT", "vips jpegsave IN OUT --Q 90 --interlace",
+            "vips jpegsave IN OUT --subsample-mode off", "vips jpegsave IN[bands=1] OUT",
+            "gdal_translate -q -of JPEG IN OUT", "gdal_translate -q -of JPEG -co QUALITY=95 -b 2 IN OUT"})
+    void fieldJpegsAreWhatGdalDecodesThroughEitherDecoder(String command) throws Exception {
+        Assumptions.assumeTrue(JpegScanlines.available(),
+                "liblipjpeg was not built (needs gcc and libjpeg62-turbo-dev at build time)");
+        String tool = command.split(" ")[0];
+        Assumptions.assumeTrue(FieldTools.installed(tool), tool + " is not installed");
+        Assumptions.assumeTrue(FieldTools.installed("gdal_translate"), "GDAL is not installed: apt-get install gdal-bin");
+        Path png = dir.resolve("in.png");
+        SampleImage.generate(301, 203, 3, 8, 4).writePng(png);
+        Path input = png;
+        if (command.contains("IN[bands=1]")) { // a grey JPEG: vips extract_band first
+            input = dir.resolve("grey.png");
+            FieldTools.run("vips", "extract_band", png.toString(), input.toString(), "0");
+        }
+        Path jpg = dir.resolve("out.jpg");
+        FieldTools.make(command.replace("IN[bands=1]", "IN"), input, jpg);
+        byte[] expected = FieldTools.gdalPixels(jpg);
+        for (String scanlines : List.of("true", "false")) {
+            System.setProperty("lip.jpeg-scanlines", scanlines);
+            assertArrayEquals(expected, Decoded.rows(jpg), command + ", libjpeg-turbo " + scanlines);
+        }
+    }
+
+    @Test
+    void damagedJpegsGiveASentenceOrEveryRowNeverACrash() throws Exception {
+        Assumptions.assumeTrue(JpegScanlines.available(),
+                "liblipjpeg was not built (needs gcc and libjpeg62-turbo-dev at build time)");
+        Path good = dir.resolve("good.jpg");
+        SampleImage.generate(160, 120, 3, 8, 9).writeJpeg(good, false, 0.9f);
+        byte[] bytes = Files.readAllBytes(good);
+        int scan = sosOffset(bytes);
+        List<String> outcomes = Decoded.outcomes(dir, "damaged.jpg", 300, 3, (i, random) -> i % 3 == 0
+                ? Arrays.copyOf(bytes, 2 + random.nextInt(bytes.length - 2)) // cut short in the header or the data
+                : Decoded.flipBits(bytes, scan, random), "The JPEG", "Not a JPEG", "The image");
+        long failed = Decoded.failures(outcomes);
+        assertTrue(failed > 100, "most damage is found: " + failed + " of 300");
+    }
+
+    /** Where the entropy-coded data starts: damage after it hits pixels, not the header. */
+    private static int sosOffset(byte[] jpeg) {
+        for (int i = 2; i + 1 < jpeg.length; i++) {
+            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == 0xDA) {
+                return i + 2 + ((jpeg[i + 2] & 0xFF) << 8 | jpeg[i + 3] & 0xFF);
+            }
+        }
+        throw new IllegalArgumentException("no SOS");
+    }
+}
