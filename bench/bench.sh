@@ -15,11 +15,14 @@
 #                                      then writes its pyramid too, 2x2 means); tiff: one level on both sides
 #   PREVIEW=1 bench/bench.sh           jobs keep the input's JPEG preview pyramid for the viewer (lip --preview), as
 #                                      jobs started from the web page do
+#   REPEAT=3 bench/bench.sh            each image (and each libvips run) three times, the median reported; the
+#                                      peaks are the highest of the runs, the stages the last run's
 #
 # Prints one row per image: seconds (project, libvips C, ratio, libvips CLI, ratio), the fraction of output pixels
 # that differ from libvips' (libvips computes luma in floating point, we in exact integers, so boundary pixels may
 # differ), each JVM's peak RSS during that image (VmHWM, reset before each image) and the client's, and the
-# project's per-stage seconds from the job status.
+# project's per-stage seconds from the job status, and decoding alone: our source on one thread against libvips
+# reading every pixel (decode_s/vips), which says how much of the time is the decoder's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${SIZE:-20000}
@@ -74,20 +77,25 @@ peak_mb() { awk '/VmHWM/ {printf "%d", $2/1024}' "/proc/$1/status"; }
 reset_peak() { echo 5 > "/proc/$1/clear_refs"; }
 
 start_services
-printf '%-28s %9s %9s %6s %9s %6s %9s %8s %8s %8s %9s   %s\n' image project_s vipsC_s ratio vipsCLI_s ratio mismatch \
-  api_MB proc_MB cli_MB out_MB/vips 'stages (s): upload slicing processing stitching | rest'
-for img in "${images[@]}"; do
-  name=$(basename "$img")
+printf '%-28s %9s %9s %6s %9s %6s %9s %8s %8s %8s %9s %11s   %s\n' image project_s vipsC_s ratio vipsCLI_s ratio mismatch \
+  api_MB proc_MB cli_MB out_MB/vips decode_s/vips 'stages (s): upload slicing processing stitching | rest'
+median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+# One run of the project on $img: sets p (seconds), the peaks (the highest over the runs so far), stages and span.
+run_project() {
   reset_peak $api_pid; reset_peak $proc_pid
-  out="$work/$name.project.tif"
+  local t0 t1 id
   t0=$(date +%s.%N)
   /usr/bin/time -f '%M' -o "$work/client.rss" "${client[@]}" process "$img" -o "$out" -q --tile-size "$TILE" --result-format "$FORMAT" \
     "${preview_opt[@]}" --api "http://localhost:$api_port" > "$work/client.out" 2> "$work/client.err" || { cat "$work/client.err"; exit 1; }
   t1=$(date +%s.%N)
-  api_mb=$(peak_mb $api_pid); proc_mb=$(peak_mb $proc_pid); cli_mb=$(( $(tail -n1 "$work/client.rss") / 1024 ))
+  p=$(echo "$t1 - $t0" | bc)
+  api_mb=$(( $(peak_mb $api_pid) > ${api_mb:-0} ? $(peak_mb $api_pid) : ${api_mb:-0} ))
+  proc_mb=$(( $(peak_mb $proc_pid) > ${proc_mb:-0} ? $(peak_mb $proc_pid) : ${proc_mb:-0} ))
+  local c=$(( $(tail -n1 "$work/client.rss") / 1024 )); cli_mb=$(( c > ${cli_mb:-0} ? c : ${cli_mb:-0} ))
   id=$(sed -n 's/^Job \([0-9a-f-]*\):.*/\1/p' "$work/client.out")
   # Stages overlap (processing runs while slicing; stitching follows the results), so "rest" is the run's time
-  # outside the span from the upload's start to the last stage's end: client start-up, polling, download.
+  # outside the span from the upload's start to the last stage's end: client start-up, the upload's bytes (received
+  # before the job exists), polling, download.
   stages=$(curl -s "http://localhost:$api_port/api/v1/jobs/$id" | python3 -c '
 import json, sys
 from datetime import datetime
@@ -96,27 +104,47 @@ t = lambda v: datetime.fromisoformat(v.replace("Z", "+00:00")).timestamp()
 span = max(t(x["endedAt"]) for x in s.values()) - t(s["upload"]["startedAt"])
 print(" ".join(str(s[k]["seconds"]) for k in ("upload", "slicing", "processing", "stitching")), round(span, 2))')
   span=${stages##* }; stages=${stages% *}
-  out_mb=$(( $(stat -c %s "$out") / 1048576 ))
   curl -s -X DELETE "http://localhost:$api_port/api/v1/jobs/$id" >/dev/null || true
-
+}
+[ -f "$work/formats.cp" ] || ./mvnw -q -B dependency:build-classpath -pl lip-formats -Dmdep.outputFile="$PWD/$work/formats.cp" >/dev/null
+formats_cp="$(cat "$work/formats.cp"):$(ls lip-formats/target/lip-formats-*[0-9T].jar):$(ls lip-common/target/lip-common-*[0-9T].jar)"
+REPEAT=${REPEAT:-1}
+for img in "${images[@]}"; do
+  name=$(basename "$img")
+  out="$work/$name.project.tif"
+  unset api_mb proc_mb cli_mb
+  runs=()
+  for _ in $(seq 1 "$REPEAT"); do run_project; runs+=("$p"); done
+  p=$(printf '%s\n' "${runs[@]}" | median)
+  out_mb=$(( $(stat -c %s "$out") / 1048576 ))
   if [ "${BASELINE:-1}" = 0 ]; then # quick runs of the project alone
-    printf '%-28s %9.1f %8s %8s %8s   %s\n' "$name" "$(echo "$t1 - $t0" | bc)" "$api_mb" "$proc_mb" "$cli_mb" "$stages"
+    printf '%-28s %9.1f %8s %8s %8s   %s\n' "$name" "$p" "$api_mb" "$proc_mb" "$cli_mb" "$stages"
     rm -f "$out"; continue
   fi
   ref="$work/$name.vips.tif"
-  t2=$(date +%s.%N)
-  "$work/vips-threshold" "$img" "$ref"
-  t3=$(date +%s.%N)
   cli="$work/$name.vipscli.tif"
-  vips recomb "$img" .pfm "$work/luma.mat" | vips relational_const stdin \
-    "$cli[tile,tile-width=$TILE,tile-height=$TILE,compression=deflate$pyramid_opts]" moreeq 128
-  t4=$(date +%s.%N)
+  vruns=(); cruns=()
+  for _ in $(seq 1 "$REPEAT"); do
+    t2=$(date +%s.%N)
+    "$work/vips-threshold" "$img" "$ref"
+    t3=$(date +%s.%N)
+    vips recomb "$img" .pfm "$work/luma.mat" | vips relational_const stdin \
+      "$cli[tile,tile-width=$TILE,tile-height=$TILE,compression=deflate$pyramid_opts]" moreeq 128
+    t4=$(date +%s.%N)
+    vruns+=("$(echo "$t3 - $t2" | bc)"); cruns+=("$(echo "$t4 - $t3" | bc)")
+  done
+  v=$(printf '%s\n' "${vruns[@]}" | median); c=$(printf '%s\n' "${cruns[@]}" | median)
+  # Decoding alone: our source streaming every row on one thread (bench/DecodeTime.java), and libvips reading every
+  # pixel (vips avg, on its own threads)
+  ours=$(java -Xmx512m -cp "$formats_cp" bench/DecodeTime.java "$img" 2>/dev/null)
+  t5=$(date +%s.%N); vips avg "$img" >/dev/null; t6=$(date +%s.%N)
+  vdecode=$(echo "$t6 - $t5" | bc)
   vips relational "$out" "$ref" "$work/diff.v" noteq
   mismatch=$(vips avg "$work/diff.v" | awk '{printf "%.2e", $1/255}')
   ref_mb=$(( $(stat -c %s "$ref") / 1048576 ))
   rm -f "$work/diff.v" "$cli" "$ref" "$out"
-  p=$(echo "$t1 - $t0" | bc); v=$(echo "$t3 - $t2" | bc); c=$(echo "$t4 - $t3" | bc)
   rest=$(echo "$p - $span" | bc)
-  printf '%-28s %9.1f %9.1f %6.2f %9.1f %6.2f %9s %8s %8s %8s %9s   %s | %.1f\n' "$name" "$p" "$v" "$(echo "$p / $v" | bc -l)" \
-    "$c" "$(echo "$p / $c" | bc -l)" "$mismatch" "$api_mb" "$proc_mb" "$cli_mb" "$out_mb/$ref_mb" "$stages" "$rest"
+  printf '%-28s %9.1f %9.1f %6.2f %9.1f %6.2f %9s %8s %8s %8s %9s %11s   %s | %.1f\n' "$name" "$p" "$v" "$(echo "$p / $v" | bc -l)" \
+    "$c" "$(echo "$p / $c" | bc -l)" "$mismatch" "$api_mb" "$proc_mb" "$cli_mb" "$out_mb/$ref_mb" \
+    "$(printf '%.1f/%.1f' "$ours" "$vdecode")" "$stages" "$rest"
 done

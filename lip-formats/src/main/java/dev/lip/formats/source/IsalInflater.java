@@ -1,7 +1,6 @@
 package dev.lip.formats.source;
 
 import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 /**
@@ -12,7 +11,6 @@ import com.sun.jna.Pointer;
  * Inflater, and a log line says which.
  */
 final class IsalInflater implements AutoCloseable {
-    private static final System.Logger log = System.getLogger(IsalInflater.class.getName());
     static final int MORE = 0;
     static final int END = 1;
 
@@ -26,19 +24,8 @@ final class IsalInflater implements AutoCloseable {
     }
 
     private static final class Holder {
-        static final Api API = load();
-
-        private static Api load() {
-            Api api = null;
-            try {
-                api = Native.load("lipisal", Api.class);
-            } catch (UnsatisfiedLinkError e) {
-                log.log(System.Logger.Level.DEBUG, "liblipisal: " + e.getMessage());
-            }
-            log.log(System.Logger.Level.INFO, api != null ? "PNG image data: ISA-L's inflate"
-                    : "PNG image data: PNGJ and the JDK's Inflater (liblipisal was not built, or libisal2 is not installed)");
-            return api;
-        }
+        static final Api API = NativeLibraries.decoder(Api.class, "PNG image data", "ISA-L's inflate",
+                "PNGJ and the JDK's Inflater (liblipisal was not built, or libisal2 is not installed)", "lipisal");
     }
 
     private final Api api;

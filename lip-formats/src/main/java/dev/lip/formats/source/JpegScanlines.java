@@ -2,7 +2,6 @@ package dev.lip.formats.source;
 
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 import java.nio.charset.StandardCharsets;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
  * libjpeg's sentence, never a crash or invented rows.
  */
 final class JpegScanlines implements AutoCloseable {
-    private static final System.Logger log = System.getLogger(JpegScanlines.class.getName());
     private static final int MESSAGE_BYTES = 200; // libjpeg's JMSG_LENGTH_MAX
     /** Rows asked of the native decoder at once: few enough to stay small, enough to make calls rare. */
     private static final int BATCH_ROWS = 16;
@@ -32,19 +30,8 @@ final class JpegScanlines implements AutoCloseable {
     }
 
     private static final class Holder {
-        static final Api API = load();
-
-        private static Api load() {
-            Api api = null;
-            try {
-                api = Native.load("lipjpeg", Api.class);
-            } catch (UnsatisfiedLinkError e) {
-                log.log(System.Logger.Level.DEBUG, "liblipjpeg: " + e.getMessage());
-            }
-            log.log(System.Logger.Level.INFO, api != null ? "Baseline JPEGs: libjpeg-turbo, row by row"
-                    : "Baseline JPEGs: the JDK's decoder (liblipjpeg was not built, or libjpeg62-turbo is not installed)");
-            return api;
-        }
+        static final Api API = NativeLibraries.decoder(Api.class, "Baseline JPEGs", "libjpeg-turbo, row by row",
+                "the JDK's decoder (liblipjpeg was not built, or libjpeg62-turbo is not installed)", "lipjpeg");
     }
 
     private final Api api;

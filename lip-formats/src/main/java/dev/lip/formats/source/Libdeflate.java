@@ -13,7 +13,6 @@ import com.sun.jna.ptr.NativeLongByReference;
  * to the JDK's {@code Inflater} again by the caller, so both paths accept and refuse the same files.
  */
 final class Libdeflate implements AutoCloseable {
-    private static final System.Logger log = System.getLogger(Libdeflate.class.getName());
     static final int SUCCESS = 0;
 
     interface Api extends Library {
@@ -26,14 +25,8 @@ final class Libdeflate implements AutoCloseable {
     }
 
     private static final class Holder {
-        static final Api API = load();
-
-        private static Api load() {
-            Api api = NativeLibraries.load(Api.class, "deflate", "libdeflate.so.0");
-            log.log(System.Logger.Level.INFO, api != null ? "Deflate blocks: libdeflate"
-                    : "Deflate blocks: the JDK's Inflater (libdeflate0 is not installed)");
-            return api;
-        }
+        static final Api API = NativeLibraries.decoder(Api.class, "Deflate blocks", "libdeflate",
+                "the JDK's Inflater (libdeflate0 is not installed)", "deflate", "libdeflate.so.0");
     }
 
     private final Api api;

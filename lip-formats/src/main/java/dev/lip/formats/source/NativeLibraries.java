@@ -3,9 +3,24 @@ package dev.lip.formats.source;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 
-/** Loading the system's C libraries bound with JNA (OpenSlide, TurboJPEG). */
+/**
+ * Loading the C libraries bound with JNA: the system's (OpenSlide, TurboJPEG, libdeflate) and the jar's own, built
+ * from src/main/c (libjpeg's scanlines, ISA-L's inflate), which JNA finds among the classes.
+ */
 final class NativeLibraries {
+    private static final System.Logger log = System.getLogger(NativeLibraries.class.getName());
+
     private NativeLibraries() {
+    }
+
+    /**
+     * A decoder's library, or null; logs which decoder runs for {@code what}: {@code library}, or {@code fallback}
+     * and why.
+     */
+    static <T extends Library> T decoder(Class<T> api, String what, String library, String fallback, String... names) {
+        T loaded = load(api, names);
+        log.log(System.Logger.Level.INFO, what + ": " + (loaded != null ? library : fallback));
+        return loaded;
     }
 
     /**

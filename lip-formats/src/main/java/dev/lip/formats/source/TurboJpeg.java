@@ -14,7 +14,6 @@ import com.sun.jna.ptr.IntByReference;
  */
 final class TurboJpeg implements AutoCloseable {
     /** The JDK's own logging: this library has no logging dependency; Spring Boot's services route it to theirs. */
-    private static final System.Logger log = System.getLogger(TurboJpeg.class.getName());
     static final int PF_RGB = 0;
     static final int PF_GRAY = 6;
     /** TJFLAG_STOPONWARNING: data that ends early is a failure, never rows of invented grey. */
@@ -35,17 +34,8 @@ final class TurboJpeg implements AutoCloseable {
     }
 
     private static final class Holder {
-        static final Api API = load();
-
-        private static Api load() {
-            Api api = NativeLibraries.load(Api.class, "turbojpeg", "libturbojpeg.so.0");
-            if (api != null) {
-                log.log(System.Logger.Level.INFO, "JPEG tiles: libjpeg-turbo");
-                return api;
-            }
-            log.log(System.Logger.Level.INFO, "JPEG tiles: the JDK's decoder (libturbojpeg0 is not installed)");
-            return null;
-        }
+        static final Api API = NativeLibraries.decoder(Api.class, "JPEG tiles", "libjpeg-turbo",
+                "the JDK's decoder (libturbojpeg0 is not installed)", "turbojpeg", "libturbojpeg.so.0");
     }
 
     private final Api api;
