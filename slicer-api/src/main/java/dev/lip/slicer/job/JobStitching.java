@@ -93,7 +93,21 @@ final class JobStitching implements AutoCloseable {
         } catch (Exception e) {
             log.error("job {}: stitching failed", job.id(), e);
             jobs.fail(job, "Stitching failed: " + Messages.of(e));
+        } finally {
+            releaseHeap();
         }
+    }
+
+    /**
+     * A job leaves its large buffers (bands of rows, tile rows, pyramid strips, patches promoted while in flight:
+     * tens of MB) as garbage in the old generation, and the serial collector grows the old generation to make room
+     * rather than collecting it, so the committed heap, and the RSS with it, grew by 30-40 MB a job until it
+     * reached -Xmx (measured: 270 MB after one 20000² image, 448 MB after six). One full collection of the ~20 MB
+     * that live between jobs, some tens of milliseconds, lets the next job reuse that room: the RSS stays at what
+     * one job needs.
+     */
+    private static void releaseHeap() {
+        System.gc();
     }
 
     @Override
