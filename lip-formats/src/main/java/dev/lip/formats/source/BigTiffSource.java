@@ -174,6 +174,11 @@ final class BigTiffSource implements ImageSource {
     public void streamRows(RowConsumer consumer) throws IOException {
         long rowBytes = (long) info.width() * info.bands() * (info.bitsPerSample() / 8);
         int band = (int) Math.max(1, Math.min(info.height(), BAND_BYTES / rowBytes));
+        if (blocks != null) {
+            // whole rows of blocks: a band ending inside one decodes that row of blocks twice
+            int blockHeight = blocks.blockHeight();
+            band = Math.max(blockHeight, band / blockHeight * blockHeight);
+        }
         byte[] row = new byte[(int) rowBytes];
         for (int y = 0; y < info.height(); y += band) {
             int h = Math.min(band, info.height() - y);

@@ -78,6 +78,10 @@ final class TiffBlockReader implements AutoCloseable {
         return eligible ? new TiffBlockReader(path, l) : null;
     }
 
+    int blockHeight() {
+        return layout.blockHeight();
+    }
+
     /** Safe to call from several threads at once: each read takes a decoder of its own. */
     PixelRegion read(Rect area) throws IOException {
         TiffBlockDecoder decoder = idle.pollFirst();
