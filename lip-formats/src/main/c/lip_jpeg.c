@@ -22,6 +22,7 @@ typedef struct {
     struct jpeg_decompress_struct cinfo;
     lip_error err;
     FILE *file;
+    int finished;
 } lip_jpeg;
 
 static void on_error(j_common_ptr cinfo) {
@@ -115,6 +116,12 @@ int lip_jpeg_read(lip_jpeg *j, unsigned char *dst, int rows, char *message, int 
             pointers[i] = dst + (size_t) (done + i) * stride;
         }
         done += (int) jpeg_read_scanlines(&j->cinfo, pointers, (JDIMENSION) n);
+    }
+    if (j->cinfo.output_scanline == j->cinfo.output_height && !j->finished) {
+        /* Read on to the end of the image: entropy data left over means the data was damaged (bits that decoded to
+           the wrong coefficients), which libjpeg only warns about there ("extraneous bytes before marker"). */
+        j->finished = 1;
+        jpeg_finish_decompress(&j->cinfo);
     }
     return done;
 }

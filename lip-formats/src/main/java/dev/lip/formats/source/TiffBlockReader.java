@@ -13,6 +13,7 @@ import java.util.Deque;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Reads the tiles or strips of a TIFF or BigTIFF that are uncompressed, deflate or ZSTD-compressed (what GDAL and
@@ -38,11 +39,23 @@ final class TiffBlockReader implements AutoCloseable {
     /** Decoders not in use; one is made for each thread reading at the same time, and kept for the next read. */
     private final Deque<TiffBlockDecoder> idle = new ConcurrentLinkedDeque<>();
     private final Queue<TiffBlockDecoder> all = new ConcurrentLinkedQueue<>();
+    /** Blocks regions read in part, which the neighbouring regions (patches with a halo) read again. */
+    private final BlockCache cache;
+    /** Blocks decoded so far, for tests. */
+    private final LongAdder decoded = new LongAdder();
 
     private TiffBlockReader(Path path, TiffLayout layout) throws IOException {
         this.file = FileChannel.open(path, StandardOpenOption.READ);
         this.layout = layout;
         this.bytesPerSample = layout.bitsPerSample() / 8;
+        long blockBytes = (long) layout.blockWidth() * layout.blockHeight() * layout.bands() * bytesPerSample;
+        // Twelve blocks: the nine a patch with a halo touches and the three the next patch along the row adds (7 MB
+        // of 512² RGB tiles); at least 16 MB, as small blocks come many to a patch.
+        this.cache = new BlockCache(Math.max(12 * blockBytes, 16L << 20));
+    }
+
+    long blocksDecoded() {
+        return decoded.sum();
     }
 
     /** A reader for this layout, or null when another reader must do it. */
@@ -98,7 +111,6 @@ final class TiffBlockReader implements AutoCloseable {
 
     private PixelRegion read(Rect area, TiffBlockDecoder decoder) throws IOException {
         PixelRegion out = new PixelRegion(area, layout.bands(), layout.format());
-        byte[] block = decoder.block;
         int pixelBytes = layout.bands() * bytesPerSample;
         int blockWidth = layout.blockWidth();
         int blockHeight = layout.blockHeight();
@@ -108,9 +120,24 @@ final class TiffBlockReader implements AutoCloseable {
         int lastRow = (area.y() + area.height() - 1) / blockHeight;
         for (int r = firstRow; r <= lastRow; r++) {
             for (int c = firstColumn; c <= lastColumn; c++) {
-                int rows = decoder.decode(r, c);
                 int bx = c * blockWidth;
                 int by = r * blockHeight;
+                boolean whole = bx >= area.x() && by >= area.y() && bx + blockWidth <= area.x() + area.width()
+                        && by + layout.rowsOf(r) <= area.y() + area.height();
+                int rows;
+                byte[] block;
+                BlockCache.Block cached = cache.get(r * layout.across() + c);
+                if (cached != null) {
+                    rows = cached.rows();
+                    block = cached.samples();
+                } else {
+                    rows = decoder.decode(r, c);
+                    block = decoder.block;
+                    decoded.increment();
+                    if (!whole) {
+                        cache.put(r * layout.across() + c, new BlockCache.Block(block.clone(), rows));
+                    }
+                }
                 int x0 = Math.max(area.x(), bx);
                 int x1 = Math.min(area.x() + area.width(), bx + blockWidth);
                 int y0 = Math.max(area.y(), by);

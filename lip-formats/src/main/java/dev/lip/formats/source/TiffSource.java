@@ -182,6 +182,11 @@ final class TiffSource implements ImageSource {
         return tiled;
     }
 
+    /** Blocks our block reader decoded so far (0 without it), for tests. */
+    long blocksDecoded() {
+        return blocks == null ? 0 : blocks.blocksDecoded();
+    }
+
     /** Our block reader serves threads at once; the JDK's and AlgART's readers do not. */
     @Override
     public boolean concurrentRegions() {

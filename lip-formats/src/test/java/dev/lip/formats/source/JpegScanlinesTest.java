@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -65,11 +66,21 @@ class JpegScanlinesTest {
         SampleImage.generate(160, 120, 3, 8, 9).writeJpeg(good, false, 0.9f);
         byte[] bytes = Files.readAllBytes(good);
         int scan = sosOffset(bytes);
-        List<String> outcomes = Decoded.outcomes(dir, "damaged.jpg", 300, 3, (i, random) -> i % 3 == 0
+        Decoded.Damage damage = (i, random) -> i % 3 == 0
                 ? Arrays.copyOf(bytes, 2 + random.nextInt(bytes.length - 2)) // cut short in the header or the data
-                : Decoded.flipBits(bytes, scan, random), "The JPEG", "Not a JPEG", "The image");
+                : Decoded.flipBits(bytes, scan, random);
+        List<String> outcomes = Decoded.outcomes(dir, "damaged.jpg", 300, 3, damage, "The JPEG", "Not a JPEG", "The image");
         long failed = Decoded.failures(outcomes);
         assertTrue(failed > 100, "most damage is found: " + failed + " of 300");
+        // The JDK's decoder judges each file alike: the same rows, or a failure too (its sentences differ). Damage
+        // that leaves entropy data over after the last row fails both (libjpeg warns only at the end of the image).
+        System.setProperty("lip.jpeg-scanlines", "false");
+        List<String> jdk = Decoded.outcomes(dir, "damaged.jpg", 300, 3, damage, "The JPEG", "Not a JPEG", "The image");
+        for (int i = 0; i < outcomes.size(); i++) {
+            boolean rows = outcomes.get(i).startsWith("rows ");
+            assertEquals(rows ? outcomes.get(i) : "a failure", jdk.get(i).startsWith("rows ") ? jdk.get(i) : "a failure",
+                    "case " + i + ": " + outcomes.get(i) + " / the JDK: " + jdk.get(i));
+        }
     }
 
     /** Where the entropy-coded data starts: damage after it hits pixels, not the header. */
