@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.Deflater;
 
 /**
  * Writes a result as a pyramid while its full-resolution tiles arrive, in one pass: each tile is stored and at once
@@ -26,7 +25,7 @@ public final class PyramidWriter implements Closeable, TileArchive {
     private final Reduction reduction;
     private final Placement placement;
     private final List<PyramidLevel> levels = new ArrayList<>();
-    private final Deflater deflater;
+    private final TileDeflater deflater;
     private volatile boolean closed;
 
     /**
@@ -41,7 +40,7 @@ public final class PyramidWriter implements Closeable, TileArchive {
         this.layout = layout;
         this.reduction = reduction;
         this.placement = placement;
-        this.deflater = new Deflater(deflateLevel);
+        this.deflater = new TileDeflater(deflateLevel);
         Path dir = file.toAbsolutePath().getParent();
         try {
             int w = width;
@@ -156,7 +155,7 @@ public final class PyramidWriter implements Closeable, TileArchive {
             }
             PyramidFile.write(file, levels, layout, placement);
         } finally {
-            deflater.end();
+            deflater.close();
             closeLevels();
         }
     }

@@ -105,23 +105,34 @@ public final class TiledTiffWriter implements Closeable {
      * Encodes the pixels of a tile: padded to a full tile (TIFF tiles are always whole; readers ignore what lies
      * past the image edge) and compressed.
      *
-     * @param deflater a deflater for this thread, reset here; ignored without compression
+     * @param deflater a deflater for this thread; ignored without compression
      */
+    public static ByteBuffer encodeTile(PixelRegion pixels, int tileSize, int compression, TileDeflater deflater) {
+        byte[] full = padded(pixels, tileSize);
+        return compression == COMPRESSION_NONE ? ByteBuffer.wrap(full) : deflater.deflate(full);
+    }
+
+    /** As above with the JDK's zlib, reset here. */
     public static ByteBuffer encodeTile(PixelRegion pixels, int tileSize, int compression, Deflater deflater) {
+        byte[] full = padded(pixels, tileSize);
+        return compression == COMPRESSION_NONE ? ByteBuffer.wrap(full) : deflate(full, deflater);
+    }
+
+    private static byte[] padded(PixelRegion pixels, int tileSize) {
         int pixelBytes = pixels.bands() * pixels.bytesPerSample();
-        byte[] full;
         if (pixels.width() == tileSize && pixels.height() == tileSize) {
-            full = pixels.data();
-        } else {
-            full = new byte[tileSize * tileSize * pixelBytes];
-            int rowBytes = pixels.width() * pixelBytes;
-            for (int y = 0; y < pixels.height(); y++) {
-                System.arraycopy(pixels.data(), y * rowBytes, full, y * tileSize * pixelBytes, rowBytes);
-            }
+            return pixels.data();
         }
-        if (compression == COMPRESSION_NONE) {
-            return ByteBuffer.wrap(full);
+        byte[] full = new byte[tileSize * tileSize * pixelBytes];
+        int rowBytes = pixels.width() * pixelBytes;
+        for (int y = 0; y < pixels.height(); y++) {
+            System.arraycopy(pixels.data(), y * rowBytes, full, y * tileSize * pixelBytes, rowBytes);
         }
+        return full;
+    }
+
+    /** The zlib stream of {@code full} by the JDK's zlib (the deflater is reset first). */
+    static ByteBuffer deflate(byte[] full, Deflater deflater) {
         deflater.reset();
         deflater.setInput(full);
         deflater.finish();

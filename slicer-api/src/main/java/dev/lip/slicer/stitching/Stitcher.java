@@ -15,6 +15,7 @@ import dev.lip.formats.tiff.PyramidWriter;
 import dev.lip.formats.tiff.Reduction;
 import dev.lip.formats.tiff.ResultLayout;
 import dev.lip.formats.tiff.TileArchive;
+import dev.lip.formats.tiff.TileDeflater;
 import dev.lip.formats.tiff.TiledTiffWriter;
 import dev.lip.slicer.config.LipProperties;
 import org.springframework.stereotype.Component;
@@ -33,7 +34,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
-import java.util.zip.Deflater;
 
 /**
  * Writes the processed cores of a job as one tiled, deflate-compressed result (BigTIFF when it could pass 4 GiB): by
@@ -103,7 +103,13 @@ public class Stitcher {
             t.setDaemon(true);
             return t;
         });
-        ThreadLocal<Deflater> deflaters = ThreadLocal.withInitial(() -> new Deflater(deflateLevel));
+        // One deflater a pool thread, each freed when the stitch ends (libdeflate's are native memory)
+        java.util.Queue<TileDeflater> made = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        ThreadLocal<TileDeflater> deflaters = ThreadLocal.withInitial(() -> {
+            TileDeflater d = new TileDeflater(deflateLevel);
+            made.add(d);
+            return d;
+        });
         try (TileSink sink = sink(tmp, grid, settings, output)) {
             Deque<Future<Encoded>> window = new ArrayDeque<>();
             Deque<Tile> windowTiles = new ArrayDeque<>();
@@ -147,6 +153,9 @@ public class Stitcher {
             throw e;
         } finally {
             pool.shutdownNow();
+            if (quiet(pool)) { // never free a native deflater a thread may still be using
+                made.forEach(TileDeflater::close);
+            }
         }
         JobDirectory.moveAtomically(tmp, result);
         return Files.size(result);
@@ -191,6 +200,16 @@ public class Stitcher {
                 }
             }
         };
+    }
+
+    /** Whether the pool's threads have all stopped (they are told to; a tile's encoding takes milliseconds). */
+    private static boolean quiet(ExecutorService pool) {
+        try {
+            return pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static void awaitResult(Completions completions, PatchName patch, BooleanSupplier ended) throws IOException {
