@@ -18,7 +18,7 @@ import java.time.Duration;
  *                                 through one file handle (0, the default: one per core); the fallback readers
  *                                 (JDK, AlgART) use one thread, as each instance carries a full reader
  * @param monitorInterval          how often active jobs' patch directories are counted
- * @param deflateLevel             zlib level of the result's tiles, 1 (fastest) to 9 (smallest)
+ * @param deflateLevel             deflate level of the result's tiles, 1 (fastest) to 9 (smallest); libdeflate's or zlib's
  * @param maxUploadBytes           larger uploads are refused with 413 (0: no limit)
  * @param maxPixels                images with more pixels are refused with 400, from their header alone
  * @param minFreeBytes             space to leave free under the work directory: a job whose patches would eat into
