@@ -1,5 +1,6 @@
 package dev.lip.formats.source;
 
+import dev.lip.formats.NativeLibraries;
 import com.sun.jna.Library;
 import com.sun.jna.Pointer;
 
@@ -24,7 +25,7 @@ final class IsalInflater implements AutoCloseable {
     }
 
     private static final class Holder {
-        static final Api API = NativeLibraries.decoder(Api.class, "PNG image data", "ISA-L's inflate",
+        static final Api API = NativeLibraries.codec(Api.class, "PNG image data", "ISA-L's inflate",
                 "PNGJ and the JDK's Inflater (liblipisal was not built, or libisal2 is not installed)", "lipisal");
     }
 

@@ -1,5 +1,6 @@
 package dev.lip.formats.source;
 
+import dev.lip.formats.NativeLibraries;
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
@@ -30,7 +31,7 @@ final class JpegScanlines implements AutoCloseable {
     }
 
     private static final class Holder {
-        static final Api API = NativeLibraries.decoder(Api.class, "Baseline JPEGs", "libjpeg-turbo, row by row",
+        static final Api API = NativeLibraries.codec(Api.class, "Baseline JPEGs", "libjpeg-turbo, row by row",
                 "the JDK's decoder (liblipjpeg was not built, or libjpeg62-turbo is not installed)", "lipjpeg");
     }
 

@@ -1,5 +1,6 @@
 package dev.lip.formats.source;
 
+import dev.lip.formats.NativeLibraries;
 import com.sun.jna.Library;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
@@ -25,7 +26,7 @@ final class Libdeflate implements AutoCloseable {
     }
 
     private static final class Holder {
-        static final Api API = NativeLibraries.decoder(Api.class, "Deflate blocks", "libdeflate",
+        static final Api API = NativeLibraries.codec(Api.class, "Deflate blocks", "libdeflate",
                 "the JDK's Inflater (libdeflate0 is not installed)", "deflate", "libdeflate.so.0");
     }
 

@@ -1,5 +1,6 @@
 package dev.lip.formats.source;
 
+import dev.lip.formats.NativeLibraries;
 import com.sun.jna.Library;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.LongByReference;

@@ -1,5 +1,6 @@
 package dev.lip.formats.source;
 
+import dev.lip.formats.NativeLibraries;
 import com.sun.jna.Library;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
@@ -34,7 +35,7 @@ final class TurboJpeg implements AutoCloseable {
     }
 
     private static final class Holder {
-        static final Api API = NativeLibraries.decoder(Api.class, "JPEG tiles", "libjpeg-turbo",
+        static final Api API = NativeLibraries.codec(Api.class, "JPEG tiles", "libjpeg-turbo",
                 "the JDK's decoder (libturbojpeg0 is not installed)", "turbojpeg", "libturbojpeg.so.0");
     }
 

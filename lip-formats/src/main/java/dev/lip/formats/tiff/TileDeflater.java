@@ -1,7 +1,7 @@
 package dev.lip.formats.tiff;
 
+import dev.lip.formats.NativeLibraries;
 import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 
@@ -15,8 +15,6 @@ import java.util.zip.Deflater;
  * {@code -Dlip.libdeflate=false}. Either writes a standard zlib stream that every TIFF reader inflates.
  */
 public final class TileDeflater implements AutoCloseable {
-    private static final System.Logger log = System.getLogger(TileDeflater.class.getName());
-
     interface Api extends Library {
         Pointer libdeflate_alloc_compressor(int level);
 
@@ -29,21 +27,8 @@ public final class TileDeflater implements AutoCloseable {
     }
 
     private static final class Holder {
-        static final Api API = load();
-
-        private static Api load() {
-            for (String name : new String[]{"deflate", "libdeflate.so.0"}) {
-                try {
-                    Api api = Native.load(name, Api.class);
-                    log.log(System.Logger.Level.INFO, "Result tiles: libdeflate");
-                    return api;
-                } catch (UnsatisfiedLinkError e) {
-                    // the next name
-                }
-            }
-            log.log(System.Logger.Level.INFO, "Result tiles: the JDK's Deflater (libdeflate0 is not installed)");
-            return null;
-        }
+        static final Api API = NativeLibraries.codec(Api.class, "Result tiles", "libdeflate",
+                "the JDK's Deflater (libdeflate0 is not installed)", "deflate", "libdeflate.so.0");
     }
 
     private final Api api;
@@ -70,13 +55,8 @@ public final class TileDeflater implements AutoCloseable {
         }
         long n = api.libdeflate_zlib_compress(compressor, in, new NativeLong(in.length), out, new NativeLong(bound))
                 .longValue();
-        if (n == 0) { // cannot happen with the bound's room; zlib then
-            Deflater fallback = new Deflater(Deflater.BEST_SPEED);
-            try {
-                return TiledTiffWriter.deflate(in, fallback);
-            } finally {
-                fallback.end();
-            }
+        if (n == 0) {
+            throw new IllegalStateException("libdeflate found no room within its own bound of " + bound + " bytes");
         }
         return ByteBuffer.wrap(java.util.Arrays.copyOf(out, (int) n));
     }
