@@ -50,4 +50,34 @@ class FileSourcesTest {
         }
     }
 
+    /**
+     * Issue 23: the check resolved links, but slicing opened the path as written again, so a directory link on the
+     * path swapped after the 202 made the service read a file outside the roots. Now the decoder holds open the file
+     * it checked, from the probe to the end of the slicing, and reads nothing else.
+     */
+    @Test
+    void aLinkOnThePathSwappedAfterTheCheckChangesNothing() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("archive"));
+        Path real = Files.createDirectories(root.resolve("real"));
+        Path outside = Files.createDirectories(dir.resolve("private"));
+        SampleImage img = SampleImage.generate(600, 400, 1, 8, 4);
+        img.writeTiff(real.resolve("scan.tif"), "LZW", 0);
+        SampleImage other = SampleImage.generate(600, 400, 1, 8, 5);
+        other.writeTiff(outside.resolve("scan.tif"), "LZW", 0);
+        Path link = root.resolve("current");
+        Files.createSymbolicLink(link, real);
+        try (Trio trio = new Trio(Map.of(), true, "--lip.source-roots=" + root)) {
+            HttpResponse<String> r = submit(trio, link.resolve("scan.tif").toUri().toString() + "&tileSize=16");
+            assertEquals(202, r.statusCode(), r.body());
+            Files.delete(link);
+            Files.createSymbolicLink(link, outside); // the swap, at once after the 202
+            String id = JSON.readTree(r.body()).path("id").asText();
+            JsonNode done = awaitEnd(trio, id);
+            assertEquals("DONE", done.path("state").asText(), done.toString());
+            assertEquals(real.resolve("scan.tif").toRealPath().toUri().toString(), done.path("source").asText(),
+                    "the status names the file that was read");
+            Masks.assertMaskEquals(img.thresholdMask(128, false), img.width, img.height,
+                    trio.resultDir.resolve(id + ".tif"), "the checked file, not the one behind the swapped link");
+        }
+    }
 }

@@ -44,6 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FuzzTest {
     private static final int CASES = Integer.getInteger("lip.fuzz.cases", 240);
     private static final long SEED = Long.getLong("lip.fuzz.seed", 20261124L);
+    private static final int NATIVE_CASES = Integer.getInteger("lip.fuzz.native-cases", 60);
     private static Trio trio;
     private static Http api;
 
@@ -52,7 +53,7 @@ class FuzzTest {
 
     @BeforeAll
     static void start() throws Exception {
-        trio = new Trio(true);
+        trio = new Trio(true, "--lip.slice-threads=2"); // two threads in one decoder, where sharing went wrong
         api = new Http(trio.api(), null);
     }
 
@@ -136,6 +137,106 @@ class FuzzTest {
                 + String.join("\n", failures.subList(0, Math.min(15, failures.size()))));
     }
 
+    /**
+     * Issue 23: inputs that reach native code (OpenSlide's NDPI and Philips readers and its vendor detection,
+     * libjpeg-turbo for JPEG tiles), mutated, through the real service with two slice threads: every case a 4xx, a
+     * FAILED job with a sentence, or DONE; slicer-api alive and under 600 MB at the end, whatever the decoders did.
+     */
+    @Test
+    void mutatedSlidesAndJpegTiledTiffsCostTheirOwnJobOnly() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.lip.formats.testing.FieldTools.installed("vips")
+                        && dev.lip.formats.testing.FieldTools.installed("gdal_translate")
+                        && dev.lip.formats.testing.FieldTools.installed("openslide-show-properties"),
+                "libvips, GDAL and OpenSlide are not installed: apt-get install libvips-tools gdal-bin openslide-tools libopenslide0");
+        Map<String, byte[]> seeds = new ConcurrentHashMap<>();
+        Path png = dir.resolve("slide.png");
+        SampleImage.generate(256, 192, 3, 8, 77).writePng(png);
+        Path jpeg = dir.resolve("slide.jpg");
+        dev.lip.formats.testing.FieldTools.run("vips", "jpegsave", png.toString(), jpeg.toString(), "--restart-interval", "4");
+        Path ndpi = dir.resolve("slide.ndpi");
+        byte[] l0 = Files.readAllBytes(jpeg);
+        dev.lip.formats.testing.NdpiLikeSlide.write(l0, 256, 192, l0.length, ndpi);
+        seeds.put("ndpi", Files.readAllBytes(ndpi));
+        Path philips = dir.resolve("philips.tiff");
+        dev.lip.formats.testing.FieldTools.philipsSlide(png, philips);
+        seeds.put("philips", Files.readAllBytes(philips));
+        Path tiled = dir.resolve("jpeg-tiled.tif");
+        dev.lip.formats.testing.FieldTools.run("vips", "tiffsave", png.toString(), tiled.toString(), "--compression",
+                "jpeg", "--tile", "--tile-width", "64", "--tile-height", "64");
+        seeds.put("jpeg-tiled", Files.readAllBytes(tiled));
+        List<String> kinds = List.of("ndpi", "philips", "jpeg-tiled");
+        Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<?>> runs = new ArrayList<>();
+        for (int i = 0; i < NATIVE_CASES; i++) {
+            long caseSeed = SEED + 100_000 + i;
+            String kind = kinds.get(i % kinds.size());
+            runs.add(pool.submit(() -> {
+                Random r = new Random(caseSeed);
+                byte[] input = r.nextBoolean() ? mutate(seeds.get(kind), r) : flipAnywhere(seeds.get(kind), r);
+                try {
+                    String outcome = runNativeCase(input);
+                    outcomes.computeIfAbsent(kind + " " + outcome, k -> new AtomicInteger()).incrementAndGet();
+                } catch (Throwable e) {
+                    failures.add(kind + " case seed " + caseSeed + ": " + e.getMessage() + " (input kept as "
+                            + keep(input, kind + "-" + caseSeed) + ")");
+                }
+            }));
+        }
+        for (Future<?> f : runs) {
+            f.get();
+        }
+        pool.shutdown();
+        System.out.println("native fuzz outcomes (" + NATIVE_CASES + " cases): " + new java.util.TreeMap<>(outcomes));
+        ContainmentTest.assertAlive(trio, api);
+        long rss = ContainmentTest.rssMegabytes(trio.apiProcess().pid());
+        assertTrue(rss < 600, "slicer-api at " + rss + " MB");
+        assertTrue(failures.isEmpty(), failures.size() + " of " + NATIVE_CASES + " cases went wrong:\n"
+                + String.join("\n", failures.subList(0, Math.min(15, failures.size()))));
+    }
+
+    /** Byte flips anywhere in the file: in JPEG tiles and strips, not only in headers. */
+    private static byte[] flipAnywhere(byte[] seed, Random r) {
+        byte[] b = seed.clone();
+        for (int i = 1 + r.nextInt(16); i > 0; i--) {
+            b[r.nextInt(b.length)] = (byte) r.nextInt(256);
+        }
+        return b;
+    }
+
+    /** @return "4xx", "FAILED" or "DONE"; anything else (a 5xx, a hang, an error without a sentence) fails */
+    private static String runNativeCase(byte[] input) throws Exception {
+        JsonNode job = submitCase(input, 64, 120);
+        return job == null ? "4xx" : job.path("state").asText();
+    }
+
+    /**
+     * Submits a case and asks for its result: null for a 4xx with a sentence, else the ended job (DONE, or FAILED
+     * with a plain sentence). A 5xx, a hang or a failure without a sentence is an AssertionError.
+     */
+    private static JsonNode submitCase(byte[] input, int tileSize, int seconds) throws Exception {
+        Http.Answer a = api.upload("?tileSize=" + tileSize, input);
+        if (a.status() >= 400 && a.status() < 500) {
+            Http.assertProblem(a, a.status(), "");
+            assertTrue(a.detail().length() > 10, "a 4xx without a sentence: " + a.detail());
+            return null;
+        }
+        if (a.status() != 202) {
+            throw new AssertionError("HTTP " + a.status() + ": " + new String(a.bytes()));
+        }
+        String id = a.json().path("id").asText();
+        api.send(api.request("/api/v1/jobs/" + id + "/result").POST(HttpRequest.BodyPublishers.noBody()));
+        JsonNode job = api.awaitState(id, s -> s.equals("DONE") || s.equals("FAILED"), seconds);
+        if (job.path("state").asText().equals("FAILED")) {
+            String error = job.path("error").asText();
+            assertTrue(error.length() > 10 && !error.contains("/tmp/") && !error.contains("Exception")
+                            && !error.contains("because \"") && !error.contains("out of bounds for length"),
+                    "a failure without a plain sentence: " + error);
+        }
+        return job;
+    }
+
     /** Keeps a failing case's input where the build leaves its reports, to look at or replay by hand. */
     private static Path keep(byte[] input, String name) {
         try {
@@ -149,25 +250,11 @@ class FuzzTest {
 
     /** @return "4xx", "FAILED" or "DONE"; throws AssertionError with the reason for anything else */
     private static String runCase(byte[] input) throws Exception {
-        Http.Answer a = api.upload("?tileSize=16", input);
-        if (a.status() >= 400 && a.status() < 500) {
-            Http.assertProblem(a, a.status(), "");
-            assertTrue(a.detail().length() > 10, "a 4xx without a sentence: " + a.detail());
-            return "4xx";
+        JsonNode job = submitCase(input, 16, 60);
+        if (job == null || job.path("state").asText().equals("FAILED")) {
+            return job == null ? "4xx" : "FAILED";
         }
-        if (a.status() != 202) {
-            throw new AssertionError("HTTP " + a.status() + ": " + new String(a.bytes()));
-        }
-        String id = a.json().path("id").asText();
-        api.send(api.request("/api/v1/jobs/" + id + "/result").POST(HttpRequest.BodyPublishers.noBody()));
-        JsonNode job = api.awaitState(id, s -> s.equals("DONE") || s.equals("FAILED"), 60);
-        if (job.path("state").asText().equals("FAILED")) {
-            String error = job.path("error").asText();
-            assertTrue(error.length() > 10 && !error.contains("/tmp/") && !error.contains("Exception")
-                            && !error.contains("because \"") && !error.contains("out of bounds for length"),
-                    "a failure without a plain sentence: " + error);
-            return "FAILED";
-        }
+        String id = job.path("id").asText();
         Http.Answer result = api.get("/api/v1/jobs/" + id + "/result");
         byte[] reference;
         try {

@@ -147,6 +147,11 @@ public final class Trio implements ExtensionContext.Store.CloseableResource, Aut
         }
     }
 
+    /** slicer-api's process (its pid, whether it is alive). */
+    public Process apiProcess() {
+        return api;
+    }
+
     public String api() {
         return "http://localhost:" + apiPort;
     }

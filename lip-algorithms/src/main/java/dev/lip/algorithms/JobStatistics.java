@@ -17,6 +17,22 @@ public final class JobStatistics {
         this.wanted = Set.copyOf(wanted);
     }
 
+    public Set<JobStatistic> wanted() {
+        return wanted;
+    }
+
+    /** Adds a histogram gathered elsewhere (by the decoder process that sliced the image). */
+    public void addLumaHistogram(long[] counts) {
+        if (counts.length != lumaHistogram.length) {
+            throw new IllegalArgumentException("a luma histogram has 256 counts, not " + counts.length);
+        }
+        synchronized (lumaHistogram) {
+            for (int i = 0; i < counts.length; i++) {
+                lumaHistogram[i] += counts[i];
+            }
+        }
+    }
+
     public boolean isEmpty() {
         return wanted.isEmpty();
     }

@@ -21,11 +21,28 @@ public class LipWebAutoConfiguration {
         return registration;
     }
 
+    /** Every answer, refusals too, carries the security headers. */
+    @Bean
+    FilterRegistrationBean<SecurityHeadersFilter> securityHeadersFilter() {
+        FilterRegistrationBean<SecurityHeadersFilter> registration = new FilterRegistrationBean<>(new SecurityHeadersFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
+
+    /** Without a token: loopback Host names only, and nothing changed from another origin's page. */
+    @Bean
+    FilterRegistrationBean<OriginFilter> originFilter(@Value("${lip.api-token:}") String token,
+                                                      @Value("${lip.allowed-hosts:}") java.util.List<String> allowedHosts) {
+        FilterRegistrationBean<OriginFilter> registration = new FilterRegistrationBean<>(new OriginFilter(token, allowedHosts));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+        return registration;
+    }
+
     /** Then the token: nothing else runs for a request without it. */
     @Bean
     FilterRegistrationBean<ApiTokenFilter> apiTokenFilter(@Value("${lip.api-token:}") String token) {
         FilterRegistrationBean<ApiTokenFilter> registration = new FilterRegistrationBean<>(new ApiTokenFilter(token));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
         return registration;
     }
 }

@@ -256,6 +256,9 @@ public final class JobDirectory {
             SafeFiles.touch(claimedFile, System.currentTimeMillis());
         } catch (NoSuchFileException e) {
             return Optional.empty();
+        } catch (SafeFiles.UnsafeFileException e) {
+            // a FIFO or link left as a patch: the claim is ours, and reading it moves it to the quarantine and
+            // fails the patch with the reason (PatchFile.read checks before it opens)
         }
         return Optional.of(claimedFile);
     }

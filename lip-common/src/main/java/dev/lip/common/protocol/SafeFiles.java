@@ -27,7 +27,11 @@ import java.util.regex.Pattern;
  */
 public final class SafeFiles {
     public static final String QUARANTINE = ".quarantine";
-    private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w.])(/[^/\\s:'\"]+){2,}/?");
+    /**
+     * Absolute paths of two segments or more, and relative ones of three ({@code temp/<job>/upload.bin}); never the
+     * path of a URL ({@code s3://bucket/key}, {@code file:///...}), which is the user's own reference.
+     */
+    private static final Pattern PATH = Pattern.compile("(?<![\\w.:/-])(?:[\\w.-]+)?(/[^/\\s:'\"]+){2,}/?");
 
     private SafeFiles() {
     }
@@ -88,8 +92,13 @@ public final class SafeFiles {
         }
     }
 
-    /** Sets a file's modification time without following a link (a lease must not touch a file outside). */
+    /**
+     * Sets a regular file's modification time without following a link (a lease must not touch a file outside).
+     * Java 17 sets times by opening the file, which blocks for ever on a FIFO: anything but a regular file, found
+     * with lstat, is refused before that.
+     */
     public static void touch(Path file, long millis) throws IOException {
+        requireRegularFile(file);
         Files.getFileAttributeView(file, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                 .setTimes(FileTime.fromMillis(millis), null, null);
     }
@@ -116,8 +125,11 @@ public final class SafeFiles {
         return target;
     }
 
-    /** Removes absolute paths from a text that may reach an API client (exception texts quote files). */
+    /**
+     * Removes file paths and control characters from a text that may reach an API client (exception texts quote
+     * files; a NUL in a request was echoed back).
+     */
     public static String withoutPaths(String text) {
-        return ABSOLUTE_PATH.matcher(text).replaceAll("the file");
+        return PATH.matcher(text).replaceAll("the file").replaceAll("\\p{Cntrl}", " ");
     }
 }

@@ -84,7 +84,7 @@ class SafeWorkDirectoryTest {
         Files.setLastModifiedTime(secret, old);
         Files.createSymbolicLink(j.pending().resolve(patch.fileName()), secret);
         j.claim(patch).orElseThrow();
-        j.renewClaim(patch);
+        assertThrows(SafeFiles.UnsafeFileException.class, () -> j.renewClaim(patch)); // refused, never followed
         assertEquals(old, Files.getLastModifiedTime(secret));
         assertThrows(SafeFiles.UnsafeFileException.class, () -> PatchFile.read(j.claimed().resolve(patch.fileName())));
         j.failures().failUnsafe(patch, "a link");
@@ -117,6 +117,30 @@ class SafeWorkDirectoryTest {
         assertFalse(Files.exists(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS), "moved to the quarantine");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         assertThrows(SafeFiles.UnsafeFileException.class, () -> SafeFiles.readSmall(fifo, 10));
+    }
+
+    /** Issue 23: what reaches a client names no server path, but keeps the user's own references. */
+    @Test
+    void textsForClientsLoseServerPathsButKeepUrls() {
+        assertEquals("Invalid TIFF: the file", SafeFiles.withoutPaths("Invalid TIFF: temp/4f3a-1/upload.bin"));
+        assertEquals("the file is damaged", SafeFiles.withoutPaths("/proc/self/fd/7 is damaged"));
+        assertEquals("There is no object s3://bucket/a/b.tif.", SafeFiles.withoutPaths("There is no object s3://bucket/a/b.tif."));
+        assertEquals("file:///data/slides/x.svs is not inside", SafeFiles.withoutPaths("file:///data/slides/x.svs is not inside"));
+        assertEquals("a b", SafeFiles.withoutPaths("a\u0000b"));
+        assertEquals("JPEG/PNG and application/problem+json", SafeFiles.withoutPaths("JPEG/PNG and application/problem+json"));
+    }
+
+    /** Issue 23: a FIFO left as a pending patch blocked a processor's worker for ever when its claim set its time. */
+    @Test
+    void aFifoLeftAsAPendingPatchIsClaimedWithoutBeingOpened() throws Exception {
+        JobDirectory j = job();
+        Path fifo = j.pending().resolve(patch.fileName());
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        java.util.Optional<Path> claim = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(10), () -> j.claim(patch));
+        assertTrue(claim.isPresent());
+        assertThrows(SafeFiles.UnsafeFileException.class, () -> SafeFiles.touch(claim.get(), 0));
+        assertThrows(SafeFiles.UnsafeFileException.class, () -> j.renewClaim(patch));
     }
 
     @Test

@@ -39,6 +39,18 @@ public final class ImageSources {
         this(new SourceLimits(maxPixels, progressiveJpegMaxPixels));
     }
 
+    /**
+     * Loads every native codec there is (each logs which decoder runs), so that a process started ahead of its
+     * work (slicer-api's waiting decoder process) has done it before an image arrives.
+     */
+    public static void loadCodecs() {
+        TurboJpeg.available();
+        Libdeflate.available();
+        JpegScanlines.available();
+        IsalInflater.available();
+        OpenSlideLibrary.get();
+    }
+
     /** The formats on the class path, in the order they are asked. */
     public static List<ImageFormat> formats() {
         return FORMATS;
@@ -63,6 +75,14 @@ public final class ImageSources {
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("the upload " + file.getFileName() + " is not a regular file");
         }
+        return openChecked(file);
+    }
+
+    /**
+     * Opens a file the caller has checked and opened itself: {@code /proc/self/fd/N}, the link to a file a decoder
+     * process holds open, is followed (it names that open file, not a path that could have changed).
+     */
+    public ImageSource openChecked(Path file) throws IOException {
         ImageFormat format = sniff(file).orElseThrow(() -> new UnreadableImageException(
                 "The upload is not an image we can read: expected " + expected() + "."));
         ImageSource source = null;
@@ -70,6 +90,7 @@ public final class ImageSources {
             source = format.open(file, limits);
             limits.pixelLimit().check(source.info().width(), source.info().height());
             checkPixelsPerByte(source.info(), format, Files.size(file));
+            checkExpansion(source.info(), Files.size(file));
             return source;
         } catch (UnreadableImageException e) {
             if (source != null) {
@@ -86,6 +107,16 @@ public final class ImageSources {
         List<String> names = FORMATS.stream().filter(ImageFormat::namedInRefusals).map(ImageFormat::name).toList();
         return names.size() == 1 ? names.get(0)
                 : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
+    }
+
+    /** Refuses an image whose samples would take more than lip.max-expansion times its file's bytes. */
+    private void checkExpansion(ImageInfo info, long fileBytes) throws UnreadableImageException {
+        long bytes = info.pixels() * info.bands() * Math.max(1, info.bitsPerSample() / 8);
+        if (bytes / Math.max(1, fileBytes) > limits.maxExpansion()) {
+            throw new UnreadableImageException("The image would decode to " + (bytes >> 20) + " MB from a file of "
+                    + fileBytes + " bytes, more than " + limits.maxExpansion() + " times its size (lip.max-expansion): "
+                    + "no image compresses so well unless it is empty or made to flood the disk.");
+        }
     }
 
     /**

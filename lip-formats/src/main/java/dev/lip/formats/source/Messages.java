@@ -16,7 +16,7 @@ public final class Messages {
         if (e instanceof java.io.EOFException) {
             return "the file ends early (truncated?)";
         }
-        if (isDecoderBug(e)) {
+        if (isDecoderBug(e) || fromLibrary(e)) {
             return "its data is damaged, or uses a variant the decoder does not support.";
         }
         Throwable t = e;
@@ -36,6 +36,16 @@ public final class Messages {
         }
         msg = SafeFiles.withoutPaths(msg);
         return msg.endsWith(".") ? msg : msg + ".";
+    }
+
+    /** AlgART's texts describe its internals ("stored ifdOffsets sequence ..."), not the file. */
+    private static boolean fromLibrary(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getClass().getName().startsWith("net.algart.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Exceptions a decoder throws on data it did not expect, whose texts only describe its own code. */

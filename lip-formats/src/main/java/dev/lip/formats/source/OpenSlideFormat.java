@@ -15,6 +15,10 @@ import java.util.Set;
 public final class OpenSlideFormat implements ImageFormat {
     /** OpenSlide vendors whose files the TIFF path reads itself. */
     private static final Set<String> READ_AS_TIFF = Set.of("aperio", "generic-tiff");
+    /** Slides have a dozen directories (levels, label, macro); a few hundred at the very most. */
+    static final int MAX_DIRECTORIES = 1000;
+    /** 16 Mpx: one decode of such a level 0 holds 64 MB of pixels in OpenSlide. */
+    static final long NDPI_WHOLE_DECODE_MAX_PIXELS = 16L << 20;
 
     @Override
     public String name() {
@@ -42,6 +46,10 @@ public final class OpenSlideFormat implements ImageFormat {
         if (library == null) {
             return marks.vendor() != null;
         }
+        if (SlideVendors.directoryCount(file, MAX_DIRECTORIES) > MAX_DIRECTORIES) {
+            throw new UnreadableImageException("The TIFF chains more than " + MAX_DIRECTORIES + " directories (images); "
+                    + "no slide or scene has that many, so it is not read.");
+        }
         String vendor = library.openslide_detect_vendor(file.toString());
         return vendor != null && (!READ_AS_TIFF.contains(vendor) || marks.jpeg2000());
     }
@@ -60,7 +68,26 @@ public final class OpenSlideFormat implements ImageFormat {
                     + "library, and the library is not installed on this server (Debian and Ubuntu: apt-get install "
                     + "libopenslide0).");
         }
+        refuseWholeDecodes(file, marks);
         return OpenSlideSource.open(library, file, vendor, limits.pixelLimit());
+    }
+
+    /**
+     * An NDPI level 0 is one JPEG; without restart markers (what {@code vips jpegsave} writes by default) OpenSlide
+     * decodes all of it, in native memory, for every region it is asked for: a 20000² one took 1.4 GB and 5 s for
+     * each patch. Such a slide is refused from its header, above what one decode of it costs in a few tens of MB.
+     */
+    private static void refuseWholeDecodes(Path file, SlideVendors.Marks marks) throws IOException {
+        if (!"Hamamatsu NDPI".equals(marks.vendor()) || marks.stripOffset() < 0
+                || marks.width() * marks.height() <= NDPI_WHOLE_DECODE_MAX_PIXELS) {
+            return;
+        }
+        if (!SlideVendors.jpegHasRestartMarkers(file, marks.stripOffset())) {
+            throw new UnreadableImageException("This Hamamatsu NDPI slide's full-resolution JPEG (" + marks.width()
+                    + " x " + marks.height() + ") has no restart markers, so OpenSlide would decode all of it for "
+                    + "every patch; it cannot be processed here. Slides from NDPI scanners have them: the file was "
+                    + "rewritten by a tool that dropped them.");
+        }
     }
 
     /** OpenSlide's vendors compress with JPEG, JPEG 2000 or JPEG XR: never more than a few thousand pixels a byte. */

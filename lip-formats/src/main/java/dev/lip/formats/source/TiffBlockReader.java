@@ -10,9 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Deque;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -38,7 +36,8 @@ final class TiffBlockReader implements AutoCloseable {
     private final int bytesPerSample;
     /** Decoders not in use; one is made for each thread reading at the same time, and kept for the next read. */
     private final Deque<TiffBlockDecoder> idle = new ConcurrentLinkedDeque<>();
-    private final Queue<TiffBlockDecoder> all = new ConcurrentLinkedQueue<>();
+    /** Set by {@link #close}; a decoder in use then is closed by the thread using it, never under it. */
+    private boolean closed; // guarded by this
     /** Blocks regions read in part, which the neighbouring regions (patches with a halo) read again. */
     private final BlockCache cache;
     /** Blocks decoded so far, for tests. */
@@ -97,15 +96,29 @@ final class TiffBlockReader implements AutoCloseable {
 
     /** Safe to call from several threads at once: each read takes a decoder of its own. */
     PixelRegion read(Rect area) throws IOException {
-        TiffBlockDecoder decoder = idle.pollFirst();
+        TiffBlockDecoder decoder;
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("the image was closed while its patches were being read");
+            }
+            decoder = idle.pollFirst();
+        }
         if (decoder == null) {
             decoder = new TiffBlockDecoder(file, layout);
-            all.add(decoder);
         }
         try {
             return read(area, decoder);
         } finally {
-            idle.addFirst(decoder);
+            boolean keep;
+            synchronized (this) {
+                keep = !closed;
+                if (keep) {
+                    idle.addFirst(decoder);
+                }
+            }
+            if (!keep) {
+                decoder.close(); // its native handle freed by the only thread that used it
+            }
         }
     }
 
@@ -153,11 +166,15 @@ final class TiffBlockReader implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        for (TiffBlockDecoder d : all) {
+        java.util.List<TiffBlockDecoder> unused;
+        synchronized (this) {
+            closed = true;
+            unused = java.util.List.copyOf(idle);
+            idle.clear();
+        }
+        for (TiffBlockDecoder d : unused) {
             d.close();
         }
-        all.clear();
-        idle.clear();
         file.close();
     }
 }

@@ -3,6 +3,9 @@ package dev.lip.slicer.config;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import dev.lip.slicer.decoding.DecoderLimits;
+import org.springframework.util.unit.DataSize;
+
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -36,6 +39,9 @@ import java.time.Duration;
  *                                 directory. Not under the work directory, which other processes may write: the tus
  *                                 library follows links there
  * @param uploadExpiry             resumable uploads not used for a job this long after their last byte are removed
+ * @param maxExpansion             images whose samples would take more than this many times their file's bytes are
+ *                                 refused (400): no real image compresses that well
+ * @param decoder                  the decoder processes every image is read in (probe and slicing): their limits
  */
 @ConfigurationProperties("lip")
 public record LipProperties(
@@ -56,7 +62,25 @@ public record LipProperties(
         @DefaultValue("8") int maxConcurrentUploads,
         @DefaultValue("30s") Duration monitorStepDeadline,
         Path uploadDir,
-        @DefaultValue("24h") Duration uploadExpiry) {
+        @DefaultValue("24h") Duration uploadExpiry,
+        @DefaultValue Decoder decoder,
+        @DefaultValue("4096") long maxExpansion) {
+
+    /**
+     * {@code lip.decoder.*}: every image is read in a process of its own (see dev.lip.slicer.decoding), so that a
+     * decoder's crash or runaway allocation fails one job and never the service.
+     *
+     * @param heap         the decoder process's Java heap
+     * @param maxMemory    its resident memory, heap and native: above this it is stopped and the job fails
+     * @param addressSpace its address space (ulimit -v), so that one huge native allocation fails at once; 0: none
+     * @param stallTimeout it is stopped after saying nothing (no patch sliced) this long
+     */
+    public record Decoder(@DefaultValue("320MB") DataSize heap, @DefaultValue("560MB") DataSize maxMemory,
+                          @DefaultValue("2GB") DataSize addressSpace, @DefaultValue("5m") Duration stallTimeout) {
+        public DecoderLimits limits() {
+            return new DecoderLimits(heap.toBytes(), maxMemory.toBytes(), addressSpace.toBytes(), stallTimeout);
+        }
+    }
 
     public Path effectiveUploadDir() {
         return uploadDir != null && !uploadDir.toString().isEmpty() ? uploadDir : resultDir.resolve(".uploads");

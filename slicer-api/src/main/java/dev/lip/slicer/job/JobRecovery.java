@@ -1,5 +1,6 @@
 package dev.lip.slicer.job;
 
+import dev.lip.common.protocol.JobDirectory;
 import dev.lip.common.protocol.SafeFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,14 @@ final class JobRecovery {
     private static final Logger log = LoggerFactory.getLogger(JobRecovery.class);
     static final String INTERRUPTED_UPLOAD = "slicer-api restarted while the job's image was being received; "
             + "submit the image again (lip upload resumes where it stopped).";
+    static final String SLICED_TWICE = "slicer-api stopped twice while slicing this job without the slicing getting "
+            + "any further, so it is not tried again; submit the image again if the image was not the cause.";
+    /**
+     * Left in a job's directory when recovery resumes its slicing, holding how many patches were in the work
+     * directory then: a restart that finds no more than that ends the job, so that nothing can keep the service in a
+     * crash loop, while a slicing interrupted after progress (a node drained, an operator's kill) resumes every time.
+     */
+    static final String RESUMED_MARK = ".slicing-resumed";
     static final String MISSING_UPLOAD = "slicer-api restarted while the job was being sliced, and the uploaded image "
             + "is no longer in the work directory; submit the image again.";
 
@@ -56,7 +65,13 @@ final class JobRecovery {
                     Path input = jobs.input(job);
                     Path upload = jobs.directory(job.id()).uploadFile();
                     // the work directory is not trusted (no links followed there); a source file is the user's own
-                    if (input.equals(upload) ? SafeFiles.isRegularFile(upload) : Files.isRegularFile(input)) {
+                    Path mark = jobs.directory(job.id()).dir().resolve(RESUMED_MARK);
+                    long patches = patchesInWorkDirectory(job);
+                    if (patches <= resumedAt(mark)) {
+                        // No crash loop: whatever stopped the service while this job was slicing may be the job
+                        jobs.fail(job, SLICED_TWICE);
+                    } else if (input.equals(upload) ? SafeFiles.isRegularFile(upload) : Files.isRegularFile(input)) {
+                        Files.writeString(mark, Long.toString(patches));
                         resumeSlicing.accept(job);
                     } else {
                         jobs.fail(job, MISSING_UPLOAD);
@@ -72,5 +87,30 @@ final class JobRecovery {
             log.info("recovered job {} ({})", job.id(), job.state());
         }
         return loaded;
+    }
+
+    /** Each sliced patch is in exactly one of pending, claimed, done or failed. */
+    private long patchesInWorkDirectory(Job job) throws IOException {
+        JobDirectory dir = jobs.directory(job.id());
+        long n = 0;
+        for (Path d : List.of(dir.pending(), dir.claimed(), dir.done(), dir.failed())) {
+            if (SafeFiles.isDirectory(d)) {
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(d)) {
+                    for (Path ignored : entries) {
+                        n++;
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    /** The patches there were at the last resume, or -1 for none. */
+    private static long resumedAt(Path mark) {
+        try {
+            return Long.parseLong(new String(SafeFiles.readSmall(mark, 32), java.nio.charset.StandardCharsets.US_ASCII).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
     }
 }

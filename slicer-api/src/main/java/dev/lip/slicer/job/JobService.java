@@ -9,9 +9,13 @@ import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.slicer.config.LipProperties;
-import dev.lip.formats.source.ImageSource;
-import dev.lip.formats.source.ImageSources;
-import dev.lip.formats.source.UnreadableImageException;
+import dev.lip.formats.source.SourceLimits;
+import dev.lip.formats.tiff.Placement;
+import dev.lip.slicer.decoding.DecoderEvent;
+import dev.lip.slicer.decoding.DecoderFailure;
+import dev.lip.slicer.decoding.DecoderRequest;
+import dev.lip.slicer.decoding.DecoderSession;
+import dev.lip.slicer.decoding.Decoders;
 import dev.lip.slicer.stitching.Stitcher;
 import dev.lip.slicer.source.ObjectStorage;
 import dev.lip.slicer.source.SourceException;
@@ -35,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The jobs as the API sees them: accepts uploads, answers for jobs, cancels them, takes result requests. It is the
@@ -47,7 +52,8 @@ public class JobService {
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
 
     private final LipProperties props;
-    private final ImageSources sources;
+    private final SourceLimits limits;
+    private final Decoders decoders;
     private final UploadReceiver uploads;
     private final TusUploads tusUploads;
     private final ObjectStorage objects;
@@ -67,11 +73,12 @@ public class JobService {
         this.files = files;
         this.uploads = uploads;
         this.tusUploads = tusUploads;
-        this.sources = new ImageSources(props.progressiveJpegMaxPixels(), props.maxPixels());
+        this.limits = new SourceLimits(props.maxPixels(), props.progressiveJpegMaxPixels(), props.maxExpansion());
+        this.decoders = new Decoders(props.decoder().limits());
         this.repository = new JobRepository(props.tempDir(), json);
         this.jobs = new Jobs(props.tempDir(), props.resultDir(), repository);
         this.disk = new DiskSpace(props.tempDir(), props.minFreeBytes());
-        this.slicing = new JobSlicing(jobs, sources, disk, props.effectiveSliceThreads());
+        this.slicing = new JobSlicing(jobs, decoders, limits, this::allowedDirs, disk, props.effectiveSliceThreads());
         this.stitching = new JobStitching(jobs, stitcher, objects);
         this.progress = new JobProgress(jobs, stitching, props.leaseTimeout(), props.retention(), java.time.Clock.systemUTC());
         Files.createDirectories(props.tempDir());
@@ -137,11 +144,19 @@ public class JobService {
         } catch (IllegalArgumentException e) {
             throw JobException.invalid(e.getMessage());
         }
+        if (reference.uri().equals(submission.destination())) {
+            throw JobException.invalid("destination " + submission.destination() + " is the job's own source: the "
+                    + "result would overwrite the image. Name another key.");
+        }
         return accept(submission, (job, dir) -> {
             job.source(reference.uri());
             try {
                 if (reference instanceof SourceReference.LocalFile file) {
-                    return files.resolve(file);
+                    // The job keeps the real path checked here, never the path as written: a link on that path
+                    // changed later cannot lead its slicing (or a restart's) out of the roots.
+                    Path real = files.resolve(file);
+                    job.source(real.toUri().toString());
+                    return real;
                 }
                 SourceReference.S3Object object = (SourceReference.S3Object) reference;
                 long size = objects.size(object);
@@ -165,16 +180,12 @@ public class JobService {
         job.destination(submission.destination());
         Files.createDirectories(dir.dir());
         jobs.add(job);
+        DecoderSession decoder = null;
         try {
             Path image = arrival.arrive(job, dir);
             job.endStage(Job.UPLOAD);
-            ImageInfo info;
-            try (ImageSource source = sources.open(image)) {
-                info = source.info();
-                job.placement(source.placement());
-            } catch (UnreadableImageException e) {
-                throw JobException.invalid(e.getMessage());
-            }
+            decoder = decoders.open("job " + id);
+            ImageInfo info = probe(decoder, job, image);
             Algorithm algorithm = Algorithms.byName(submission.algorithm()).orElseThrow();
             Map<String, String> resolved;
             JobSettings settings;
@@ -210,7 +221,8 @@ public class JobService {
             job.startStage(Job.SLICING);
             job.startStage(Job.PROCESSING);
             jobs.save(job);
-            slicing.start(job, dir, jobs.input(job), statistics);
+            slicing.start(job, dir, jobs.input(job), statistics, decoder);
+            decoder = null; // the slicing has it now
             log.info("job {}: {} {}x{} {}-band {}, {} patches of {} (+{} halo), {} {}", id, info.format(),
                     info.width(), info.height(), info.bands(), info.sampleFormat().label(), grid.tileCount(),
                     grid.tileSize(), grid.overlap(), submission.algorithm(), resolved);
@@ -219,13 +231,52 @@ public class JobService {
             abandon(id);
             throw e;
         } catch (Error e) {
-            // Allocation is bounded before it happens (header checks), so this is our fault, but the job must not
-            // stay RECEIVING with its upload on disk.
+            // the job must not stay RECEIVING with its upload on disk
             abandon(id);
-            log.error("job {}: refused after an error reading the upload", id, e);
+            log.error("job {}: refused after an error", id, e);
             throw new JobException(JobException.Kind.INTERNAL,
-                    "The service could not read this image's header within its memory; its log has the details.");
+                    "The service could not take this job within its memory; its log has the details.");
+        } finally {
+            if (decoder != null) {
+                decoder.close();
+            }
         }
+    }
+
+    /**
+     * Reads the image's header in a decoder process (OpenSlide's vendor detection and every native decoder run
+     * there, never in this JVM); a file it cannot read, or that crashes it, is refused with its sentence.
+     */
+    private ImageInfo probe(DecoderSession decoder, Job job, Path image) throws IOException {
+        DecoderRequest request = new DecoderRequest(DecoderRequest.PROBE, image.toAbsolutePath().toString(),
+                allowedDirs(job), limits.maxPixels(), limits.wholeDecodeMaxPixels(), limits.maxExpansion(), null);
+        AtomicReference<DecoderEvent> info = new AtomicReference<>();
+        DecoderEvent end;
+        try {
+            end = decoder.run(request, info::set, () -> job.state() == JobState.CANCELLED);
+        } catch (DecoderFailure e) {
+            throw JobException.invalid(e.getMessage());
+        }
+        if (!DecoderEvent.DONE.equals(end.kind()) || info.get() == null || info.get().info() == null) {
+            throw JobException.invalid(end.message() != null ? end.message() : "The image cannot be read.");
+        }
+        job.placement(info.get().placement() != null ? info.get().placement() : Placement.NONE);
+        return info.get().info();
+    }
+
+    /** Where a decoder may find the job's image: the file it names under a source root, or our own directories. */
+    private List<String> allowedDirs(Job job) {
+        List<Path> dirs = job.source() != null && job.source().startsWith("file:") ? files.realRoots()
+                : List.of(props.tempDir(), props.effectiveUploadDir());
+        List<String> out = new java.util.ArrayList<>();
+        for (Path d : dirs) {
+            try {
+                out.add(d.toRealPath().toString());
+            } catch (IOException e) {
+                // a directory that is not there holds no image
+            }
+        }
+        return out;
     }
 
     /** Forgets a job that was never accepted, with its files. */
@@ -311,5 +362,6 @@ public class JobService {
         monitor.close();
         slicing.close();
         stitching.close();
+        decoders.close();
     }
 }

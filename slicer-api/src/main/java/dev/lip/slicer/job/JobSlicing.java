@@ -4,14 +4,14 @@ import dev.lip.algorithms.Algorithm;
 import dev.lip.algorithms.Algorithms;
 import dev.lip.algorithms.JobStatistic;
 import dev.lip.algorithms.JobStatistics;
-import dev.lip.common.protocol.PatchName;
 import dev.lip.common.protocol.JobDirectory;
-import dev.lip.slicer.slicing.Slicer;
-import dev.lip.slicer.slicing.PreviewPyramid;
-import dev.lip.formats.source.ImageSource;
-import dev.lip.formats.source.ImageSources;
 import dev.lip.formats.source.Messages;
-import dev.lip.formats.source.UnreadableImageException;
+import dev.lip.formats.source.SourceLimits;
+import dev.lip.slicer.decoding.DecoderEvent;
+import dev.lip.slicer.decoding.DecoderFailure;
+import dev.lip.slicer.decoding.DecoderRequest;
+import dev.lip.slicer.decoding.DecoderSession;
+import dev.lip.slicer.decoding.Decoders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,35 +20,44 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Predicate;
+import java.util.function.Function;
 
 /**
- * Slices accepted jobs, two at a time: every patch written to {@code pending/} as it is cut, then the job-wide values
- * (for algorithms that need statistics of the whole image) and the manifest that makes those patches claimable.
- * Any failure, an {@code Error} too, fails the job with a sentence; the job's disk reservation ends with its slicing.
+ * Slices accepted jobs, two at a time, each in a decoder process of its own ({@link Decoders}): every patch written
+ * to {@code pending/} as it is cut, then the job-wide values (for algorithms that need statistics of the whole
+ * image) and the manifest that makes those patches claimable. Any failure, the decoder's crash too, fails the job
+ * with a sentence; the job's disk reservation ends with its slicing.
  */
 final class JobSlicing implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobSlicing.class);
 
     private final Jobs jobs;
-    private final ImageSources sources;
+    private final Decoders decoders;
+    private final SourceLimits limits;
+    /** Where a job's image may be: the work and upload directories, or the source roots for a file read in place. */
+    private final Function<Job, List<String>> allowedDirs;
     private final DiskSpace disk;
     private final int sliceThreads;
     private final ExecutorService slicers = Executors.newFixedThreadPool(2, JobMonitor.daemon("slicer"));
 
-    JobSlicing(Jobs jobs, ImageSources sources, DiskSpace disk, int sliceThreads) {
+    JobSlicing(Jobs jobs, Decoders decoders, SourceLimits limits, Function<Job, List<String>> allowedDirs,
+               DiskSpace disk, int sliceThreads) {
         this.jobs = jobs;
-        this.sources = sources;
+        this.decoders = decoders;
+        this.limits = limits;
+        this.allowedDirs = allowedDirs;
         this.disk = disk;
         this.sliceThreads = sliceThreads;
     }
 
-    void start(Job job, JobDirectory dir, Path upload, JobStatistics statistics) {
-        slicers.submit(() -> slice(job, dir, upload, statistics, p -> false));
+    /** @param decoder the process that probed the image, which slices it now and is ended after */
+    void start(Job job, JobDirectory dir, Path upload, JobStatistics statistics, DecoderSession decoder) {
+        slicers.submit(() -> slice(job, dir, upload, statistics, false, decoder));
     }
 
     /**
@@ -66,7 +75,13 @@ final class JobSlicing implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             log.warn("job {}: preparing to resume slicing: {}", job.id(), e.toString());
         }
-        slicers.submit(() -> slice(job, dir, jobs.input(job), new JobStatistics(wanted), dir::isPublished));
+        slicers.submit(() -> {
+            try {
+                slice(job, dir, jobs.input(job), new JobStatistics(wanted), true, decoders.open("job " + job.id()));
+            } catch (IOException | RuntimeException e) {
+                jobs.fail(job, "Slicing could not start again after a restart: " + Messages.of(e));
+            }
+        });
     }
 
     private static void removeTemporaryFiles(Path dir) throws IOException {
@@ -77,27 +92,27 @@ final class JobSlicing implements AutoCloseable {
         }
     }
 
-    private void slice(Job job, JobDirectory dir, Path upload, JobStatistics statistics, Predicate<PatchName> published) {
-        PreviewPyramid preview = null;
-        try (ImageSource source = sources.open(upload)) {
-            Slicer slicer = new Slicer(sliceThreads);
-            // the preview is written on a first slicing only: a resumed one skips the patches it published before
-            if (job.preview() && PreviewPyramid.supports(source.info()) && !Files.exists(dir.preview())) {
-                preview = new PreviewPyramid(dir.preview(), source.info(), job.grid().tileSize());
-                slicer.withCores(preview::add);
+    private void slice(Job job, JobDirectory dir, Path upload, JobStatistics statistics, boolean resume,
+                       DecoderSession decoder) {
+        try (decoder) {
+            DecoderRequest request = new DecoderRequest(DecoderRequest.SLICE, upload.toString(), allowedDirs.apply(job),
+                    limits.maxPixels(), limits.wholeDecodeMaxPixels(), limits.maxExpansion(),
+                    new DecoderRequest.Slice(dir.dir().toAbsolutePath().getParent().toString(), job.id(), job.grid().tileSize(),
+                            job.grid().overlap(), statistics.wanted(), job.preview(), resume, sliceThreads));
+            DecoderEvent end = decoder.run(request, e -> {
+                if (DecoderEvent.SLICED.equals(e.kind())) {
+                    job.sliced.set(e.sliced());
+                }
+            }, () -> job.state().isTerminal());
+            if (!DecoderEvent.DONE.equals(end.kind())) {
+                if (!job.state().isTerminal()) {
+                    jobs.fail(job, end.message());
+                }
+                return;
             }
-            slicer.slice(source, () -> sources.open(upload), job.grid(), dir, statistics,
-                    new Slicer.Progress() {
-                        @Override
-                        public void patchWritten(dev.lip.common.geometry.Tile tile) {
-                            job.sliced.incrementAndGet();
-                        }
-
-                        @Override
-                        public boolean cancelled() {
-                            return job.state().isTerminal();
-                        }
-                    }, published);
+            if (end.lumaHistogram() != null) {
+                statistics.addLumaHistogram(end.lumaHistogram());
+            }
             if (!statistics.isEmpty()) {
                 // Job-wide values are final now; the manifest makes the patches claimable.
                 Map<String, Object> values = new LinkedHashMap<>(job.settings().jobValues(statistics));
@@ -112,19 +127,16 @@ final class JobSlicing implements AutoCloseable {
             if (upload.equals(dir.uploadFile())) {
                 Files.deleteIfExists(upload); // a file read in place (file:// source) is the user's
             }
-        } catch (Slicer.SlicingCancelledException e) {
-            log.info("job {}: slicing stopped, the job is {}", job.id(), job.state());
-        } catch (UnreadableImageException e) {
-            jobs.fail(job, e.getMessage());
-        } catch (OutOfMemoryError e) {
-            jobs.fail(job, "The image needs more memory to slice than this service has; use smaller tiles or a tiled TIFF.");
+        } catch (DecoderFailure e) {
+            if (job.state().isTerminal()) {
+                log.info("job {}: slicing stopped, the job is {}", job.id(), job.state());
+            } else {
+                jobs.fail(job, e.getMessage());
+            }
         } catch (Exception | Error e) {
             log.error("job {}: slicing failed", job.id(), e);
             jobs.fail(job, "Slicing failed: " + Messages.of(e));
         } finally {
-            if (preview != null) {
-                preview.close();
-            }
             disk.release(job.id());
         }
     }

@@ -87,7 +87,9 @@ final class Jobs {
     }
 
     /** Fails the job with a sentence, unless it has ended already; saves it and removes its patches. */
-    void fail(Job job, String reason) {
+    void fail(Job job, String why) {
+        // what a job's status says is read by whoever can see the job: no server paths, whatever the source
+        String reason = dev.lip.common.protocol.SafeFiles.withoutPaths(why);
         if (job.fail(reason)) {
             log.warn("job {} failed: {}", job.id(), reason);
             save(job);

@@ -156,8 +156,8 @@ public final class Slicer {
                             }
                             progress.patchWritten(tile);
                         }
-                    } catch (IOException | RuntimeException e) {
-                        failed.set(true);
+                    } catch (Throwable e) {
+                        failed.set(true); // the other workers stop after the patch they are reading
                         throw e;
                     } finally {
                         if (!useFirst) {
@@ -167,24 +167,53 @@ public final class Slicer {
                     return null;
                 }));
             }
-            for (Future<?> f : workers) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof IOException io) {
-                        throw io;
-                    }
-                    if (e.getCause() instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new IOException(e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new SlicingCancelledException();
-                }
-            }
         } finally {
-            pool.shutdownNow();
+            // Every worker has finished before the caller may close the source: a worker still inside a native
+            // decoder (TurboJPEG, libdeflate) while another's failure closed the source used a freed handle and took
+            // the process down. No interrupt either: an interrupted positional read closes the shared FileChannel.
+            pool.shutdown();
+            awaitUninterruptibly(pool);
+        }
+        Throwable cause = null;
+        for (Future<?> f : workers) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (cause == null || cause instanceof SlicingCancelledException) {
+                    cause = e.getCause();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SlicingCancelledException();
+            }
+        }
+        if (cause instanceof IOException io) {
+            throw io;
+        }
+        if (cause instanceof RuntimeException re) {
+            throw re;
+        }
+        if (cause instanceof Error err) {
+            throw err;
+        }
+        if (cause != null) {
+            throw new IOException(cause);
+        }
+    }
+
+    private static void awaitUninterruptibly(ExecutorService pool) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

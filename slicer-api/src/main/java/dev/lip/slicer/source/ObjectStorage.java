@@ -209,7 +209,16 @@ public class ObjectStorage implements AutoCloseable {
         if (root instanceof java.net.UnknownHostException) {
             return "unknown host " + m;
         }
-        return m == null ? root.getClass().getSimpleName() : m;
+        if (m != null && m.startsWith("Unable to load credentials")) {
+            // the SDK lists every provider of its chain and why each failed: not for the client
+            return "no credentials were found for it (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile or a role)";
+        }
+        if (m == null) {
+            return "the connection failed";
+        }
+        int detail = m.indexOf(" : [");
+        m = detail > 0 ? m.substring(0, detail) : m;
+        return m.length() > 200 ? m.substring(0, 200) + "..." : m;
     }
 
     /** The configured endpoint, for messages: the SDK's own variables, or AWS itself. */

@@ -37,6 +37,10 @@ public sealed interface SourceReference {
      */
     static SourceReference parse(String parameter, String text) {
         String t = text == null ? "" : text.trim();
+        if (t.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+            throw new IllegalArgumentException(parameter + " holds a control character; write s3://bucket/key or "
+                    + "file:///path.");
+        }
         if (t.startsWith("s3://")) {
             String rest = t.substring("s3://".length());
             int slash = rest.indexOf('/');
@@ -48,7 +52,15 @@ public sealed interface SourceReference {
                 throw new IllegalArgumentException("'" + bucket + "' is not an S3 bucket name (3 to 63 lower-case "
                         + "letters, digits, dots and hyphens).");
             }
-            return new S3Object(bucket, rest.substring(slash + 1));
+            String key = rest.substring(slash + 1);
+            for (String segment : key.split("/", -1)) {
+                // an HTTP client or a proxy may resolve them: s3://b/../../x was sent as PUT /b/../../x
+                if (segment.equals(".") || segment.equals("..")) {
+                    throw new IllegalArgumentException(parameter + " '" + t + "' has a '" + segment + "' segment in "
+                            + "its key; write the key without them.");
+                }
+            }
+            return new S3Object(bucket, key);
         }
         if (t.startsWith("file:")) {
             URI uri;

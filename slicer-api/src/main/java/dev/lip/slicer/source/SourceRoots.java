@@ -48,7 +48,8 @@ public class SourceRoots {
                 + " is not inside a directory listed in lip.source-roots (links are followed before this is checked).");
     }
 
-    private List<Path> realRoots() {
+    /** The roots by their real paths (those that are there). */
+    public List<Path> realRoots() {
         List<Path> out = new ArrayList<>();
         for (Path root : roots) {
             try {

@@ -102,7 +102,7 @@ public class TusUploads {
         }
         try {
             tus.process("PATCH".equals(request.getMethod()) ? new RateChecked(request, new MinimumRate(
-                    props.minUploadRate(), props.uploadRateGrace())) : request, response);
+                    props.minUploadRate(), props.uploadRateGrace())) : request, new ProblemErrors(response));
         } catch (UploadInterruptedException e) {
             // What arrived is kept: the client resumes from the offset HEAD reports.
             if (!response.isCommitted()) {
@@ -118,13 +118,49 @@ public class TusUploads {
         }
     }
 
-    /** The upload id of a request on one upload ({@code /api/v1/uploads/ID}), or null for the collection. */
-    private static String uploadId(String uri) {
+    /**
+     * The upload id of a request on one upload ({@code /api/v1/uploads/ID}), or null for the collection; in the
+     * form the library stores it (a UUID in lower case), so that {@code /uploads/ABC...} and {@code /uploads/abc...},
+     * which the library takes for the same upload, are one key of the 423 check.
+     */
+    static String uploadId(String uri) {
         String prefix = PATH + "/";
         if (uri == null || !uri.startsWith(prefix) || uri.length() == prefix.length()) {
             return null;
         }
-        return uri.substring(prefix.length());
+        String id = uri.substring(prefix.length());
+        try {
+            return java.util.UUID.fromString(id).toString();
+        } catch (IllegalArgumentException e) {
+            return id; // no upload of ours: the library answers 404
+        }
+    }
+
+    /** The library's refusals ({@code sendError}) as problem+json, like every other answer of this service. */
+    private static final class ProblemErrors extends jakarta.servlet.http.HttpServletResponseWrapper {
+        ProblemErrors(HttpServletResponse response) {
+            super(response);
+        }
+
+        @Override
+        public void sendError(int status, String message) throws IOException {
+            if (isCommitted()) {
+                super.sendError(status, message);
+                return;
+            }
+            Problems.write((HttpServletResponse) getResponse(), status, message == null || message.isBlank()
+                    ? "The resumable upload request was refused (HTTP " + status + ")." : sentence(message));
+        }
+
+        @Override
+        public void sendError(int status) throws IOException {
+            sendError(status, null);
+        }
+
+        private static String sentence(String m) {
+            String s = m.trim();
+            return s.endsWith(".") ? s : s + ".";
+        }
     }
 
     /**

@@ -69,6 +69,8 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
-        return ResponseEntity.status(status).body(ProblemDetail.forStatusAndDetail(status, detail));
+        // the one boundary every refusal passes: no server paths or control characters leave, whoever wrote the text
+        return ResponseEntity.status(status).body(ProblemDetail.forStatusAndDetail(status,
+                dev.lip.common.protocol.SafeFiles.withoutPaths(detail)));
     }
 }

@@ -69,6 +69,23 @@ class JobRecoveryTest {
     }
 
     @Test
+    void aJobWhoseResumedSlicingGotNoFurtherIsNotTriedAgain() throws Exception {
+        JobDirectory dir = leave("job-1", JobState.SLICING);
+        assertEquals(JobState.SLICING, recover().get(0).state());
+        // the resumed slicing published a patch before the next stop: it resumes again
+        Files.writeString(dir.pending().resolve(new PatchName(0, 1).fileName()), "patch");
+        resumed.clear();
+        assertEquals(JobState.SLICING, recover().get(0).state());
+        assertEquals(1, resumed.size());
+        resumed.clear();
+        Job again = recover().get(0); // the service stopped again before the slicing got any further
+        assertEquals(List.of(), resumed);
+        assertEquals(JobState.FAILED, again.state());
+        assertEquals(JobRecovery.SLICED_TWICE, again.view().error());
+        assertEquals(JobState.FAILED, reloaded(dir).state(), "saved");
+    }
+
+    @Test
     void aJobCaughtSlicingWithoutItsUploadFailsWithTheReason() throws Exception {
         JobDirectory dir = leave("job-1", JobState.SLICING);
         Files.delete(dir.uploadFile());

@@ -174,4 +174,70 @@ class SlicerTest {
         assertEquals(java.util.List.of(new PatchName(last.row(), last.column())), job.list(job.pending()));
         assertEquals(img.region(last.patch()), PatchFile.read(job.pending().resolve(new PatchName(last.row(), last.column()).fileName())));
     }
+
+    /**
+     * Issue 23: when one slicing thread fails, the slicer returns only after the others have left the source, so
+     * that the caller's close cannot free a native decoder another thread is inside (a TurboJPEG handle destroyed
+     * under tjDecompress2 took the JVM down). Before, the first failure was thrown at once.
+     */
+    @org.junit.jupiter.api.RepeatedTest(8) // which thread fails first is the scheduler's choice; half the tries catch it
+    void aFailingThreadIsReportedOnlyAfterEveryOtherThreadHasLeftTheSource() throws Exception {
+        java.util.concurrent.CountDownLatch slowInside = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger calls = new AtomicInteger();
+        ImageSource source = new ImageSource() {
+            @Override
+            public dev.lip.common.pixels.ImageInfo info() {
+                return new dev.lip.common.pixels.ImageInfo(64, 64, 1, 8, "test");
+            }
+
+            @Override
+            public boolean supportsRegions() {
+                return true;
+            }
+
+            @Override
+            public boolean concurrentRegions() {
+                return true;
+            }
+
+            @Override
+            public PixelRegion readRegion(dev.lip.common.geometry.Rect area) throws IOException {
+                inside.incrementAndGet();
+                try {
+                    if (calls.incrementAndGet() == 1) {
+                        slowInside.countDown();
+                        Thread.sleep(500); // a long native decode on the other thread
+                        return new PixelRegion(area, 1, 8);
+                    }
+                    slowInside.await();
+                    throw new IOException("tile 0 is damaged");
+                } catch (InterruptedException e) {
+                    throw new IOException("interrupted inside the decoder");
+                } finally {
+                    inside.decrementAndGet();
+                }
+            }
+
+            @Override
+            public void streamRows(RowConsumer consumer) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        JobDirectory job = new JobDirectory(dir, "job");
+        job.createDirectories();
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> new Slicer(2).slice(source,
+                () -> source, new TileGrid(64, 64, 16, 0), job, new JobStatistics(Set.of()), new Slicer.Progress() {
+                    @Override
+                    public void patchWritten(Tile tile) {
+                    }
+
+                    @Override
+                    public boolean cancelled() {
+                        return false;
+                    }
+                }));
+        assertEquals(0, inside.get(), "a thread was still reading when the failure was reported");
+        assertEquals("tile 0 is damaged", e.getMessage());
+    }
 }

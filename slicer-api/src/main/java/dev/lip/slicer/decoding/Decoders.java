@@ -1,0 +1,111 @@
+package dev.lip.slicer.decoding;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Gives each job a decoder process of its own ({@link DecoderMain}, talked to through a {@link DecoderSession}), so
+ * that an abort in OpenSlide, a crash in a codec or a runaway allocation fails that one job and never the service.
+ * One process is kept started and waiting, with its codecs loaded, so that a job does not wait for a JVM to start.
+ */
+public final class Decoders implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Decoders.class);
+
+    private final DecoderLimits limits;
+    private final List<String> command;
+    private final ObjectMapper json = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "decoder-watch");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicReference<Process> spare = new AtomicReference<>();
+    private volatile boolean closed;
+
+    public Decoders(DecoderLimits limits) {
+        this.limits = limits;
+        this.command = DecoderCommand.of(limits);
+        watch.execute(this::startSpare);
+    }
+
+    public DecoderLimits limits() {
+        return limits;
+    }
+
+    /**
+     * A decoder process for one job: the header probed, then (if the job is accepted) the slicing, by the same
+     * process, which holds the image open in between.
+     */
+    public DecoderSession open(String label) throws IOException {
+        Process p = take();
+        log.info("{}: decoder process {}", label, p.pid());
+        return new DecoderSession(p, label, limits, watch, json);
+    }
+
+    /** The process for a request: the one waiting, and another started for the next. */
+    private Process take() throws IOException {
+        if (closed) {
+            throw new DecoderFailure("The service is stopping.");
+        }
+        Process p = spare.getAndSet(null);
+        if (!closed) {
+            watch.execute(this::startSpare);
+        }
+        return p != null && p.isAlive() ? p : start();
+    }
+
+    private void startSpare() {
+        if (closed || spare.get() != null) {
+            return;
+        }
+        try {
+            Process p = start();
+            if (!spare.compareAndSet(null, p) || closed) {
+                p.destroyForcibly();
+            }
+        } catch (IOException e) {
+            log.warn("cannot start a decoder process: {}", e.toString());
+        }
+    }
+
+    private Process start() throws IOException {
+        ProcessBuilder b = new ProcessBuilder(command);
+        // glibc's per-thread arenas reserve 64 MB of address space each; two are plenty for a decoder
+        b.environment().put("MALLOC_ARENA_MAX", "2");
+        return b.start();
+    }
+
+    /** VmRSS from /proc, or 0 where there is none. */
+    static long residentBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) << 10;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone, or no /proc
+        }
+        return 0;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        watch.shutdownNow();
+        Process p = spare.getAndSet(null);
+        if (p != null) {
+            p.destroyForcibly();
+        }
+    }
+}
