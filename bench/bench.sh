@@ -77,8 +77,8 @@ peak_mb() { awk '/VmHWM/ {printf "%d", $2/1024}' "/proc/$1/status"; }
 reset_peak() { echo 5 > "/proc/$1/clear_refs"; }
 
 start_services
-printf '%-28s %9s %9s %6s %9s %6s %9s %8s %8s %8s %9s %11s   %s\n' image project_s vipsC_s ratio vipsCLI_s ratio mismatch \
-  api_MB proc_MB cli_MB out_MB/vips decode_s/vips 'stages (s): upload slicing processing stitching | rest'
+printf '%-28s %9s %9s %6s %9s %6s %9s %8s %8s %8s %8s %9s %11s   %s\n' image project_s vipsC_s ratio vipsCLI_s ratio mismatch \
+  api_MB dec_MB proc_MB cli_MB out_MB/vips decode_s/vips 'stages (s): upload slicing processing stitching | rest'
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 # One run of the project on $img: sets p (seconds), the peaks (the highest over the runs so far), stages and span.
 run_project() {
@@ -89,10 +89,13 @@ run_project() {
     "${preview_opt[@]}" --api "http://localhost:$api_port" > "$work/client.out" 2> "$work/client.err" || { cat "$work/client.err"; exit 1; }
   t1=$(date +%s.%N)
   p=$(echo "$t1 - $t0" | bc)
+  id=$(sed -n 's/^Job \([0-9a-f-]*\):.*/\1/p' "$work/client.out")
   api_mb=$(( $(peak_mb $api_pid) > ${api_mb:-0} ? $(peak_mb $api_pid) : ${api_mb:-0} ))
   proc_mb=$(( $(peak_mb $proc_pid) > ${proc_mb:-0} ? $(peak_mb $proc_pid) : ${proc_mb:-0} ))
+  # the job's decoder process (probe and slicing), which has exited by now: slicer-api logs its peak
+  local d; d=$(sed -n "s/.*job $id: decoder process [0-9]* ended, peak \([0-9]*\) MB.*/\1/p" "$work/slicer-api.log" | sort -n | tail -n1)
+  dec_mb=$(( ${d:-0} > ${dec_mb:-0} ? ${d:-0} : ${dec_mb:-0} ))
   local c=$(( $(tail -n1 "$work/client.rss") / 1024 )); cli_mb=$(( c > ${cli_mb:-0} ? c : ${cli_mb:-0} ))
-  id=$(sed -n 's/^Job \([0-9a-f-]*\):.*/\1/p' "$work/client.out")
   # Stages overlap (processing runs while slicing; stitching follows the results), so "rest" is the run's time
   # outside the span from the upload's start to the last stage's end: client start-up, the upload's bytes (received
   # before the job exists), polling, download.
@@ -112,13 +115,13 @@ REPEAT=${REPEAT:-1}
 for img in "${images[@]}"; do
   name=$(basename "$img")
   out="$work/$name.project.tif"
-  unset api_mb proc_mb cli_mb
+  unset api_mb proc_mb cli_mb dec_mb
   runs=()
   for _ in $(seq 1 "$REPEAT"); do run_project; runs+=("$p"); done
   p=$(printf '%s\n' "${runs[@]}" | median)
   out_mb=$(( $(stat -c %s "$out") / 1048576 ))
   if [ "${BASELINE:-1}" = 0 ]; then # quick runs of the project alone
-    printf '%-28s %9.1f %8s %8s %8s   %s\n' "$name" "$p" "$api_mb" "$proc_mb" "$cli_mb" "$stages"
+    printf '%-28s %9.1f %8s %8s %8s %8s   %s\n' "$name" "$p" "$api_mb" "$dec_mb" "$proc_mb" "$cli_mb" "$stages"
     rm -f "$out"; continue
   fi
   ref="$work/$name.vips.tif"
@@ -144,7 +147,7 @@ for img in "${images[@]}"; do
   ref_mb=$(( $(stat -c %s "$ref") / 1048576 ))
   rm -f "$work/diff.v" "$cli" "$ref" "$out"
   rest=$(echo "$p - $span" | bc)
-  printf '%-28s %9.1f %9.1f %6.2f %9.1f %6.2f %9s %8s %8s %8s %9s %11s   %s | %.1f\n' "$name" "$p" "$v" "$(echo "$p / $v" | bc -l)" \
-    "$c" "$(echo "$p / $c" | bc -l)" "$mismatch" "$api_mb" "$proc_mb" "$cli_mb" "$out_mb/$ref_mb" \
+  printf '%-28s %9.1f %9.1f %6.2f %9.1f %6.2f %9s %8s %8s %8s %8s %9s %11s   %s | %.1f\n' "$name" "$p" "$v" "$(echo "$p / $v" | bc -l)" \
+    "$c" "$(echo "$p / $c" | bc -l)" "$mismatch" "$api_mb" "$dec_mb" "$proc_mb" "$cli_mb" "$out_mb/$ref_mb" \
     "$(printf '%.1f/%.1f' "$ours" "$vdecode")" "$stages" "$rest"
 done

@@ -48,7 +48,7 @@ final class JpegSource implements ImageSource {
     /**
      * A progressive JPEG's coefficients, all held in native memory until its last scan, beside a decoder process's
      * heap under its 560 MB (issue 23: a 1.2 MB progressive 10000² JPEG took 970 MB). 4:2:0 colour fits about
-     * 8900², 4:4:4 about 6300²; the pixel limit (lip.progressive-jpeg-max-pixels) applies as well.
+     * 9100², 4:4:4 about 6400²; the pixel limit (lip.progressive-jpeg-max-pixels) applies as well.
      */
     static final long PROGRESSIVE_COEFFICIENT_BYTES = 240L << 20;
     private final Path file;

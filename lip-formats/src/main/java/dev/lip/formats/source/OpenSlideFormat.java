@@ -41,14 +41,15 @@ public final class OpenSlideFormat implements ImageFormat {
         if (magic != 42 && magic != 43) {
             return false;
         }
+        // before any reader, native or not, walks the chain (every TIFF is asked here first)
+        if (SlideVendors.directoryCount(file, MAX_DIRECTORIES) > MAX_DIRECTORIES) {
+            throw new UnreadableImageException("The TIFF chains more than " + MAX_DIRECTORIES + " directories (images); "
+                    + "no slide or scene has that many, so it is not read.");
+        }
         SlideVendors.Marks marks = SlideVendors.of(file);
         OpenSlideLibrary library = OpenSlideLibrary.get();
         if (library == null) {
             return marks.vendor() != null;
-        }
-        if (SlideVendors.directoryCount(file, MAX_DIRECTORIES) > MAX_DIRECTORIES) {
-            throw new UnreadableImageException("The TIFF chains more than " + MAX_DIRECTORIES + " directories (images); "
-                    + "no slide or scene has that many, so it is not read.");
         }
         String vendor = library.openslide_detect_vendor(file.toString());
         return vendor != null && (!READ_AS_TIFF.contains(vendor) || marks.jpeg2000());

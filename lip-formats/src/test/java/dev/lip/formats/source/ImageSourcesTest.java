@@ -217,4 +217,46 @@ class ImageSourcesTest {
             assertTrue(e instanceof UnreadableImageException, f + ": " + e);
         }
     }
+    /** Issue 23: 200,000 chained directories held ~280 MB in OpenSlide's detection; now refused before it. */
+    @Test
+    void aTiffChainingMoreThanAThousandDirectoriesIsRefusedFromItsStructure() throws IOException {
+        int n = 1200;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + n * (2 + 12 + 4) + 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
+        for (int i = 0; i < n; i++) {
+            int at = b.position();
+            b.putShort((short) 1).putShort((short) 256).putShort((short) 3).putInt(1).putInt(1); // ImageWidth 1
+            b.putInt(i == n - 1 ? 0 : at + 18);
+        }
+        Path tiff = dir.resolve("chain.tif");
+        Files.write(tiff, Arrays.copyOf(b.array(), b.position()));
+        UnreadableImageException e = assertThrows(UnreadableImageException.class, () -> SOURCES.open(tiff).close());
+        assertTrue(e.getMessage().contains("more than 1000 directories"), e.getMessage());
+    }
+
+    /** Issue 23: a 1.2 MB progressive 10000² JPEG took 970 MB of libjpeg's memory; its header says what it would. */
+    @Test
+    void aProgressiveJpegWhoseCoefficientsWouldNotFitIsRefusedFromItsHeader() throws IOException {
+        // SOI, SOF2 10000 x 10000 with three components at 4:2:0, EOI: nothing but the header is read
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xC2, 0, 17, 8, 0x27, 0x10, 0x27, 0x10, 3,
+                1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, (byte) 0xFF, (byte) 0xD9};
+        Path file = dir.resolve("progressive.jpg");
+        Files.write(file, jpeg);
+        UnreadableImageException e = assertThrows(UnreadableImageException.class,
+                () -> new ImageSources(new SourceLimits(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE)).open(file).close());
+        assertTrue(e.getMessage().contains("286 MB") && e.getMessage().contains("progressive"), e.getMessage());
+    }
+
+    /** Issue 23: a 548 KB ZSTD TIFF claiming 100000² wrote 3.4 GB of patches; lip.max-expansion bounds it. */
+    @Test
+    void anImageDecodingToFarMoreThanItsFileIsRefused() throws IOException {
+        Path png = dir.resolve("flat.png");
+        SampleImage flat = SampleImage.generate(400, 300, 1, 8, 3);
+        java.util.Arrays.fill(flat.samples, 7);
+        flat.writePng(png);
+        UnreadableImageException e = assertThrows(UnreadableImageException.class,
+                () -> new ImageSources(new SourceLimits(Long.MAX_VALUE, Long.MAX_VALUE, 20)).open(png).close());
+        assertTrue(e.getMessage().contains("lip.max-expansion"), e.getMessage());
+        new ImageSources(new SourceLimits(Long.MAX_VALUE, Long.MAX_VALUE, 4096)).open(png).close();
+    }
 }

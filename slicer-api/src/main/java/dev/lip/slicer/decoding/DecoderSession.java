@@ -35,12 +35,16 @@ public final class DecoderSession implements AutoCloseable {
     private final ObjectMapper json;
     private final BufferedReader out;
     private final AtomicReference<String> stoppedFor = new AtomicReference<>();
+    private final String label;
+    /** The highest resident memory seen (VmHWM), logged at the end for bench/bench.sh and operators. */
+    private volatile long peakBytes;
 
     DecoderSession(Process p, String label, DecoderLimits limits, ScheduledExecutorService watch, ObjectMapper json) {
         this.p = p;
         this.limits = limits;
         this.watch = watch;
         this.json = json;
+        this.label = label;
         this.out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         copyLog(p, label);
     }
@@ -112,7 +116,8 @@ public final class DecoderSession implements AutoCloseable {
             return;
         }
         String reason = null;
-        long rss = Decoders.residentBytes(p.pid());
+        long rss = Decoders.residentBytes(p.pid(), "VmRSS:");
+        peakBytes = Math.max(peakBytes, Decoders.residentBytes(p.pid(), "VmHWM:"));
         if (rss > limits.maxRssBytes()) {
             reason = "Decoding this image needed more than " + (limits.maxRssBytes() >> 20) + " MB of memory "
                     + "(lip.decoder.max-memory), so it was stopped: the file is damaged, or laid out so that it can "
@@ -173,5 +178,6 @@ public final class DecoderSession implements AutoCloseable {
     @Override
     public void close() {
         p.destroyForcibly();
+        log.info("{}: decoder process {} ended, peak {} MB", label, p.pid(), peakBytes >> 20);
     }
 }

@@ -85,11 +85,11 @@ public final class Decoders implements AutoCloseable {
         return b.start();
     }
 
-    /** VmRSS from /proc, or 0 where there is none. */
-    static long residentBytes(long pid) {
+    /** A memory figure of /proc/PID/status (VmRSS: now, VmHWM: the peak), or 0 where there is none. */
+    static long residentBytes(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) << 10;
                 }
             }
