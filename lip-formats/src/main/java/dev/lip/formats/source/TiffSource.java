@@ -79,7 +79,8 @@ final class TiffSource implements ImageSource {
             } else {
                 RasterConversion conversion = conversion(reader);
                 boolean tiled = reader.isImageTiled(0) && reader.getTileWidth(0) < width;
-                int stripHeight = reader.getTileHeight(0);
+                // RowsPerStrip past the image's end means one strip (the TIFF default is 2^32 - 1)
+                int stripHeight = Math.min(height, reader.getTileHeight(0));
                 long stripBytes = (long) width * stripHeight * conversion.sourceBands() * 2;
                 if (!tiled && stripBytes > MAX_STRIP_BYTES) {
                     throw new UnreadableImageException("This TIFF stores its pixels in strips of " + stripHeight
@@ -147,7 +148,9 @@ final class TiffSource implements ImageSource {
         // offsets and byte counts were checked against the file by TiffStructure, before the reader saw them
         boolean bigEndian = ((ImageInputStream) reader.getInput()).getByteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
         int blockWidth = tiles ? value(dir, 322, 0) : width;
-        int blockHeight = tiles ? value(dir, 323, 0) : Math.min(height, value(dir, 278, height));
+        long rowsPerStrip = dir.containsTIFFField(278) && dir.getTIFFField(278).getCount() > 0
+                ? dir.getTIFFField(278).getAsLong(0) : height;
+        int blockHeight = tiles ? value(dir, 323, 0) : (int) Math.min(height, rowsPerStrip <= 0 ? height : rowsPerStrip);
         return new TiffLayout(width, height, tiles, blockWidth, blockHeight, offsetValues, countValues,
                 value(dir, 259, 1), value(dir, 262, -1), value(dir, 277, 1), value(dir, 258, 1), value(dir, 317, 1),
                 value(dir, 284, 1), value(dir, 339, 1), bigEndian,

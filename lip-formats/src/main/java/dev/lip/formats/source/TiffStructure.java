@@ -79,6 +79,7 @@ final class TiffStructure {
             Set<Integer> tags = new HashSet<>();
             java.util.Map<Integer, long[]> blocks = new java.util.HashMap<>();
             int compression = 1;
+            int photometric = -1;
             java.util.Map<Integer, ByteBuffer> geo = new java.util.HashMap<>();
             double[] resolution = new double[2];
             int resolutionUnit = 2; // TIFF's default: inch
@@ -110,6 +111,16 @@ final class TiffStructure {
                 }
                 if (tag == 259 && count > 0) {
                     compression = Short.toUnsignedInt(all.getShort(at + (big ? 12 : 8)));
+                } else if (tag == 278 && count == 1 && type == LONG) {
+                    long rows = Integer.toUnsignedLong(all.getInt(at + (big ? 12 : 8)));
+                    if (rows > Integer.MAX_VALUE && rows != 0xFFFFFFFFL) {
+                        // The JDK's reader takes it as a negative int and decoded all-zero rows (issue 24)
+                        throw new UnreadableImageException("This TIFF's RowsPerStrip is " + rows + ", which the reader "
+                                + "here would misread; re-save it with RowsPerStrip at most the image's height (for "
+                                + "example with gdal_translate or tiffcp).");
+                    }
+                } else if (tag == 262 && count > 0) {
+                    photometric = Short.toUnsignedInt(all.getShort(at + (big ? 12 : 8)));
                 } else if ((tag == 273 || tag == 279 || tag == 324 || tag == 325) && count <= 1 << 24) {
                     blocks.put(tag, values(ch, offset, (int) count, type, order));
                 } else if (GEO_TYPES.containsKey(tag) && GEO_TYPES.get(tag) == type && count > 0 && count <= MAX_GEO_VALUES) {
@@ -137,6 +148,7 @@ final class TiffStructure {
                 throw damaged("it has no " + (tiled ? "tile" : "strip") + " offsets or byte counts");
             }
             TiffCompression.checkReadable(compression);
+            checkColourSpace(photometric);
             TiffDataLayout.check(offsets, counts, compression, size, big ? 16 : 8, tiled);
             GeoTiffTags geoTags = new GeoTiffTags(doubles(geo.get(GeoTiffTags.PIXEL_SCALE)),
                     doubles(geo.get(GeoTiffTags.TIEPOINT)), doubles(geo.get(GeoTiffTags.TRANSFORMATION)),
@@ -144,6 +156,30 @@ final class TiffStructure {
                     ascii(geo.get(GeoTiffTags.GEO_ASCII)));
             return new Facts(new Placement(geoTags.locates() ? geoTags : null,
                     PixelSize.of(description, resolution[0], resolution[1], resolutionUnit)), nodata == null || nodata.isEmpty() ? null : nodata);
+        }
+    }
+
+    /**
+     * Colour spaces no reader here converts to RGB are refused by name: the readers passed CMYK (16-bit, with
+     * alpha, planar) and CIELab samples through as if they were R, G and B, and 71-81% of such masks were wrong
+     * (issue 24). Never a wrong mask: a refusal until they are converted as libtiff and GDAL convert them.
+     */
+    static void checkColourSpace(int photometric) throws UnreadableImageException {
+        String name = switch (photometric) {
+            case 5 -> "CMYK (PhotometricInterpretation Separated)";
+            case 8 -> "CIE L*a*b*";
+            case 9 -> "ICC L*a*b*";
+            case 10 -> "ITU L*a*b*";
+            case 32803 -> "colour filter array (raw sensor data)";
+            case 32844 -> "LogL";
+            case 32845 -> "LogLuv";
+            case 34892 -> "linear raw (DNG)";
+            default -> null;
+        };
+        if (name != null) {
+            throw new UnreadableImageException("This TIFF's colour space is " + name + ", which this service does not "
+                    + "convert to RGB; it reads grey, RGB, palette and (JPEG-compressed) YCbCr TIFFs. Convert it, for "
+                    + "example with gdal_translate -co PHOTOMETRIC=RGB or vips colourspace IN OUT srgb.");
         }
     }
 

@@ -74,9 +74,15 @@ public record LipProperties(
      * @param maxMemory    its resident memory, heap and native: above this it is stopped and the job fails
      * @param addressSpace its address space (ulimit -v), so that one huge native allocation fails at once; 0: none
      * @param stallTimeout it is stopped after saying nothing (no patch sliced) this long
+     * @param javaOptions  more JVM options for it, space-separated (after the service's own)
      */
     public record Decoder(@DefaultValue("320MB") DataSize heap, @DefaultValue("560MB") DataSize maxMemory,
-                          @DefaultValue("2GB") DataSize addressSpace, @DefaultValue("5m") Duration stallTimeout) {
+                          @DefaultValue("2GB") DataSize addressSpace, @DefaultValue("5m") Duration stallTimeout,
+                          @DefaultValue("") String javaOptions) {
+        public java.util.List<String> javaOptionList() {
+            return javaOptions.isBlank() ? java.util.List.of() : java.util.List.of(javaOptions.trim().split("\\s+"));
+        }
+
         public DecoderLimits limits() {
             return new DecoderLimits(heap.toBytes(), maxMemory.toBytes(), addressSpace.toBytes(), stallTimeout);
         }

@@ -15,7 +15,8 @@ final class DecoderCommand {
     private DecoderCommand() {
     }
 
-    static List<String> of(DecoderLimits limits) {
+    /** @param javaOptions more JVM options for decoder processes (lip.decoder.java-options), after ours */
+    static List<String> of(DecoderLimits limits, List<String> javaOptions) {
         List<String> cmd = new ArrayList<>();
         if (limits.addressSpaceBytes() > 0) {
             // ulimit -v is the one portable way to limit a child's address space; the shell execs Java, keeping the pid
@@ -24,7 +25,10 @@ final class DecoderCommand {
         }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + (limits.heapBytes() >> 20) + "m");
-        cmd.addAll(List.of("-XX:+UseSerialGC", "-Xmn32m", "-Xss1m",
+        cmd.addAll(List.of("-XX:+UseSerialGC", "-Xmn64m", "-Xss1m",
+                // C1 only: a process lives for one job, and C2's compiling competed with the slicing for the two
+                // cores (20000² PNG 11.4 s with C2, 8.9 s with C1; JPEG and tiled TIFF alike: docs/performance.md)
+                "-XX:TieredStopAtLevel=1",
                 // smaller reservations than the defaults, so that the address-space limit is spent on decoding
                 "-XX:ReservedCodeCacheSize=48m", "-XX:CompressedClassSpaceSize=64m", "-XX:MaxMetaspaceSize=160m",
                 "-XX:-CreateCoredumpOnCrash",
@@ -32,6 +36,7 @@ final class DecoderCommand {
                 "-Djava.awt.headless=true",
                 // PinnedFile names the image by its descriptor's number
                 "--add-opens=java.base/java.io=ALL-UNNAMED"));
+        cmd.addAll(javaOptions);
         System.getProperties().stringPropertyNames().stream().sorted()
                 .filter(k -> k.startsWith("lip.") || k.startsWith("jna.") || k.equals("java.library.path"))
                 .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));

@@ -1,0 +1,102 @@
+package dev.lip.formats.source;
+
+import dev.lip.common.testing.SampleImage;
+import dev.lip.formats.testing.FieldTools;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 24, never a wrong mask: TIFFs whose samples are not grey or RGB (CMYK, CIELab), old-style JPEG and a
+ * RowsPerStrip the JDK's reader misreads were read as something else (71-81% of pixels wrong, or all zero). Each is
+ * made here with GDAL, as the field writes them, and is either read exactly as GDAL decodes it or refused with a
+ * sentence that names what it is.
+ */
+class ColourSpaceFilesTest {
+    private static final ImageSources SOURCES = new ImageSources(100_000_000L);
+
+    @TempDir
+    Path dir;
+
+    private Path made(String command) throws Exception {
+        Assumptions.assumeTrue(FieldTools.installed("gdal_translate"), "GDAL is not installed: apt-get install gdal-bin");
+        Path in = dir.resolve("in.png");
+        SampleImage.generate(160, 120, 3, 8, 6).writePng(in);
+        Path out = dir.resolve("out.tif");
+        FieldTools.make(command, in, out);
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "gdal_translate -q -b 1 -b 2 -b 3 -b 1 -co PHOTOMETRIC=CMYK IN OUT | CMYK",
+            "gdal_translate -q -ot UInt16 -b 1 -b 2 -b 3 -b 1 -co PHOTOMETRIC=CMYK IN OUT | CMYK",
+            "gdal_translate -q -b 1 -b 2 -b 3 -b 1 -co PHOTOMETRIC=CMYK -co INTERLEAVE=BAND IN OUT | CMYK",
+            "gdal_translate -q -b 1 -b 2 -b 3 -b 1 -b 1 -co PHOTOMETRIC=CMYK -co ALPHA=YES IN OUT | CMYK",
+            "gdal_translate -q -co PHOTOMETRIC=CIELAB IN OUT | L*a*b*",
+            "gdal_translate -q -co PHOTOMETRIC=CIELAB -co TILED=YES -co COMPRESS=DEFLATE IN OUT | L*a*b*"})
+    void colourSpacesThatAreNotRgbAreRefusedByName(String command, String name) throws Exception {
+        Path tiff = made(command);
+        UnreadableImageException e = assertThrows(UnreadableImageException.class, () -> SOURCES.open(tiff).close());
+        assertTrue(e.getMessage().contains(name) && e.getMessage().contains("colour space"), e.getMessage());
+    }
+
+    @Test
+    void rowsPerStripPastTheImageIsOneStripAndAMisreadValueIsRefused() throws Exception {
+        Path planar = made("gdal_translate -q -co INTERLEAVE=BAND -co BLOCKYSIZE=120 IN OUT"); // one strip a plane
+        byte[] expected = FieldTools.gdalPixels(planar);
+        assertArrayEquals(expected, Decoded.rows(planar), "as GDAL wrote it");
+        for (long rows : new long[]{1_000_000L, 0xFFFFFFFFL}) {
+            Path f = withRowsPerStrip(planar, rows);
+            assertArrayEquals(expected, Decoded.rows(f), "RowsPerStrip " + rows);
+        }
+        Path misread = withRowsPerStrip(planar, (1L << 31) + 1);
+        UnreadableImageException e = assertThrows(UnreadableImageException.class, () -> SOURCES.open(misread).close());
+        assertTrue(e.getMessage().contains("RowsPerStrip is 2147483649"), e.getMessage());
+    }
+
+    @Test
+    void oldStyleJpegIsRefusedByName() throws Exception {
+        Path jpeg = made("gdal_translate -q -co COMPRESS=JPEG IN OUT");
+        Path old = withTag(jpeg, 259, 3, 6);
+        UnreadableImageException e = assertThrows(UnreadableImageException.class, () -> SOURCES.open(old).close());
+        assertTrue(e.getMessage().contains("old-style JPEG"), e.getMessage());
+    }
+
+    private Path withRowsPerStrip(Path tiff, long rows) throws Exception {
+        return withTag(tiff, 278, 4, rows);
+    }
+
+    /** The file with one entry of its first directory set to a single value of this type. */
+    private Path withTag(Path tiff, int tag, int type, long value) throws Exception {
+        byte[] b = Files.readAllBytes(tiff);
+        ByteBuffer buf = ByteBuffer.wrap(b).order(b[0] == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        int ifd = buf.getInt(4);
+        int n = Short.toUnsignedInt(buf.getShort(ifd));
+        for (int i = 0; i < n; i++) {
+            int at = ifd + 2 + i * 12;
+            if (Short.toUnsignedInt(buf.getShort(at)) == tag) {
+                buf.putShort(at + 2, (short) type).putInt(at + 4, 1);
+                if (type == 3) {
+                    buf.putShort(at + 8, (short) value).putShort(at + 10, (short) 0);
+                } else {
+                    buf.putInt(at + 8, (int) value);
+                }
+            }
+        }
+        Path out = dir.resolve(tag + "-" + value + ".tif");
+        Files.write(out, b);
+        return out;
+    }
+}
