@@ -48,6 +48,7 @@ public final class ImageSources {
         Libdeflate.available();
         JpegScanlines.available();
         IsalInflater.available();
+        LibWebP.available();
         OpenSlideLibrary.get();
     }
 

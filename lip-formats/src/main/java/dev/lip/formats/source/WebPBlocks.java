@@ -12,7 +12,8 @@ import java.util.function.Supplier;
 
 /**
  * Decodes one WebP-compressed TIFF tile or strip (compression 50001, as GDAL writes it: each block a whole WebP
- * image, lossy or lossless) with TwelveMonkeys' WebP reader, into interleaved 8-bit samples. The reader is made from
+ * image, lossy or lossless) into interleaved 8-bit samples: with libwebp where it is installed ({@link LibWebP}),
+ * else with TwelveMonkeys' WebP reader. The reader is made from
  * its service provider directly rather than looked up in ImageIO's registry, which does not see plugins inside a
  * Spring Boot jar.
  */
@@ -28,6 +29,9 @@ final class WebPBlocks {
      */
     static int decode(byte[] data, int count, byte[] block, int width, int rows, int bands, Supplier<String> which)
             throws IOException {
+        if (LibWebP.available() && (bands == 3 || bands == 4)) {
+            return LibWebP.decode(data, count, block, width, rows, bands, which); // libtiff's and GDAL's pixels
+        }
         ImageReader reader = SPI.createReaderInstance();
         Raster raster;
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data, 0, count))) {

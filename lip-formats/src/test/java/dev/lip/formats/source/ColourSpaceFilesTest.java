@@ -52,6 +52,32 @@ class ColourSpaceFilesTest {
         assertTrue(e.getMessage().contains(name) && e.getMessage().contains("colour space"), e.getMessage());
     }
 
+    /**
+     * Issue 24: lossy WebP tiles decoded by TwelveMonkeys differed from GDAL's decoding on 0.4-1.3% of thresholded
+     * pixels; through libwebp, the library libtiff and GDAL use, they are GDAL's pixels exactly.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"gdal_translate -q -co TILED=YES -co COMPRESS=WEBP IN OUT",
+            "gdal_translate -q -co COMPRESS=WEBP IN OUT",
+            "gdal_translate -q -co TILED=YES -co COMPRESS=WEBP -co WEBP_LEVEL=40 IN OUT",
+            "gdal_translate -q -b 1 -b 2 -b 3 -b 1 -co TILED=YES -co COMPRESS=WEBP -co ALPHA=YES IN OUT"})
+    void lossyWebPIsWhatGdalDecodes(String command) throws Exception {
+        Assumptions.assumeTrue(LibWebP.available(), "libwebp7 is not installed");
+        Path tiff = made(command);
+        assertArrayEquals(FieldTools.gdalPixels(tiff), Decoded.rows(tiff), command);
+    }
+
+    /** libwebp is native code: 200 damaged WebP-tiled files each give rows or a sentence, never a crash. */
+    @Test
+    void damagedWebPTilesGiveASentenceOrRows() throws Exception {
+        Assumptions.assumeTrue(LibWebP.available(), "libwebp7 is not installed");
+        byte[] good = Files.readAllBytes(made("gdal_translate -q -co TILED=YES -co BLOCKXSIZE=64 -co BLOCKYSIZE=64 "
+                + "-co COMPRESS=WEBP IN OUT"));
+        java.util.List<String> outcomes = Decoded.outcomes(dir, "damaged.tif", 200, 5,
+                (i, random) -> Decoded.flipBits(good, 400, random), "The TIFF", "This TIFF", "TIFF");
+        assertTrue(Decoded.failures(outcomes) > 0, "some damage is found");
+    }
+
     @Test
     void rowsPerStripPastTheImageIsOneStripAndAMisreadValueIsRefused() throws Exception {
         Path planar = made("gdal_translate -q -co INTERLEAVE=BAND -co BLOCKYSIZE=120 IN OUT"); // one strip a plane
