@@ -22,13 +22,16 @@ final class BlockEndCheck implements AutoCloseable {
     private final FileChannel file;
     private final TiffLayout layout;
     private final long rowBytes;
+    private final int planes;
     private final BitSet checked = new BitSet();
     private byte[] data = new byte[0];
 
     private BlockEndCheck(Path path, TiffLayout layout) throws IOException {
         this.file = FileChannel.open(path, StandardOpenOption.READ);
         this.layout = layout;
-        this.rowBytes = ((long) layout.blockWidth() * layout.bands() * layout.bitsPerSample() + 7) / 8;
+        // a planar file's block holds one band's samples: its rows are a band's, and each band has its blocks
+        this.planes = layout.isPlanar() ? layout.bands() : 1;
+        this.rowBytes = ((long) layout.blockWidth() * (layout.bands() / planes) * layout.bitsPerSample() + 7) / 8;
     }
 
     /** A check for these blocks, or null when their compression has none here (or is checked elsewhere). */
@@ -44,10 +47,12 @@ final class BlockEndCheck implements AutoCloseable {
         int blockHeight = layout.blockHeight();
         for (int r = area.y() / blockHeight; r <= (area.y() + area.height() - 1) / blockHeight; r++) {
             for (int c = area.x() / blockWidth; c <= (area.x() + area.width() - 1) / blockWidth; c++) {
-                int index = r * layout.across() + c;
-                if (!checked.get(index)) {
-                    checkBlock(index, layout.rowsOf(r));
-                    checked.set(index);
+                for (int p = 0; p < planes; p++) {
+                    int index = p * (layout.offsets().length / planes) + r * layout.across() + c;
+                    if (!checked.get(index)) {
+                        checkBlock(index, layout.rowsOf(r));
+                        checked.set(index);
+                    }
                 }
             }
         }

@@ -62,6 +62,8 @@ class FieldToolFilesTest {
             "gdal_translate -q -co INTERLEAVE=BAND -co TILED=YES -co COMPRESS=DEFLATE -co PREDICTOR=2 IN16 OUT | true",
             "gdal_translate -q -co INTERLEAVE=BAND -co COMPRESS=LZW -co PREDICTOR=2 IN16 OUT | true",
             "gdal_translate -q -co INTERLEAVE=BAND -co COMPRESS=LZW IN OUT               | true",
+            "gdal_translate -q -co INTERLEAVE=BAND -co COMPRESS=PACKBITS IN OUT          | true",
+            "gdal_translate -q -co INTERLEAVE=BAND -co TILED=YES -co COMPRESS=PACKBITS IN OUT | true",
             "gdal_translate -q -co BIGTIFF=YES -co INTERLEAVE=BAND -co TILED=YES -co COMPRESS=DEFLATE IN OUT | true"})
     void filesTheFieldWritesAreReadExactly(String command, String lossless) throws Exception {
         // IN16: 16-bit samples, whose horizontal predictor (the tools' default) the JDK's reader refuses.
@@ -98,7 +100,8 @@ class FieldToolFilesTest {
             "vips tiffsave IN OUT --tile --compression jpeg                              | 325",
             "gdal_translate -q -co COMPRESS=LZW -co PREDICTOR=2 IN OUT                   | 279",
             "gdal_translate -q -co COMPRESS=DEFLATE IN OUT                               | 279",
-            "gdal_translate -q -co TILED=YES -co COMPRESS=LZW IN OUT                     | 325"})
+            "gdal_translate -q -co TILED=YES -co COMPRESS=LZW IN OUT                     | 325",
+            "gdal_translate -q -co INTERLEAVE=BAND -co COMPRESS=PACKBITS IN OUT          | 279"})
     void fieldFilesWithABlockCutShortFail(String command, int countTag) throws Exception {
         Path out = make(command, SampleImage.generate(301, 203, 3, 8, 11), "out.tif");
         byte[] bytes = java.nio.file.Files.readAllBytes(out);
