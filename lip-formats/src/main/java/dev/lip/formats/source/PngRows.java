@@ -145,6 +145,12 @@ final class PngRows {
             if (dataOver) {
                 return 0;
             }
+            if (seenData && position == file.size()) {
+                // the file ends after whole chunks, without IEND: the rows decoded so far are all there is (GDAL
+                // reads such a file; if rows are missing, the caller refuses it)
+                dataOver = true;
+                return 0;
+            }
             long length = Integer.toUnsignedLong(readInt(position));
             byte[] type = {header.get(4), header.get(5), header.get(6), header.get(7)};
             boolean idat = type[0] == 'I' && type[1] == 'D' && type[2] == 'A' && type[3] == 'T';

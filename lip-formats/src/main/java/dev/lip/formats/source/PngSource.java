@@ -122,7 +122,7 @@ final class PngSource implements ImageSource {
             boolean wide = info.bitsPerSample() == 16;
             byte[] row = new byte[width * bands * (wide ? 2 : 1)];
             int[] expanded = null;
-            PngChunkPLTE plte = pi.indexed ? png.getMetadata().getPLTE() : null;
+            PngChunkPLTE plte = pi.indexed ? withEveryIndex(png.getMetadata().getPLTE(), pi) : null;
             PngChunkTRNS trns = pi.indexed ? png.getMetadata().getTRNS() : null;
             int lowBitMax = (1 << pi.bitDepth) - 1;
             long rowBytes = PngStructure.inflatedBytes(pi.cols, 1, pi.channels, pi.bitDepth);
@@ -164,11 +164,37 @@ final class PngSource implements ImageSource {
                 throw new UnreadableImageException("The PNG's image data ends early: it inflates to " + inflated
                         + " bytes where its header needs " + (png.isInterlaced() ? interlacedBytes(pi) : expected) + ".");
             }
-            png.end();
+            if (PngStructure.endsWithIend(file)) {
+                png.end(); // the chunks after the image data, checked; without IEND PNGJ asks for more bytes
+            }
         } catch (PngjException | ArrayIndexOutOfBoundsException e) {
             throw new UnreadableImageException("The PNG cannot be decoded: " + Messages.of(e), e);
         } finally {
             png.close();
         }
+    }
+
+    /**
+     * The palette with an entry for every index the bit depth can hold: indices past the file's last entry are
+     * black, as libpng (and so GDAL and libvips) decodes them, where PNGJ failed on them. No pixel is invented: a
+     * black pixel is what every reader of the field shows there.
+     */
+    static PngChunkPLTE withEveryIndex(PngChunkPLTE plte, ar.com.hjg.pngj.ImageInfo pi) {
+        int all = 1 << pi.bitDepth;
+        if (plte == null || plte.getNentries() >= all) {
+            return plte;
+        }
+        PngChunkPLTE full = new PngChunkPLTE(pi);
+        full.setNentries(all);
+        int[] rgb = new int[3];
+        for (int i = 0; i < all; i++) {
+            if (i < plte.getNentries()) {
+                plte.getEntryRgb(i, rgb);
+                full.setEntry(i, rgb[0], rgb[1], rgb[2]);
+            } else {
+                full.setEntry(i, 0, 0, 0);
+            }
+        }
+        return full;
     }
 }

@@ -27,6 +27,11 @@ record PngStructure(long idatBytes) {
             boolean first = true;
             while (true) {
                 header.clear();
+                if (pos == size && idat > 0 && !first) {
+                    // Every chunk whole and the image data there, only IEND missing: GDAL and libvips read such a
+                    // file, and the row decoder still refuses it if the data does not hold every row.
+                    return new PngStructure(idat);
+                }
                 if (pos + 8 > size || ch.read(header, pos) < 8) {
                     throw new UnreadableImageException("The PNG ends at byte " + size + " before its IEND chunk: the file is truncated.");
                 }
@@ -59,6 +64,19 @@ record PngStructure(long idatBytes) {
                 }
                 pos = end;
             }
+        }
+    }
+
+    /** Whether the file's last chunk is IEND (a file that ends after whole chunks without it is read, see {@link #read}). */
+    static boolean endsWithIend(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 20) {
+                return false;
+            }
+            ByteBuffer tail = ByteBuffer.allocate(8);
+            ch.read(tail, size - 8);
+            return tail.get(0) == 'I' && tail.get(1) == 'E' && tail.get(2) == 'N' && tail.get(3) == 'D';
         }
     }
 

@@ -111,6 +111,67 @@ class PngRowsTest {
         }
     }
 
+    /** Issue 24: every row there but no IEND chunk: GDAL reads every row, and so do both paths now. */
+    @Test
+    void aPngWithEveryRowButNoIendIsRead() throws Exception {
+        Path good = dir.resolve("good.png");
+        SampleImage.generate(120, 90, 3, 8, 12).writePng(good);
+        byte[] png = Files.readAllBytes(good);
+        Path cut = dir.resolve("no-iend.png");
+        Files.write(cut, Arrays.copyOf(png, png.length - 12));
+        for (String isal : List.of("true", "false")) {
+            System.setProperty("lip.isal", isal);
+            assertArrayEquals(Decoded.rows(good), Decoded.rows(cut), "ISA-L " + isal);
+        }
+        Files.write(cut, Arrays.copyOf(png, png.length - 40)); // inside the image data: still refused
+        for (String isal : List.of("true", "false")) {
+            System.setProperty("lip.isal", isal);
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> Decoded.rows(cut), "ISA-L " + isal);
+        }
+    }
+
+    /** Issue 24: a palette index past the palette's last entry is black, as libpng decodes it (PNGJ refused it). */
+    @Test
+    void paletteIndicesPastThePaletteAreBlack() throws Exception {
+        byte[] r = {(byte) 200, 10, 0, 0}, g = {(byte) 100, 20, 0, 0}, b = {50, 30, 0, 0};
+        java.awt.image.IndexColorModel cm = new java.awt.image.IndexColorModel(2, 4, r, g, b);
+        java.awt.image.BufferedImage im = new java.awt.image.BufferedImage(8, 2, java.awt.image.BufferedImage.TYPE_BYTE_BINARY, cm);
+        for (int x = 0; x < 8; x++) {
+            im.getRaster().setSample(x, 0, 0, x % 4);
+            im.getRaster().setSample(x, 1, 0, 3 - x % 4);
+        }
+        Path full = dir.resolve("palette.png");
+        javax.imageio.ImageIO.write(im, "png", full.toFile());
+        byte[] png = Files.readAllBytes(full);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(png, 0, 8);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(png);
+        for (int at = 8; at < png.length; ) {
+            int length = buf.getInt(at);
+            String type = new String(png, at + 4, 4, java.nio.charset.StandardCharsets.US_ASCII);
+            if (type.equals("PLTE")) {
+                chunk(out, "PLTE", Arrays.copyOfRange(png, at + 8, at + 8 + 6)); // two entries of four
+            } else {
+                out.write(png, at, 12 + length);
+            }
+            at += 12 + length;
+        }
+        Path shortPalette = dir.resolve("short-palette.png");
+        Files.write(shortPalette, out.toByteArray());
+        byte[] rows = Decoded.rows(shortPalette);
+        byte[] expected = new byte[8 * 2 * 3];
+        for (int y = 0; y < 2; y++) {
+            for (int x = 0; x < 8; x++) {
+                int index = y == 0 ? x % 4 : 3 - x % 4;
+                int at = (y * 8 + x) * 3;
+                expected[at] = index < 2 ? r[index] : 0;
+                expected[at + 1] = index < 2 ? g[index] : 0;
+                expected[at + 2] = index < 2 ? b[index] : 0;
+            }
+        }
+        assertArrayEquals(expected, rows);
+    }
+
     private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) {
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
