@@ -105,29 +105,8 @@ class FuzzTest {
         for (String k : kinds) {
             seeds.put(k, seedFile(k));
         }
-        Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
-        List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        List<Future<?>> runs = new ArrayList<>();
-        for (int i = 0; i < CASES; i++) {
-            long caseSeed = SEED + i;
-            String kind = kinds.get(i % kinds.size());
-            runs.add(pool.submit(() -> {
-                byte[] input = mutate(seeds.get(kind), new Random(caseSeed));
-                try {
-                    String outcome = runCase(input);
-                    outcomes.computeIfAbsent(kind + " " + outcome, k -> new AtomicInteger()).incrementAndGet();
-                } catch (Throwable e) {
-                    failures.add(kind + " case seed " + caseSeed + ": " + e.getMessage() + " (input kept as "
-                            + keep(input, kind + "-" + caseSeed) + ")");
-                }
-            }));
-        }
-        for (Future<?> f : runs) {
-            f.get();
-        }
-        pool.shutdown();
-        System.out.println("fuzz outcomes (" + CASES + " cases, seed " + SEED + "): " + new java.util.TreeMap<>(outcomes));
+        List<String> failures = runCases("fuzz", kinds, seeds, CASES, SEED, 4,
+                (seed, r) -> mutate(seed, r), FuzzTest::runCase);
         for (JsonNode j : api.get("/api/v1/jobs").json()) {
             if (j.path("state").asText().equals("RECEIVING")) {
                 failures.add("job left RECEIVING: " + j);
@@ -165,19 +144,42 @@ class FuzzTest {
                 "jpeg", "--tile", "--tile-width", "64", "--tile-height", "64");
         seeds.put("jpeg-tiled", Files.readAllBytes(tiled));
         List<String> kinds = List.of("ndpi", "philips", "jpeg-tiled");
+        List<String> failures = runCases("native fuzz", kinds, seeds, NATIVE_CASES, SEED + 100_000, 2,
+                (seed, r) -> r.nextBoolean() ? mutate(seed, r) : flipAnywhere(seed, r), FuzzTest::runNativeCase);
+        ContainmentTest.assertAlive(trio, api);
+        long rss = ContainmentTest.rssMegabytes(trio.apiProcess().pid());
+        assertTrue(rss < 600, "slicer-api at " + rss + " MB");
+        assertTrue(failures.isEmpty(), failures.size() + " of " + NATIVE_CASES + " cases went wrong:\n"
+                + String.join("\n", failures.subList(0, Math.min(15, failures.size()))));
+    }
+
+    interface Mutation {
+        byte[] apply(byte[] seed, Random random);
+    }
+
+    interface Case {
+        /** @return the outcome ("4xx", "FAILED", "DONE"); throws for anything that must not happen */
+        String run(byte[] input) throws Exception;
+    }
+
+    /**
+     * Runs {@code cases} mutated inputs, kinds in turn, on {@code threads} clients at once, and prints how they ended.
+     *
+     * @return what went wrong, a line a case, each naming its seed and where its input was kept
+     */
+    private static List<String> runCases(String name, List<String> kinds, Map<String, byte[]> seeds, int cases,
+                                         long firstSeed, int threads, Mutation mutation, Case run) throws Exception {
         Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        ExecutorService pool = Executors.newFixedThreadPool(2);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<?>> runs = new ArrayList<>();
-        for (int i = 0; i < NATIVE_CASES; i++) {
-            long caseSeed = SEED + 100_000 + i;
+        for (int i = 0; i < cases; i++) {
+            long caseSeed = firstSeed + i;
             String kind = kinds.get(i % kinds.size());
             runs.add(pool.submit(() -> {
-                Random r = new Random(caseSeed);
-                byte[] input = r.nextBoolean() ? mutate(seeds.get(kind), r) : flipAnywhere(seeds.get(kind), r);
+                byte[] input = mutation.apply(seeds.get(kind), new Random(caseSeed));
                 try {
-                    String outcome = runNativeCase(input);
-                    outcomes.computeIfAbsent(kind + " " + outcome, k -> new AtomicInteger()).incrementAndGet();
+                    outcomes.computeIfAbsent(kind + " " + run.run(input), k -> new AtomicInteger()).incrementAndGet();
                 } catch (Throwable e) {
                     failures.add(kind + " case seed " + caseSeed + ": " + e.getMessage() + " (input kept as "
                             + keep(input, kind + "-" + caseSeed) + ")");
@@ -188,12 +190,9 @@ class FuzzTest {
             f.get();
         }
         pool.shutdown();
-        System.out.println("native fuzz outcomes (" + NATIVE_CASES + " cases): " + new java.util.TreeMap<>(outcomes));
-        ContainmentTest.assertAlive(trio, api);
-        long rss = ContainmentTest.rssMegabytes(trio.apiProcess().pid());
-        assertTrue(rss < 600, "slicer-api at " + rss + " MB");
-        assertTrue(failures.isEmpty(), failures.size() + " of " + NATIVE_CASES + " cases went wrong:\n"
-                + String.join("\n", failures.subList(0, Math.min(15, failures.size()))));
+        System.out.println(name + " outcomes (" + cases + " cases, first seed " + firstSeed + "): "
+                + new java.util.TreeMap<>(outcomes));
+        return failures;
     }
 
     /** Byte flips anywhere in the file: in JPEG tiles and strips, not only in headers. */

@@ -86,24 +86,17 @@ class PngRowsTest {
         Path good = dir.resolve("good.png");
         SampleImage.generate(120, 90, 3, 8, 2).writePng(good);
         byte[] png = Files.readAllBytes(good);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        out.write(png, 0, 8);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(png);
-        for (int at = 8; at < png.length; ) {
-            int length = b.getInt(at);
-            String type = new String(png, at + 4, 4, java.nio.charset.StandardCharsets.US_ASCII);
-            if (type.equals("IDAT")) { // split it in two around a tEXt chunk
-                int half = length / 2;
-                chunk(out, "IDAT", Arrays.copyOfRange(png, at + 8, at + 8 + half));
-                chunk(out, "tEXt", "Comment\0between".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-                chunk(out, "IDAT", Arrays.copyOfRange(png, at + 8 + half, at + 8 + length));
-            } else {
-                out.write(png, at, 12 + length);
-            }
-            at += 12 + length;
-        }
         Path split = dir.resolve("split.png");
-        Files.write(split, out.toByteArray());
+        Files.write(split, rewrite(png, (type, data, out) -> {
+            if (!type.equals("IDAT")) {
+                return false;
+            }
+            int half = data.length / 2; // split it in two around a tEXt chunk
+            chunk(out, "IDAT", Arrays.copyOfRange(data, 0, half));
+            chunk(out, "tEXt", "Comment\0between".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            chunk(out, "IDAT", Arrays.copyOfRange(data, half, data.length));
+            return true;
+        }));
         for (String isal : List.of("true", "false")) {
             System.setProperty("lip.isal", isal);
             org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> Decoded.rows(split),
@@ -143,21 +136,13 @@ class PngRowsTest {
         Path full = dir.resolve("palette.png");
         javax.imageio.ImageIO.write(im, "png", full.toFile());
         byte[] png = Files.readAllBytes(full);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        out.write(png, 0, 8);
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(png);
-        for (int at = 8; at < png.length; ) {
-            int length = buf.getInt(at);
-            String type = new String(png, at + 4, 4, java.nio.charset.StandardCharsets.US_ASCII);
-            if (type.equals("PLTE")) {
-                chunk(out, "PLTE", Arrays.copyOfRange(png, at + 8, at + 8 + 6)); // two entries of four
-            } else {
-                out.write(png, at, 12 + length);
-            }
-            at += 12 + length;
-        }
         Path shortPalette = dir.resolve("short-palette.png");
-        Files.write(shortPalette, out.toByteArray());
+        Files.write(shortPalette, rewrite(png, (type, data, out) -> {
+            if (type.equals("PLTE")) {
+                chunk(out, "PLTE", Arrays.copyOf(data, 6)); // two entries of four
+            }
+            return type.equals("PLTE");
+        }));
         byte[] rows = Decoded.rows(shortPalette);
         byte[] expected = new byte[8 * 2 * 3];
         for (int y = 0; y < 2; y++) {
@@ -170,6 +155,27 @@ class PngRowsTest {
             }
         }
         assertArrayEquals(expected, rows);
+    }
+
+    interface ChunkEdit {
+        /** @return whether it wrote something in the chunk's place; if not, the chunk is kept as it is */
+        boolean replace(String type, byte[] data, java.io.ByteArrayOutputStream out);
+    }
+
+    /** The PNG with each chunk kept, or replaced by what {@code edit} writes instead. */
+    private static byte[] rewrite(byte[] png, ChunkEdit edit) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(png, 0, 8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(png);
+        for (int at = 8; at < png.length; ) {
+            int length = b.getInt(at);
+            String type = new String(png, at + 4, 4, java.nio.charset.StandardCharsets.US_ASCII);
+            if (!edit.replace(type, Arrays.copyOfRange(png, at + 8, at + 8 + length), out)) {
+                out.write(png, at, 12 + length);
+            }
+            at += 12 + length;
+        }
+        return out.toByteArray();
     }
 
     private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) {
