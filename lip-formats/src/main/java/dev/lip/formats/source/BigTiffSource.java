@@ -78,7 +78,14 @@ final class BigTiffSource implements ImageSource {
             // offsets and byte counts were checked against the file by TiffStructure
             TiffBlockReader blocks;
             BlockEndCheck endCheck = null;
-            if (layout.isWide()) {
+            if (layout.isPacked()) {
+                // 1-7 and 9-15-bit grey or RGB: only our block reader widens them
+                blocks = TiffBlockReader.of(file, layout);
+                if (blocks == null) {
+                    throw new UnreadableImageException("This BigTIFF's " + layout.bitsPerSample() + "-bit samples are "
+                            + "read uncompressed or with LZW, deflate, ZSTD or PackBits, without a predictor only.");
+                }
+            } else if (layout.isWide()) {
                 blocks = TiffCompression.wideReader(file, layout);
             } else {
                 blocks = TiffBlockReader.of(file, layout);

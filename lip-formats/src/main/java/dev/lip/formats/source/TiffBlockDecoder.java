@@ -31,13 +31,17 @@ final class TiffBlockDecoder implements AutoCloseable {
     final byte[] block;
     /** One band's block of a planar image, decoded before its samples are interleaved into {@link #block}. */
     private final byte[] plane;
+    /** A block of bit-packed samples as decompressed, before {@link PackedSamples} widens it; null for others. */
+    private final byte[] packed;
 
     TiffBlockDecoder(FileChannel file, TiffLayout layout) {
         this.file = file;
         this.layout = layout;
-        this.bytesPerSample = layout.bitsPerSample() / 8;
+        this.bytesPerSample = layout.readBits() / 8;
         this.block = new byte[layout.blockWidth() * layout.blockHeight() * layout.bands() * bytesPerSample];
         this.plane = layout.isPlanar() ? new byte[layout.blockWidth() * layout.blockHeight() * bytesPerSample] : null;
+        this.packed = layout.isPacked() ? new byte[layout.blockHeight() * PackedSamples.rowBytes(layout.blockWidth()
+                * (layout.isPlanar() ? 1 : layout.bands()), layout.bitsPerSample())] : null;
         this.turbo = layout.compression() == TiffCompression.JPEG ? TurboJpeg.open() : null;
         boolean deflate = layout.compression() == TiffCompression.DEFLATE
                 || layout.compression() == TiffCompression.ADOBE_DEFLATE;
@@ -68,9 +72,12 @@ final class TiffBlockDecoder implements AutoCloseable {
      * Decodes block {@code index} into {@code block}, little-endian, {@code spp} samples a pixel; returns its rows (a
      * last strip has fewer).
      */
-    private int decode(byte[] block, int index, int blockRow, int spp) throws IOException {
+    private int decode(byte[] out, int index, int blockRow, int spp) throws IOException {
         int rows = layout.rowsOf(blockRow);
-        int rowBytes = layout.blockWidth() * spp * bytesPerSample;
+        // bit-packed samples are decompressed as stored, then widened into out
+        byte[] block = packed != null ? packed : out;
+        int rowBytes = packed != null ? PackedSamples.rowBytes(layout.blockWidth() * spp, layout.bitsPerSample())
+                : layout.blockWidth() * spp * bytesPerSample;
         long[] offsets = layout.offsets();
         int expected = rows * rowBytes;
         int count = (int) layout.byteCounts()[index];
@@ -135,6 +142,11 @@ final class TiffBlockDecoder implements AutoCloseable {
             throw new UnreadableImageException("The TIFF's " + unit() + " " + index + " of " + offsets.length
                     + " ends early: its data gives " + produced + " of its " + expected + " bytes (row "
                     + (produced / rowBytes) + " of " + rows + "). The file is truncated or damaged.");
+        }
+        if (packed != null) {
+            PackedSamples.widen(packed, rows, rowBytes, layout.blockWidth() * spp, layout.bitsPerSample(),
+                    layout.photometric() == 0, out);
+            return rows;
         }
         if (layout.predictor() == 3) {
             // The floating-point predictor's bytes are in big-endian order whatever the file's byte order.

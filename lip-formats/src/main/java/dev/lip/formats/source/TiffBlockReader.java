@@ -46,7 +46,7 @@ final class TiffBlockReader implements AutoCloseable {
     private TiffBlockReader(Path path, TiffLayout layout) throws IOException {
         this.file = FileChannel.open(path, StandardOpenOption.READ);
         this.layout = layout;
-        this.bytesPerSample = layout.bitsPerSample() / 8;
+        this.bytesPerSample = layout.readBits() / 8;
         long blockBytes = (long) layout.blockWidth() * layout.blockHeight() * layout.bands() * bytesPerSample;
         // Twelve blocks: the nine a patch with a halo touches and the three the next patch along the row adds (7 MB
         // of 512² RGB tiles); at least 16 MB, as small blocks come many to a patch.
@@ -61,7 +61,7 @@ final class TiffBlockReader implements AutoCloseable {
     static TiffBlockReader of(Path path, TiffLayout l) throws IOException {
         int c = l.compression();
         boolean fits = l.blocksMatch() && l.bands() >= 1 && l.bands() <= ImageInfo.MAX_BANDS
-                && (long) l.blockWidth() * l.blockHeight() * l.bands() * (l.bitsPerSample() / 8) <= TiffSource.MAX_STRIP_BYTES;
+                && (long) l.blockWidth() * l.blockHeight() * l.bands() * (l.readBits() / 8) <= TiffSource.MAX_STRIP_BYTES;
         if (c == TiffCompression.JPEG) {
             // libjpeg-turbo where it is installed (faster, and the decoder the field's tools use); else the JDK's reader
             return JpegBlocks.reads(l) && fits ? new TiffBlockReader(path, l) : null;
@@ -71,6 +71,12 @@ final class TiffBlockReader implements AutoCloseable {
             boolean webp = l.photometric() == 2 && l.sampleFormat() == 1 && l.bitsPerSample() == 8
                     && (l.bands() == 3 || l.bands() == 4) && l.predictor() == 1 && !l.isPlanar() && fits;
             return webp ? new TiffBlockReader(path, l) : null;
+        }
+        if (l.isPacked()) {
+            // bit-packed samples: every compression that gives bytes, no predictor (libtiff's is for whole bytes)
+            boolean compression = c == TiffCompression.NONE || c == TiffCompression.DEFLATE || c == TiffCompression.ADOBE_DEFLATE
+                    || c == TiffCompression.ZSTD || c == TiffCompression.LZW || c == TiffCompression.PACKBITS;
+            return compression && l.predictor() == 1 && fits ? new TiffBlockReader(path, l) : null;
         }
         SampleFormat format = l.format();
         if (format == null || !fits || (l.photometric() != 0 && l.photometric() != 1 && l.photometric() != 2)) {

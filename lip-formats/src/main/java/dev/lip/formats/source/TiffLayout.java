@@ -15,7 +15,21 @@ record TiffLayout(int width, int height, boolean tiled, int blockWidth, int bloc
      * ("undefined") is read as unsigned, as libtiff does.
      */
     dev.lip.common.pixels.SampleFormat format() {
-        return dev.lip.common.pixels.SampleFormat.of(bitsPerSample, sampleFormat == 4 ? 1 : sampleFormat);
+        return dev.lip.common.pixels.SampleFormat.of(readBits(), sampleFormat == 4 ? 1 : sampleFormat);
+    }
+
+    /**
+     * Grey or RGB samples of 1 to 7 or 9 to 15 bits, packed without padding inside a row (bilevel scans, 2 and 4-bit
+     * greys, the 10 and 12-bit samples of scientific cameras): {@link TiffBlockReader} widens them to 8 or 16 bits.
+     */
+    boolean isPacked() {
+        return bitsPerSample >= 1 && bitsPerSample <= 15 && bitsPerSample != 8 && (sampleFormat == 1 || sampleFormat == 4)
+                && (photometric == 0 || photometric == 1 || photometric == 2);
+    }
+
+    /** Bits of a sample as read: packed samples widened to 8 (up to 7 bits) or 16 (9 to 15), the others as stored. */
+    int readBits() {
+        return !isPacked() ? bitsPerSample : bitsPerSample < 8 ? 8 : 16;
     }
 
     /** Whether the samples are other than the 8 or 16-bit unsigned integers every reader here decodes. */

@@ -70,7 +70,19 @@ final class TiffSource implements ImageSource {
             TiffLayout layout = checkDirectory(reader, file, width, height);
             String format = "TIFF (" + (layout.tiled() ? "tiled" : "striped") + ")";
             TiffSource source;
-            if (layout.isWide()) {
+            if (layout.isPacked()) {
+                // 1-7 and 9-15-bit grey or RGB: only our block reader widens them (to 8 or 16 bits)
+                TiffBlockReader blocks = TiffBlockReader.of(file, layout);
+                if (blocks == null) {
+                    throw new UnreadableImageException("This TIFF's " + layout.bitsPerSample() + "-bit samples are "
+                            + "stored in a way not read here: they are read uncompressed or with LZW, deflate, ZSTD or "
+                            + "PackBits, without a predictor (its compression is "
+                            + TiffCompression.name(layout.compression()) + ", predictor " + layout.predictor() + ").");
+                }
+                ImageInfo info = new ImageInfo(width, height, layout.bands(), layout.format(), format, facts.nodata());
+                source = new TiffSource(stream, reader, info, null, layout.tiled() && layout.blockWidth() < width,
+                        layout.blockHeight(), blocks, null);
+            } else if (layout.isWide()) {
                 // int16, 32 and 64-bit samples: only our block reader decodes them, into their own format
                 TiffBlockReader blocks = TiffCompression.wideReader(file, layout);
                 ImageInfo info = new ImageInfo(width, height, layout.bands(), layout.format(), format, facts.nodata());
@@ -137,9 +149,17 @@ final class TiffSource implements ImageSource {
         if (bits != null) {
             for (int i = 0; i < bits.getCount(); i++) {
                 int b = bits.getAsInt(i);
-                if (b != bits.getAsInt(0) || (b != 1 && b != 2 && b != 4 && b != 8 && b != 16 && b != 32 && b != 64)) {
-                    throw new UnreadableImageException("The TIFF's bits per sample (" + b + " for sample " + i
-                            + ") are not 1, 2, 4, 8, 16, 32 or 64 alike: its directory is damaged or the layout is not supported.");
+                int photometric = value(dir, 262, -1);
+                boolean packable = b >= 1 && b <= 16 && (photometric == 0 || photometric == 1 || photometric == 2);
+                if (b != bits.getAsInt(0)) {
+                    throw new UnreadableImageException("The TIFF's samples have different bits (" + bits.getAsInt(0)
+                            + " and " + b + "), which this service does not read.");
+                }
+                if (!packable && b != 1 && b != 2 && b != 4 && b != 8 && b != 16 && b != 32 && b != 64) {
+                    throw new UnreadableImageException("The TIFF's samples have " + b + " bits"
+                            + (photometric == 3 ? " and a palette" : "") + ", which this service does not read: it reads "
+                            + "grey and RGB samples of 1 to 16 bits, palettes of 1, 2, 4 and 8 bits, and wider samples of "
+                            + "32 and 64 bits.");
                 }
             }
         }
