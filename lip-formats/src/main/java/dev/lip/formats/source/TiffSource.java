@@ -70,7 +70,8 @@ final class TiffSource implements ImageSource {
             TiffLayout layout = checkDirectory(reader, file, width, height);
             String format = "TIFF (" + (layout.tiled() ? "tiled" : "striped") + ")";
             TiffSource source;
-            if (layout.isPacked()) {
+            boolean fax = layout.compression() >= 2 && layout.compression() <= 4 && layout.bitsPerSample() == 1;
+            if (layout.isPacked() && !fax) {
                 // 1-7 and 9-15-bit grey or RGB: only our block reader widens them (to 8 or 16 bits)
                 TiffBlockReader blocks = TiffBlockReader.of(file, layout);
                 if (blocks == null) {

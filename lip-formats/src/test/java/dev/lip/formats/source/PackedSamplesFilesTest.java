@@ -59,6 +59,32 @@ class PackedSamplesFilesTest {
         assertArrayEquals(expected, Decoded.rows(out), command);
     }
 
+    /**
+     * Fax-compressed bilevel scans (CCITT Group 3, 2-D Group 3 and Group 4, as tiffcp and vips write them) are
+     * decoded by the JDK's reader as black-and-white RGB: the same pixels as the uncompressed scan, which the test
+     * above holds to GDAL's decoding.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"tiffcp -c g3 IN OUT | false", "tiffcp -c g3:2d IN OUT | false",
+            "tiffcp -c g4 IN OUT | false", "vips tiffsave GREY OUT --bitdepth 1 --compression ccittfax4 | false",
+            "vips tiffsave GREY OUT --bitdepth 1 --compression ccittfax4 --miniswhite | true"})
+    void faxCompressedScansAreTheScansPixels(String command, boolean minIsWhite) throws Exception {
+        String tool = command.split(" ")[0];
+        Assumptions.assumeTrue(FieldTools.installed(tool) && FieldTools.installed("vips"), tool + " or libvips is not installed");
+        Path grey = dir.resolve("grey.png");
+        SampleImage.generate(203, 131, 1, 8, 3).writePng(grey);
+        Path plain = dir.resolve("plain.tif");
+        FieldTools.run("vips", "tiffsave", grey.toString(), plain.toString(), "--bitdepth", "1");
+        Path fax = dir.resolve("fax.tif");
+        FieldTools.make(command.replace("GREY", grey.toString()), plain, fax);
+        byte[] scan = Decoded.rows(plain);
+        byte[] expected = new byte[scan.length * 3];
+        for (int i = 0; i < scan.length; i++) {
+            expected[3 * i] = expected[3 * i + 1] = expected[3 * i + 2] = scan[i]; // white high, MinIsWhite or not
+        }
+        assertArrayEquals(expected, Decoded.rows(fax), command);
+    }
+
     /** Damaged bilevel and 12-bit files give their rows or a sentence, never made-up rows or a crash. */
     @org.junit.jupiter.api.Test
     void damagedPackedFilesGiveASentenceOrRows() throws Exception {
@@ -66,6 +92,7 @@ class PackedSamplesFilesTest {
         Path in = dir.resolve("in.png");
         SampleImage.generate(160, 120, 3, 8, 4).writePng(in);
         for (String command : new String[]{"gdal_translate -q -co NBITS=1 -co COMPRESS=LZW -b 1 -scale 0 255 0 1 IN OUT",
+                "gdal_translate -q -co NBITS=1 -co COMPRESS=CCITTFAX4 -b 1 -scale 0 255 0 1 IN OUT",
                 "gdal_translate -q -ot UInt16 -co NBITS=12 -co TILED=YES -co BLOCKXSIZE=32 -co BLOCKYSIZE=32 -co COMPRESS=DEFLATE -scale 0 255 0 4095 IN OUT"}) {
             Path out = dir.resolve("good.tif");
             FieldTools.make(command, in, out);
