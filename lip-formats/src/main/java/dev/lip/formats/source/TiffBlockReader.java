@@ -79,7 +79,9 @@ final class TiffBlockReader implements AutoCloseable {
             return compression && l.predictor() == 1 && fits ? new TiffBlockReader(path, l) : null;
         }
         SampleFormat format = l.format();
-        if (format == null || !fits || (l.photometric() != 0 && l.photometric() != 1 && l.photometric() != 2)) {
+        // no PhotometricInterpretation at all is read as GDAL reads it: grey (MinIsBlack), or RGB with three bands
+        if (format == null || !fits || (l.photometric() != 0 && l.photometric() != 1 && l.photometric() != 2
+                && l.photometric() != -1)) {
             return null;
         }
         if (l.isWide()) {

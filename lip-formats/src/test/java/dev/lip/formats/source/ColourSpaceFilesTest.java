@@ -92,6 +92,27 @@ class ColourSpaceFilesTest {
         assertTrue(e.getMessage().contains("RowsPerStrip is 2147483649"), e.getMessage());
     }
 
+    /** Issue 24: a float32 TIFF without a PhotometricInterpretation was refused, its sentence blaming the compression. */
+    @Test
+    void aTiffWithoutPhotometricIsReadAsGdalReadsIt() throws Exception {
+        Path tiff = made("gdal_translate -q -ot Float32 IN OUT");
+        byte[] b = Files.readAllBytes(tiff);
+        ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        int ifd = buf.getInt(4);
+        int n = Short.toUnsignedInt(buf.getShort(ifd));
+        int kept = 0;
+        for (int i = 0; i < n; i++) { // the directory without its tag 262
+            int at = ifd + 2 + i * 12;
+            if (Short.toUnsignedInt(buf.getShort(at)) != 262) {
+                System.arraycopy(b, at, b, ifd + 2 + kept++ * 12, 12);
+            }
+        }
+        buf.putShort(ifd, (short) kept).putInt(ifd + 2 + kept * 12, 0);
+        Path none = dir.resolve("no-photometric.tif");
+        Files.write(none, b);
+        assertArrayEquals(Decoded.rows(tiff), Decoded.rows(none));
+    }
+
     @Test
     void oldStyleJpegIsRefusedByName() throws Exception {
         Path jpeg = made("gdal_translate -q -co COMPRESS=JPEG IN OUT");
