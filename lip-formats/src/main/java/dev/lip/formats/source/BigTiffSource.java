@@ -78,7 +78,13 @@ final class BigTiffSource implements ImageSource {
             // offsets and byte counts were checked against the file by TiffStructure
             TiffBlockReader blocks;
             BlockEndCheck endCheck = null;
-            if (layout.isPacked()) {
+            if (layout.photometric() == 5) {
+                blocks = layout.isCmyk8() ? TiffBlockReader.of(file, layout) : null;
+                if (blocks == null) {
+                    TiffStructure.checkColourSpace(5);
+                }
+                bands = 3;
+            } else if (layout.isPacked()) {
                 // 1-7 and 9-15-bit grey or RGB: only our block reader widens them
                 blocks = TiffBlockReader.of(file, layout);
                 if (blocks == null) {

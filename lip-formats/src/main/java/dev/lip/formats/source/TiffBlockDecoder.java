@@ -50,7 +50,27 @@ final class TiffBlockDecoder implements AutoCloseable {
 
     /** Decodes block ({@code r}, {@code c}) into {@link #block}; returns its rows (a last strip has fewer). */
     int decode(int r, int c) throws IOException {
-        return layout.isPlanar() ? decodePlanes(r, c) : decode(block, r * layout.across() + c, r, layout.bands());
+        int rows = layout.isPlanar() ? decodePlanes(r, c) : decode(block, r * layout.across() + c, r, layout.bands());
+        if (layout.isCmyk8()) {
+            cmykToRgb(block, rows * layout.blockWidth());
+        }
+        return rows;
+    }
+
+    /**
+     * CMYK to RGB in place, four samples a pixel to three, as libtiff's RGBA interface converts them (its
+     * putRGBcontig8bitCMYKtile), so exactly GDAL's pixels: no colour profile, ink over white.
+     */
+    static void cmykToRgb(byte[] block, int pixels) {
+        for (int p = 0; p < pixels; p++) {
+            int k = 255 - (block[4 * p + 3] & 0xFF);
+            int c = block[4 * p] & 0xFF;
+            int m = block[4 * p + 1] & 0xFF;
+            int y = block[4 * p + 2] & 0xFF;
+            block[3 * p] = (byte) (k * (255 - c) / 255);
+            block[3 * p + 1] = (byte) (k * (255 - m) / 255);
+            block[3 * p + 2] = (byte) (k * (255 - y) / 255);
+        }
     }
 
     /** Decodes block ({@code r}, {@code c}) of every band's plane and interleaves them into {@link #block}. */

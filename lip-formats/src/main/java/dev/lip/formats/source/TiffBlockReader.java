@@ -72,6 +72,11 @@ final class TiffBlockReader implements AutoCloseable {
                     && (l.bands() == 3 || l.bands() == 4) && l.predictor() == 1 && !l.isPlanar() && fits;
             return webp ? new TiffBlockReader(path, l) : null;
         }
+        if (l.isCmyk8()) {
+            boolean compression = c == TiffCompression.NONE || c == TiffCompression.DEFLATE || c == TiffCompression.ADOBE_DEFLATE
+                    || c == TiffCompression.ZSTD || c == TiffCompression.LZW || c == TiffCompression.PACKBITS;
+            return compression && (l.predictor() == 1 || l.predictor() == 2) && fits ? new TiffBlockReader(path, l) : null;
+        }
         if (l.isPacked()) {
             // bit-packed samples: every compression that gives bytes, no predictor (libtiff's is for whole bytes)
             boolean compression = c == TiffCompression.NONE || c == TiffCompression.DEFLATE || c == TiffCompression.ADOBE_DEFLATE
@@ -131,8 +136,8 @@ final class TiffBlockReader implements AutoCloseable {
     }
 
     private PixelRegion read(Rect area, TiffBlockDecoder decoder) throws IOException {
-        PixelRegion out = new PixelRegion(area, layout.bands(), layout.format());
-        int pixelBytes = layout.bands() * bytesPerSample;
+        PixelRegion out = new PixelRegion(area, layout.readBands(), layout.format());
+        int pixelBytes = layout.readBands() * bytesPerSample;
         int blockWidth = layout.blockWidth();
         int blockHeight = layout.blockHeight();
         int firstColumn = area.x() / blockWidth;

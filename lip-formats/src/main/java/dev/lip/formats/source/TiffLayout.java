@@ -27,6 +27,19 @@ record TiffLayout(int width, int height, boolean tiled, int blockWidth, int bloc
                 && (photometric == 0 || photometric == 1 || photometric == 2);
     }
 
+    /**
+     * 8-bit CMYK (PhotometricInterpretation Separated, four samples), which {@link TiffBlockReader} converts to RGB as
+     * libtiff's RGBA interface does, and so GDAL: {@code R = (255 - K) (255 - C) / 255}, and alike for G and B.
+     */
+    boolean isCmyk8() {
+        return photometric == 5 && bands == 4 && bitsPerSample == 8 && (sampleFormat == 1 || sampleFormat == 4);
+    }
+
+    /** Bands of a pixel as read: CMYK's four become RGB's three. */
+    int readBands() {
+        return isCmyk8() ? 3 : bands;
+    }
+
     /** Bits of a sample as read: packed samples widened to 8 (up to 7 bits) or 16 (9 to 15), the others as stored. */
     int readBits() {
         return !isPacked() ? bitsPerSample : bitsPerSample < 8 ? 8 : 16;

@@ -71,7 +71,17 @@ final class TiffSource implements ImageSource {
             String format = "TIFF (" + (layout.tiled() ? "tiled" : "striped") + ")";
             TiffSource source;
             boolean fax = layout.compression() >= 2 && layout.compression() <= 4 && layout.bitsPerSample() == 1;
-            if (layout.isPacked() && !fax) {
+            if (layout.photometric() == 5) {
+                // CMYK: 8-bit, converted to RGB by our block reader as libtiff converts it; no other reader here may
+                // see it (they passed C, M, Y as R, G, B)
+                TiffBlockReader blocks = layout.isCmyk8() ? TiffBlockReader.of(file, layout) : null;
+                if (blocks == null) {
+                    TiffStructure.checkColourSpace(5);
+                }
+                ImageInfo info = new ImageInfo(width, height, 3, layout.format(), format, facts.nodata());
+                source = new TiffSource(stream, reader, info, null, layout.tiled() && layout.blockWidth() < width,
+                        layout.blockHeight(), blocks, null);
+            } else if (layout.isPacked() && !fax) {
                 // 1-7 and 9-15-bit grey or RGB: only our block reader widens them (to 8 or 16 bits)
                 TiffBlockReader blocks = TiffBlockReader.of(file, layout);
                 if (blocks == null) {

@@ -148,7 +148,9 @@ final class TiffStructure {
                 throw damaged("it has no " + (tiled ? "tile" : "strip") + " offsets or byte counts");
             }
             TiffCompression.checkReadable(compression);
-            checkColourSpace(photometric);
+            if (photometric != 5) {
+                checkColourSpace(photometric); // CMYK is decided with the layout: 8-bit is read, the rest refused
+            }
             TiffDataLayout.check(offsets, counts, compression, size, big ? 16 : 8, tiled);
             GeoTiffTags geoTags = new GeoTiffTags(doubles(geo.get(GeoTiffTags.PIXEL_SCALE)),
                     doubles(geo.get(GeoTiffTags.TIEPOINT)), doubles(geo.get(GeoTiffTags.TRANSFORMATION)),
@@ -166,7 +168,7 @@ final class TiffStructure {
      */
     static void checkColourSpace(int photometric) throws UnreadableImageException {
         String name = switch (photometric) {
-            case 5 -> "CMYK (PhotometricInterpretation Separated)";
+            case 5 -> "CMYK (PhotometricInterpretation Separated) with other than four 8-bit samples, or JPEG or WebP compressed";
             case 8 -> "CIE L*a*b*";
             case 9 -> "ICC L*a*b*";
             case 10 -> "ITU L*a*b*";

@@ -40,9 +40,7 @@ class ColourSpaceFilesTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "gdal_translate -q -b 1 -b 2 -b 3 -b 1 -co PHOTOMETRIC=CMYK IN OUT | CMYK",
             "gdal_translate -q -ot UInt16 -b 1 -b 2 -b 3 -b 1 -co PHOTOMETRIC=CMYK IN OUT | CMYK",
-            "gdal_translate -q -b 1 -b 2 -b 3 -b 1 -co PHOTOMETRIC=CMYK -co INTERLEAVE=BAND IN OUT | CMYK",
             "gdal_translate -q -b 1 -b 2 -b 3 -b 1 -b 1 -co PHOTOMETRIC=CMYK -co ALPHA=YES IN OUT | CMYK",
             "gdal_translate -q -co PHOTOMETRIC=CIELAB IN OUT | L*a*b*",
             "gdal_translate -q -co PHOTOMETRIC=CIELAB -co TILED=YES -co COMPRESS=DEFLATE IN OUT | L*a*b*"})
@@ -50,6 +48,25 @@ class ColourSpaceFilesTest {
         Path tiff = made(command);
         UnreadableImageException e = assertThrows(UnreadableImageException.class, () -> SOURCES.open(tiff).close());
         assertTrue(e.getMessage().contains(name) && e.getMessage().contains("colour space"), e.getMessage());
+    }
+
+    /**
+     * Issue 24: 8-bit CMYK was refused (contiguous) or read as RGB (planar); now converted as libtiff's RGBA
+     * interface converts it, which is how GDAL opens it (RGBA, opaque): GDAL's R, G and B exactly.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"gdal_translate -q -b 1 -b 2 -b 3 -b 1 -co PHOTOMETRIC=CMYK IN OUT",
+            "gdal_translate -q -b 1 -b 2 -b 3 -b 1 -co PHOTOMETRIC=CMYK -co INTERLEAVE=BAND IN OUT",
+            "gdal_translate -q -b 1 -b 2 -b 3 -b 1 -co PHOTOMETRIC=CMYK -co TILED=YES -co COMPRESS=DEFLATE IN OUT",
+            "gdal_translate -q -b 1 -b 2 -b 3 -b 1 -co PHOTOMETRIC=CMYK -co COMPRESS=LZW -co PREDICTOR=2 IN OUT"})
+    void eightBitCmykIsConvertedAsGdalConvertsIt(String command) throws Exception {
+        Path tiff = made(command);
+        byte[] rgba = FieldTools.gdalPixels(tiff);
+        byte[] rgb = new byte[rgba.length / 4 * 3];
+        for (int p = 0; p < rgba.length / 4; p++) {
+            System.arraycopy(rgba, 4 * p, rgb, 3 * p, 3);
+        }
+        assertArrayEquals(rgb, Decoded.rows(tiff), command);
     }
 
     /**
