@@ -242,9 +242,12 @@ final class JpegSource implements ImageSource {
                 int length = in.readUnsignedShort();
                 boolean sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
                 if (sof) {
-                    if (marker != 0xC0 && marker != 0xC1 && marker != 0xC2) {
+                    // Arithmetic coding (SOF9, SOF10) is libjpeg-turbo's to decode; the JDK's decoder refuses it
+                    boolean arithmetic = marker == 0xC9 || marker == 0xCA;
+                    if (marker != 0xC0 && marker != 0xC1 && marker != 0xC2 && !(arithmetic && JpegScanlines.available())) {
                         throw new UnreadableImageException("This JPEG uses a coding process (SOF" + (marker - 0xC0)
-                                + ", lossless or arithmetic) that is not supported.");
+                                + (arithmetic ? ", arithmetic coding, which is decoded where libjpeg-turbo (libjpeg62-turbo) "
+                                + "is installed" : ", lossless or hierarchical") + ") that is not supported here.");
                     }
                     int precision = in.readUnsignedByte();
                     if (precision != 8) {
@@ -273,7 +276,7 @@ final class JpegSource implements ImageSource {
                         long down = ceil(ceil((long) height * v[c], vMax), 8L * v[c]) * v[c];
                         coefficientBytes += across * down * 128;
                     }
-                    return new Frame(width, height, components, marker == 0xC2, coefficientBytes);
+                    return new Frame(width, height, components, marker == 0xC2 || marker == 0xCA, coefficientBytes);
                 }
                 in.skipNBytes(length - 2);
             }

@@ -92,4 +92,25 @@ class JpegScanlinesTest {
         }
         throw new IllegalArgumentException("no SOS");
     }
+
+    /**
+     * Issue 24: arithmetic-coded JPEGs (SOF9, SOF10), which libjpeg-turbo decodes and the JDK's decoder does not, were
+     * refused. jpegtran re-codes a JPEG's coefficients without touching them, so the arithmetic copy must give
+     * exactly the Huffman original's pixels.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "jpegtran {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"-arithmetic", "-arithmetic -progressive"})
+    void arithmeticCodedJpegsAreTheOriginalsPixels(String options) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(JpegScanlines.available(), "liblipjpeg was not built");
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.lip.formats.testing.FieldTools.installed("jpegtran"),
+                "jpegtran is not installed: apt-get install libjpeg-turbo-progs");
+        java.nio.file.Path original = dir.resolve("original.jpg");
+        dev.lip.common.testing.SampleImage.generate(333, 211, 3, 8, 21).writeJpeg(original, false, 0.85f);
+        java.nio.file.Path arithmetic = dir.resolve("arithmetic.jpg");
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("jpegtran"));
+        cmd.addAll(java.util.List.of(options.split(" ")));
+        cmd.addAll(java.util.List.of("-outfile", arithmetic.toString(), original.toString()));
+        dev.lip.formats.testing.FieldTools.run(cmd);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Decoded.rows(original), Decoded.rows(arithmetic), options);
+    }
 }
