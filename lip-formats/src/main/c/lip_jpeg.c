@@ -63,7 +63,9 @@ static int start(lip_jpeg *j, int *info) {
     jpeg_create_decompress(&j->cinfo);
     jpeg_stdio_src(&j->cinfo, j->file);
     jpeg_read_header(&j->cinfo, TRUE);
-    j->cinfo.out_color_space = j->cinfo.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    /* four components (CMYK, or YCCK which libjpeg turns into CMYK): handed over as CMYK, converted by the caller */
+    j->cinfo.out_color_space = j->cinfo.num_components == 1 ? JCS_GRAYSCALE
+            : j->cinfo.num_components == 4 ? JCS_CMYK : JCS_RGB;
     jpeg_start_decompress(&j->cinfo);
     info[0] = (int) j->cinfo.output_width;
     info[1] = (int) j->cinfo.output_height;

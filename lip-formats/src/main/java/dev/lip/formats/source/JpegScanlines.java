@@ -79,10 +79,19 @@ final class JpegScanlines implements AutoCloseable {
         return components;
     }
 
-    /** Hands every row, top to bottom, to {@code consumer} (one array, reused). */
+    /** Samples a pixel as handed over: CMYK's four become RGB's three. */
+    int outputComponents() {
+        return components == 4 ? 3 : components;
+    }
+
+    /**
+     * Hands every row, top to bottom, to {@code consumer} (one array, reused). CMYK rows (libjpeg gives Adobe's
+     * inverted CMYK, YCCK converted to it) are converted to RGB as GDAL converts them: R = C K / 255, and alike.
+     */
     void streamRows(ImageSource.RowConsumer consumer) throws java.io.IOException {
         int rowBytes = width * components;
         byte[] row = new byte[rowBytes];
+        byte[] rgb = components == 4 ? new byte[width * 3] : null;
         int y = 0;
         while (y < height) {
             int n = api.lip_jpeg_read(handle, rows, Math.min(BATCH_ROWS, height - y), message, message.length);
@@ -94,7 +103,17 @@ final class JpegScanlines implements AutoCloseable {
             }
             for (int i = 0; i < n; i++) {
                 rows.read((long) i * rowBytes, row, 0, rowBytes);
-                consumer.accept(y + i, row);
+                if (rgb != null) {
+                    for (int x = 0; x < width; x++) {
+                        int k = row[4 * x + 3] & 0xFF;
+                        rgb[3 * x] = (byte) ((row[4 * x] & 0xFF) * k / 255);
+                        rgb[3 * x + 1] = (byte) ((row[4 * x + 1] & 0xFF) * k / 255);
+                        rgb[3 * x + 2] = (byte) ((row[4 * x + 2] & 0xFF) * k / 255);
+                    }
+                    consumer.accept(y + i, rgb);
+                } else {
+                    consumer.accept(y + i, row);
+                }
             }
             y += n;
         }

@@ -63,9 +63,11 @@ final class JpegSource implements ImageSource {
 
     static JpegSource open(Path file, long progressiveMaxPixels) throws IOException {
         Frame frame = readFrameHeader(file);
-        if (frame.components() != 1 && frame.components() != 3) {
-            throw new UnreadableImageException("JPEG images with " + frame.components()
-                    + " colour components (CMYK or YCCK) are not supported; convert the image to RGB first.");
+        boolean cmyk = frame.components() == 4;
+        if (frame.components() != 1 && frame.components() != 3 && !(cmyk && JpegScanlines.available())) {
+            throw new UnreadableImageException("JPEG images with " + frame.components() + " colour components"
+                    + (cmyk ? " (CMYK or YCCK) are read where libjpeg-turbo (libjpeg62-turbo) is installed, which this "
+                    + "server lacks" : " are not supported") + "; convert the image to RGB first.");
         }
         if (frame.width() <= 0 || frame.height() <= 0) {
             throw new UnreadableImageException("The JPEG header gives no image size (DNL-marker JPEGs are not supported).");
@@ -85,8 +87,8 @@ final class JpegSource implements ImageSource {
                     + " MB, more than the " + (PROGRESSIVE_COEFFICIENT_BYTES >> 20) + " MB a decoder may hold. "
                     + "Re-encode it as baseline JPEG or TIFF.");
         }
-        ImageInfo info = new ImageInfo(frame.width(), frame.height(), frame.components(), 8,
-                frame.progressive() ? "JPEG (progressive)" : "JPEG");
+        ImageInfo info = new ImageInfo(frame.width(), frame.height(), cmyk ? 3 : frame.components(), 8,
+                (frame.progressive() ? "JPEG (progressive)" : "JPEG") + (cmyk ? ", CMYK as RGB" : ""));
         return new JpegSource(file, info, frame.progressive());
     }
 
@@ -100,7 +102,7 @@ final class JpegSource implements ImageSource {
     public void streamRows(RowConsumer consumer) throws IOException {
         if (JpegScanlines.available()) {
             try (JpegScanlines jpeg = JpegScanlines.open(file)) {
-                if (jpeg.width() != info.width() || jpeg.height() != info.height() || jpeg.components() != info.bands()) {
+                if (jpeg.width() != info.width() || jpeg.height() != info.height() || jpeg.outputComponents() != info.bands()) {
                     throw new UnreadableImageException("The JPEG decodes to " + jpeg.width() + " x " + jpeg.height()
                             + " pixels of " + jpeg.components() + " samples, not what its header says.");
                 }

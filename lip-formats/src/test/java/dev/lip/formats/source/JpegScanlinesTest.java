@@ -113,4 +113,27 @@ class JpegScanlinesTest {
         dev.lip.formats.testing.FieldTools.run(cmd);
         org.junit.jupiter.api.Assertions.assertArrayEquals(Decoded.rows(original), Decoded.rows(arithmetic), options);
     }
+
+    /**
+     * Issue 24: CMYK and YCCK JPEGs (as ImageMagick writes them, Adobe's inverted CMYK) were refused; libjpeg-turbo
+     * decodes them to CMYK and they are converted to RGB as GDAL converts them, so exactly GDAL's pixels.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"-colorspace CMYK", "-colorspace CMYK -interlace JPEG"})
+    void cmykJpegsAreWhatGdalDecodes(String options) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(JpegScanlines.available(), "liblipjpeg was not built");
+        java.nio.file.Path magick = java.nio.file.Path.of("/usr/bin/convert"); // not a stand-in earlier on the PATH
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(magick)
+                        && dev.lip.formats.testing.FieldTools.installed("gdal_translate"),
+                "ImageMagick or GDAL is not installed: apt-get install imagemagick gdal-bin");
+        java.nio.file.Path png = dir.resolve("in.png");
+        dev.lip.common.testing.SampleImage.generate(257, 143, 3, 8, 22).writePng(png);
+        java.nio.file.Path cmyk = dir.resolve("cmyk.jpg");
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(magick.toString(), png.toString()));
+        cmd.addAll(java.util.List.of(options.split(" ")));
+        cmd.add(cmyk.toString());
+        dev.lip.formats.testing.FieldTools.run(cmd);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(dev.lip.formats.testing.FieldTools.gdalPixels(cmyk),
+                Decoded.rows(cmyk), options);
+    }
 }
