@@ -115,7 +115,8 @@ class LimitsTest {
         assertEquals(0, run.exitCode(), run.stderr());
         Masks.assertMaskEquals(one.thresholdMask(128, false), 1, 1, out, "1 x 1");
 
-        // A JPEG whose frame header declares 4 components (CMYK/YCCK): refused with a sentence.
+        // A JPEG whose frame header declares 4 components (CMYK/YCCK) but holds one's: refused from its header with
+        // a sentence (real CMYK JPEGs are read: lip-formats' JpegScanlinesTest).
         Path grey = dir.resolve("g.jpg");
         SampleImage.generate(16, 16, 1, 8, 3).writeJpeg(grey, false, 0.9f);
         byte[] jpg = Files.readAllBytes(grey);
@@ -125,7 +126,7 @@ class LimitsTest {
                 break;
             }
         }
-        assertProblem(post("", jpg, TOKEN), 400, "CMYK");
+        assertProblem(post("", jpg, TOKEN), 400, "frame header is damaged");
 
         // EXIF orientation is not applied: the result has the stored pixel grid (documented in the README).
         SampleImage img = SampleImage.generate(40, 24, 3, 8, 4);

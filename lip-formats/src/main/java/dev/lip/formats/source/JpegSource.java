@@ -258,6 +258,10 @@ final class JpegSource implements ImageSource {
                     int height = in.readUnsignedShort();
                     int width = in.readUnsignedShort();
                     int components = in.readUnsignedByte();
+                    if (length != 8 + 3 * components) {
+                        throw new UnreadableImageException("The JPEG's frame header is damaged: it declares "
+                                + components + " colour components in " + length + " bytes.");
+                    }
                     int[] h = new int[components];
                     int[] v = new int[components];
                     int hMax = 1, vMax = 1;
