@@ -130,9 +130,17 @@ public final class JobDirectory {
      * manifest, oldest manifest first (so that earlier jobs finish first). Links and other entries are skipped.
      */
     public static List<JobDirectory> claimableJobs(Path workDir) throws IOException {
+        return claimableJobs(workDir, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #claimableJobs(Path)}, passing over the jobs named in {@code ended} by their names alone, without a
+     * look at their files: an idle processor with a thousand finished jobs retained spent half a core looking.
+     */
+    public static List<JobDirectory> claimableJobs(Path workDir, java.util.Set<String> ended) throws IOException {
         List<Path> dirs = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(workDir, d -> isJobDirectory(d)
-                && Files.exists(d.resolve(MANIFEST), java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(workDir, d -> !ended.contains(d.getFileName().toString())
+                && isJobDirectory(d) && Files.exists(d.resolve(MANIFEST), java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
             ds.forEach(dirs::add);
         }
         dirs.sort(java.util.Comparator.comparingLong(JobDirectory::manifestTime));
@@ -149,6 +157,15 @@ public final class JobDirectory {
         } catch (IOException e) {
             return Long.MAX_VALUE; // removed meanwhile: last
         }
+    }
+
+    /**
+     * Whether the job has ended for workers: it has a manifest but no {@code pending/} any more (slicer-api removes
+     * the patch directories when a job ends, and creates them before it writes the manifest). It never comes back.
+     */
+    public boolean hasEnded() {
+        return Files.exists(manifestFile(), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && !Files.exists(pending(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Whether {@code path} is a job's directory: a real directory (not a link) with a job id for a name. */

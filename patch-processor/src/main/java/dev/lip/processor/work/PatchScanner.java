@@ -24,6 +24,12 @@ final class PatchScanner {
     private final Path workDir;
     private final WorkQueue queue;
     private final PreparedJobs jobs;
+    /**
+     * Jobs seen ended (no {@code pending/} left), passed over by name on every later pass: retained finished jobs
+     * cost an idle processor a directory listing, not a look at each (bench/idle-processor.sh).
+     */
+    private final Set<String> ended = ConcurrentHashMap.newKeySet();
+    private static final int MAX_ENDED = 100_000;
     /** Jobs skipped for damaged files, already reported in the log. */
     private final Set<String> unusable = ConcurrentHashMap.newKeySet();
 
@@ -35,13 +41,20 @@ final class PatchScanner {
 
     /** @return how many patches were queued by this pass */
     int scanOnce() throws IOException {
-        List<JobDirectory> claimable = JobDirectory.claimableJobs(workDir);
+        List<JobDirectory> claimable = JobDirectory.claimableJobs(workDir, ended);
         Set<String> alive = new HashSet<>();
         claimable.forEach(j -> alive.add(j.jobId()));
         jobs.retainOnly(alive);
         unusable.retainAll(alive);
+        if (ended.size() > MAX_ENDED) {
+            ended.clear(); // removed jobs' names would pile up; one pass looks at the others again
+        }
         int found = 0;
         for (JobDirectory job : claimable) {
+            if (job.hasEnded()) {
+                ended.add(job.jobId());
+                continue;
+            }
             try {
                 job.verify();
                 if (jobs.manifest(job).isEmpty()) {
