@@ -143,6 +143,23 @@ class SafeWorkDirectoryTest {
         assertThrows(SafeFiles.UnsafeFileException.class, () -> j.renewClaim(patch));
     }
 
+    /** Issue 27: a job whose pending/ is gone has ended; jobs named as ended are passed over without a look. */
+    @Test
+    void endedJobsAreKnownByTheirMissingPendingAndPassedOverByName() throws IOException {
+        for (String id : new String[]{"job-running", "job-ended"}) {
+            new JobDirectory(work, id).createDirectories();
+            Files.writeString(work.resolve(id).resolve(JobDirectory.MANIFEST), "{}");
+        }
+        JobDirectory ended = new JobDirectory(work, "job-ended");
+        Files.delete(ended.pending());
+        assertTrue(ended.hasEnded());
+        assertFalse(new JobDirectory(work, "job-running").hasEnded());
+        assertEquals(java.util.Set.of("job-running", "job-ended"), JobDirectory.claimableJobs(work).stream()
+                .map(JobDirectory::jobId).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(java.util.List.of("job-running"), JobDirectory.claimableJobs(work, java.util.Set.of("job-ended"))
+                .stream().map(JobDirectory::jobId).toList());
+    }
+
     @Test
     void claimableJobsAreRealDirectoriesWithAManifestOldestFirst() throws IOException {
         for (String id : new String[]{"job-new", "job-old", "job-bare"}) {
