@@ -49,10 +49,6 @@ public final class DecoderSession implements AutoCloseable {
         copyLog(p, label);
     }
 
-    public long pid() {
-        return p.pid();
-    }
-
     /**
      * Carries out a request: a probe first, then a slicing of the same image.
      *

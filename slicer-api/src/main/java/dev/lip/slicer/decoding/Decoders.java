@@ -32,19 +32,11 @@ public final class Decoders implements AutoCloseable {
     private final AtomicReference<Process> spare = new AtomicReference<>();
     private volatile boolean closed;
 
-    public Decoders(DecoderLimits limits) {
-        this(limits, List.of());
-    }
-
     /** @param javaOptions more JVM options for the decoder processes (lip.decoder.java-options) */
     public Decoders(DecoderLimits limits, List<String> javaOptions) {
         this.limits = limits;
         this.command = DecoderCommand.of(limits, javaOptions);
         watch.execute(this::startSpare);
-    }
-
-    public DecoderLimits limits() {
-        return limits;
     }
 
     /**
