@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FuzzTest {
     private static final int CASES = Integer.getInteger("lip.fuzz.cases", 240);
     private static final long SEED = Long.getLong("lip.fuzz.seed", 20261124L);
-    private static final int NATIVE_CASES = Integer.getInteger("lip.fuzz.native-cases", 60);
+    private static final int NATIVE_CASES = Integer.getInteger("lip.fuzz.native-cases", 80);
     private static Trio trio;
     private static Http api;
 
@@ -118,7 +118,7 @@ class FuzzTest {
 
     /**
      * Issue 23: inputs that reach native code (OpenSlide's NDPI and Philips readers and its vendor detection,
-     * libjpeg-turbo for JPEG tiles), mutated, through the real service with two slice threads: every case a 4xx, a
+     * libjpeg-turbo for JPEG tiles, libtiff for CIELab and old-style JPEG), mutated, through the real service with two slice threads: every case a 4xx, a
      * FAILED job with a sentence, or DONE; slicer-api alive and under 600 MB at the end, whatever the decoders did.
      */
     @Test
@@ -143,7 +143,15 @@ class FuzzTest {
         dev.lip.formats.testing.FieldTools.run("vips", "tiffsave", png.toString(), tiled.toString(), "--compression",
                 "jpeg", "--tile", "--tile-width", "64", "--tile-height", "64");
         seeds.put("jpeg-tiled", Files.readAllBytes(tiled));
-        List<String> kinds = List.of("ndpi", "philips", "jpeg-tiled");
+        // layouts libtiff's RGBA interface decodes (issue 24): CIELab tiles, YCbCr strips, old-style JPEG
+        Path lab = dir.resolve("lab.tif");
+        dev.lip.formats.testing.FieldTools.run("gdal_translate", "-q", "-co", "PHOTOMETRIC=CIELAB", "-co", "TILED=YES",
+                "-co", "BLOCKXSIZE=64", "-co", "BLOCKYSIZE=64", "-co", "COMPRESS=DEFLATE", png.toString(), lab.toString());
+        seeds.put("cielab", Files.readAllBytes(lab));
+        Path jfif = dir.resolve("ojpeg.jpg");
+        dev.lip.formats.testing.FieldTools.run("gdal_translate", "-q", "-of", "JPEG", png.toString(), jfif.toString());
+        seeds.put("ojpeg", dev.lip.formats.testing.OldStyleJpeg.of(Files.readAllBytes(jfif), 256, 192));
+        List<String> kinds = List.of("ndpi", "philips", "jpeg-tiled", "cielab", "ojpeg");
         List<String> failures = runCases("native fuzz", kinds, seeds, NATIVE_CASES, SEED + 100_000, 2,
                 (seed, r) -> r.nextBoolean() ? mutate(seed, r) : flipAnywhere(seed, r), FuzzTest::runNativeCase);
         ContainmentTest.assertAlive(trio, api);

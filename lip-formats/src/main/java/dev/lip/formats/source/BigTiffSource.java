@@ -78,7 +78,14 @@ final class BigTiffSource implements ImageSource {
             // offsets and byte counts were checked against the file by TiffStructure
             TiffBlockReader blocks;
             BlockEndCheck endCheck = null;
-            if (layout.photometric() == 5) {
+            if (layout.needsLibTiff()) {
+                // CIELab, uncompressed YCbCr, old-style JPEG: libtiff's RGBA interface alone gives GDAL's pixels
+                blocks = TiffBlockReader.of(file, layout);
+                if (blocks == null) {
+                    throw TiffStructure.notConverted(layout);
+                }
+                bands = layout.readBands();
+            } else if (layout.photometric() == 5) {
                 blocks = layout.isCmyk8() ? TiffBlockReader.of(file, layout) : null;
                 if (blocks == null) {
                     TiffStructure.checkColourSpace(5);

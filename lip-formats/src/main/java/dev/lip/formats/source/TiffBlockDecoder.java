@@ -24,6 +24,8 @@ final class TiffBlockDecoder implements AutoCloseable {
     private final TiffLzw lzw = new TiffLzw();
     /** The JPEG decompressor of a JPEG-compressed layout (TurboJPEG handles are not shared between threads). */
     private final TurboJpeg turbo;
+    /** libtiff's RGBA interface for the layouts only it reads (see {@link TiffLayout#viaLibTiff}), else null. */
+    private final LibTiff libtiff;
     private byte[] compressed = new byte[0];
     /** A JPEG block made whole with the file's tables (see {@link JpegBlocks}), reused from block to block. */
     private byte[] spliced = new byte[0];
@@ -31,16 +33,21 @@ final class TiffBlockDecoder implements AutoCloseable {
     final byte[] block;
     /** One band's block of a planar image, decoded before its samples are interleaved into {@link #block}. */
     private final byte[] plane;
-    /** A block of bit-packed samples as decompressed, before {@link PackedSamples} widens it; null for others. */
+    /**
+     * A block as decompressed, before its samples are widened: bit-packed ones by {@link PackedSamples}, signed
+     * 8-bit ones to int16; null for others.
+     */
     private final byte[] packed;
 
-    TiffBlockDecoder(FileChannel file, TiffLayout layout) {
+    TiffBlockDecoder(FileChannel file, java.nio.file.Path path, TiffLayout layout) throws UnreadableImageException {
         this.file = file;
         this.layout = layout;
         this.bytesPerSample = layout.readBits() / 8;
-        this.block = new byte[layout.blockWidth() * layout.blockHeight() * layout.bands() * bytesPerSample];
+        this.block = new byte[layout.blockWidth() * layout.blockHeight() * Math.max(layout.bands(), layout.readBands())
+                * bytesPerSample];
+        this.libtiff = layout.viaLibTiff() ? LibTiff.open(path, layout) : null;
         this.plane = layout.isPlanar() ? new byte[layout.blockWidth() * layout.blockHeight() * bytesPerSample] : null;
-        this.packed = layout.isPacked() ? new byte[layout.blockHeight() * PackedSamples.rowBytes(layout.blockWidth()
+        this.packed = layout.isPacked() || layout.isInt8() ? new byte[layout.blockHeight() * PackedSamples.rowBytes(layout.blockWidth()
                 * (layout.isPlanar() ? 1 : layout.bands()), layout.bitsPerSample())] : null;
         this.turbo = layout.compression() == TiffCompression.JPEG ? TurboJpeg.open() : null;
         boolean deflate = layout.compression() == TiffCompression.DEFLATE
@@ -50,6 +57,9 @@ final class TiffBlockDecoder implements AutoCloseable {
 
     /** Decodes block ({@code r}, {@code c}) into {@link #block}; returns its rows (a last strip has fewer). */
     int decode(int r, int c) throws IOException {
+        if (libtiff != null) {
+            return libtiff.decode(r, c, block, layout.readBands());
+        }
         int rows = layout.isPlanar() ? decodePlanes(r, c) : decode(block, r * layout.across() + c, r, layout.bands());
         if (layout.isCmyk8()) {
             cmykToRgb(block, rows * layout.blockWidth());
@@ -163,6 +173,10 @@ final class TiffBlockDecoder implements AutoCloseable {
                     + " ends early: its data gives " + produced + " of its " + expected + " bytes (row "
                     + (produced / rowBytes) + " of " + rows + "). The file is truncated or damaged.");
         }
+        if (layout.isInt8()) {
+            widenInt8(packed, rows * rowBytes, layout.predictor() == 2 ? spp : 0, rowBytes, out);
+            return rows;
+        }
         if (packed != null) {
             PackedSamples.widen(packed, rows, rowBytes, layout.blockWidth() * spp, layout.bitsPerSample(),
                     layout.photometric() == 0, out);
@@ -184,6 +198,24 @@ final class TiffBlockDecoder implements AutoCloseable {
             }
         }
         return rows;
+    }
+
+    /**
+     * Signed bytes to little-endian int16 of the same values, the horizontal predictor undone first when
+     * {@code bands > 0} (byte differences wrap as libtiff's do).
+     */
+    private static void widenInt8(byte[] in, int length, int bands, int rowBytes, byte[] out) {
+        if (bands > 0) {
+            for (int row = 0; row < length; row += rowBytes) {
+                for (int i = row + bands; i < row + rowBytes; i++) {
+                    in[i] += in[i - bands];
+                }
+            }
+        }
+        for (int i = 0; i < length; i++) {
+            out[2 * i] = in[i];
+            out[2 * i + 1] = (byte) (in[i] >> 7);
+        }
     }
 
     /** Big-endian samples to little-endian: each sample's bytes reversed. */
@@ -291,6 +323,9 @@ final class TiffBlockDecoder implements AutoCloseable {
 
     @Override
     public void close() {
+        if (libtiff != null) {
+            libtiff.close();
+        }
         if (turbo != null) {
             turbo.close();
         }

@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class TiffBlockReader implements AutoCloseable {
     /** Positional reads only: threads share it without sharing a position. */
     private final FileChannel file;
+    /** For layouts libtiff decodes, which opens the file a decoder. */
+    private final Path path;
     private final TiffLayout layout;
     private final int bytesPerSample;
     /** Decoders not in use; one is made for each thread reading at the same time, and kept for the next read. */
@@ -45,9 +47,10 @@ final class TiffBlockReader implements AutoCloseable {
 
     private TiffBlockReader(Path path, TiffLayout layout) throws IOException {
         this.file = FileChannel.open(path, StandardOpenOption.READ);
+        this.path = path;
         this.layout = layout;
         this.bytesPerSample = layout.readBits() / 8;
-        long blockBytes = (long) layout.blockWidth() * layout.blockHeight() * layout.bands() * bytesPerSample;
+        long blockBytes = (long) layout.blockWidth() * layout.blockHeight() * layout.readBands() * bytesPerSample;
         // Twelve blocks: the nine a patch with a halo touches and the three the next patch along the row adds (7 MB
         // of 512² RGB tiles); at least 16 MB, as small blocks come many to a patch.
         this.cache = new BlockCache(Math.max(12 * blockBytes, 16L << 20));
@@ -61,7 +64,14 @@ final class TiffBlockReader implements AutoCloseable {
     static TiffBlockReader of(Path path, TiffLayout l) throws IOException {
         int c = l.compression();
         boolean fits = l.blocksMatch() && l.bands() >= 1 && l.bands() <= ImageInfo.MAX_BANDS
-                && (long) l.blockWidth() * l.blockHeight() * l.bands() * (l.readBits() / 8) <= TiffSource.MAX_STRIP_BYTES;
+                && (long) l.blockWidth() * l.blockHeight() * Math.max(4, l.bands()) * (l.readBits() / 8) <= TiffSource.MAX_STRIP_BYTES;
+        if (l.viaLibTiff()) {
+            if (!LibTiff.available() || !fits) {
+                return null;
+            }
+            LibTiff.open(path, l).close(); // refuses, with libtiff's reason, a layout its RGBA interface does not read
+            return new TiffBlockReader(path, l);
+        }
         if (c == TiffCompression.JPEG) {
             // libjpeg-turbo where it is installed (faster, and the decoder the field's tools use); else the JDK's reader
             return JpegBlocks.reads(l) && fits ? new TiffBlockReader(path, l) : null;
@@ -117,7 +127,7 @@ final class TiffBlockReader implements AutoCloseable {
             decoder = idle.pollFirst();
         }
         if (decoder == null) {
-            decoder = new TiffBlockDecoder(file, layout);
+            decoder = new TiffBlockDecoder(file, path, layout);
         }
         try {
             return read(area, decoder);

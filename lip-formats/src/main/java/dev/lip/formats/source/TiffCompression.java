@@ -8,12 +8,13 @@ import java.util.Set;
  * refused at upload naming its compression, never accepted and failed after slicing has started.
  */
 final class TiffCompression {
-    static final int NONE = 1, LZW = 5, JPEG = 7, DEFLATE = 8, ADOBE_DEFLATE = 32946, PACKBITS = 32773, ZSTD = 50000,
+    static final int NONE = 1, LZW = 5, OLD_JPEG = 6, JPEG = 7, DEFLATE = 8, ADOBE_DEFLATE = 32946, PACKBITS = 32773, ZSTD = 50000,
             WEBP = 50001;
 
     /**
-     * CCITT (2, 3, 4) is read by the JDK's reader; ZSTD and WebP by {@link TiffBlockReader}. Old-style JPEG (6) is not:
-     * the JDK's reader decoded it with 0.25-0.46% of pixels unlike libtiff's (issue 24).
+     * CCITT (2, 3, 4) is read by the JDK's reader; ZSTD and WebP by {@link TiffBlockReader}. Old-style JPEG (6) only by
+     * libtiff ({@link LibTiff}), where it is installed: the JDK's reader decoded it with 0.25-0.46% of pixels unlike
+     * libtiff's (issue 24).
      */
     private static final Set<Integer> READ = Set.of(NONE, 2, 3, 4, LZW, JPEG, DEFLATE, ADOBE_DEFLATE, PACKBITS, ZSTD,
             WEBP);
@@ -34,7 +35,7 @@ final class TiffCompression {
 
     /** Refuses a compression no reader here decodes. */
     static void checkReadable(int code) throws UnreadableImageException {
-        if (!READ.contains(code)) {
+        if (!READ.contains(code) && !(code == OLD_JPEG && LibTiff.available())) {
             throw new UnreadableImageException("The TIFF is compressed with " + name(code) + (NAMES.containsKey(code)
                     ? " (code " + code + ")" : "") + ", which this service does not read. It reads none, LZW, deflate, "
                     + "PackBits, JPEG, ZSTD, WebP and CCITT; convert it, for example with gdal_translate -co COMPRESS=DEFLATE.");
@@ -54,7 +55,7 @@ final class TiffCompression {
                 default -> "unsigned integer";
             };
             throw new UnreadableImageException("TIFF images with " + layout.bitsPerSample() + "-bit " + kind
-                    + " samples are not read; this service reads unsigned 8, 16 and 32-bit, signed 16 and 32-bit and "
+                    + " samples are not read; this service reads unsigned 8, 16 and 32-bit, signed 8, 16 and 32-bit and "
                     + "32 and 64-bit floating-point samples. Convert it, for example with gdal_translate -ot Float32.");
         }
         TiffBlockReader blocks = TiffBlockReader.of(file, layout);

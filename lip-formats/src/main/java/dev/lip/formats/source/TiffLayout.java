@@ -15,7 +15,18 @@ record TiffLayout(int width, int height, boolean tiled, int blockWidth, int bloc
      * ("undefined") is read as unsigned, as libtiff does.
      */
     dev.lip.common.pixels.SampleFormat format() {
+        if (viaLibTiff()) {
+            return dev.lip.common.pixels.SampleFormat.of(8, 1);
+        }
         return dev.lip.common.pixels.SampleFormat.of(readBits(), sampleFormat == 4 ? 1 : sampleFormat);
+    }
+
+    /**
+     * Signed 8-bit samples (GDAL's Int8, SampleFormat 2), which travel as int16 with their values kept: no format
+     * of their own through patches and algorithms, and -128..127 compare as the file means them (not as 128..255).
+     */
+    boolean isInt8() {
+        return bitsPerSample == 8 && sampleFormat == 2 && !viaLibTiff();
     }
 
     /**
@@ -35,13 +46,34 @@ record TiffLayout(int width, int height, boolean tiled, int blockWidth, int bloc
         return photometric == 5 && bands == 4 && bitsPerSample == 8 && (sampleFormat == 1 || sampleFormat == 4);
     }
 
-    /** Bands of a pixel as read: CMYK's four become RGB's three. */
+    /**
+     * 8-bit CIE L*a*b*, YCbCr that is not JPEG-compressed (uncompressed, LZW, deflate..., any subsampling) and
+     * old-style JPEG: read through libtiff's RGBA interface ({@link LibTiff}), as GDAL reads these very layouts, so
+     * they come out as 8-bit RGB (RGBA with an extra sample) exactly as GDAL gives them.
+     */
+    boolean viaLibTiff() {
+        return needsLibTiff() && bitsPerSample == 8 && (sampleFormat == 1 || sampleFormat == 4);
+    }
+
+    /** Layouts no reader here but libtiff's RGBA interface gives exact pixels of, whatever their bits. */
+    boolean needsLibTiff() {
+        return photometric == 8 || photometric == 6 && compression != TiffCompression.JPEG
+                || compression == TiffCompression.OLD_JPEG;
+    }
+
+    /** Bands of a pixel as read: CMYK's four become RGB's three; libtiff's RGBA gives RGB, or RGBA with extra samples. */
     int readBands() {
+        if (viaLibTiff()) {
+            return bands > (photometric == 0 || photometric == 1 ? 1 : 3) ? 4 : 3;
+        }
         return isCmyk8() ? 3 : bands;
     }
 
     /** Bits of a sample as read: packed samples widened to 8 (up to 7 bits) or 16 (9 to 15), the others as stored. */
     int readBits() {
+        if (isInt8()) {
+            return 16;
+        }
         return !isPacked() ? bitsPerSample : bitsPerSample < 8 ? 8 : 16;
     }
 

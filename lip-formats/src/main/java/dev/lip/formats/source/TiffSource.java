@@ -71,7 +71,16 @@ final class TiffSource implements ImageSource {
             String format = "TIFF (" + (layout.tiled() ? "tiled" : "striped") + ")";
             TiffSource source;
             boolean fax = layout.compression() >= 2 && layout.compression() <= 4 && layout.bitsPerSample() == 1;
-            if (layout.photometric() == 5) {
+            if (layout.needsLibTiff()) {
+                // CIELab, uncompressed YCbCr, old-style JPEG: libtiff's RGBA interface alone gives GDAL's pixels
+                TiffBlockReader blocks = TiffBlockReader.of(file, layout);
+                if (blocks == null) {
+                    throw TiffStructure.notConverted(layout);
+                }
+                ImageInfo info = new ImageInfo(width, height, layout.readBands(), layout.format(), format, facts.nodata());
+                source = new TiffSource(stream, reader, info, null, layout.tiled() && layout.blockWidth() < width,
+                        layout.blockHeight(), blocks, null);
+            } else if (layout.photometric() == 5) {
                 // CMYK: 8-bit, converted to RGB by our block reader as libtiff converts it; no other reader here may
                 // see it (they passed C, M, Y as R, G, B)
                 TiffBlockReader blocks = layout.isCmyk8() ? TiffBlockReader.of(file, layout) : null;

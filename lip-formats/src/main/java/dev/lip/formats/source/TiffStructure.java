@@ -148,8 +148,9 @@ final class TiffStructure {
                 throw damaged("it has no " + (tiled ? "tile" : "strip") + " offsets or byte counts");
             }
             TiffCompression.checkReadable(compression);
-            if (photometric != 5) {
-                checkColourSpace(photometric); // CMYK is decided with the layout: 8-bit is read, the rest refused
+            if (photometric != 5 && photometric != 8) {
+                // CMYK and CIELab are decided with the layout: 8-bit is read, the rest refused
+                checkColourSpace(photometric);
             }
             TiffDataLayout.check(offsets, counts, compression, size, big ? 16 : 8, tiled);
             GeoTiffTags geoTags = new GeoTiffTags(doubles(geo.get(GeoTiffTags.PIXEL_SCALE)),
@@ -183,6 +184,19 @@ final class TiffStructure {
                     + "convert to RGB; it reads grey, RGB, palette and (JPEG-compressed) YCbCr TIFFs. Convert it, for "
                     + "example with gdal_translate -co PHOTOMETRIC=RGB or vips colourspace IN OUT srgb.");
         }
+    }
+
+    /**
+     * The refusal of a layout only libtiff reads ({@link TiffLayout#needsLibTiff}) when it is not installed or the
+     * samples are not 8-bit (GDAL passes 16-bit CIELab through unconverted, so no reference gives RGB for it).
+     */
+    static UnreadableImageException notConverted(TiffLayout l) {
+        String what = l.compression() == TiffCompression.OLD_JPEG ? "old-style JPEG (compression 6)"
+                : l.photometric() == 8 ? "CIE L*a*b* colour" : "YCbCr colour without JPEG compression";
+        String why = !LibTiff.available() ? "libtiff (libtiff6), which reads it, is not installed"
+                : "it is read with 8-bit samples only (this one has " + l.bitsPerSample() + "-bit samples)";
+        return new UnreadableImageException("This TIFF has " + what + ", and " + why + ". Convert it, for example with "
+                + "gdal_translate -co PHOTOMETRIC=RGB -co COMPRESS=DEFLATE or vips colourspace IN OUT srgb.");
     }
 
     /** The GeoTIFF tags carried to results, with the field type each must have (others are ignored). */

@@ -86,6 +86,30 @@ class SampleFormatFilesTest {
         }
     }
 
+    /**
+     * Issue 24: signed 8-bit samples (GDAL's Int8, or PIXELTYPE=SIGNEDBYTE before GDAL 3.7) were refused; they are
+     * read as int16 holding the same values, -128 to 127, whatever the predictor and interleaving. GDAL's dump gives
+     * the stored bytes (GDAL 3.6 reports them as Byte), so the reference is that dump sign-extended.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"gdal_translate -q -ot Byte -scale -1000 1000 0 255 -co PIXELTYPE=SIGNEDBYTE IN OUT",
+            "gdal_translate -q -ot Byte -scale -1000 1000 0 255 -co PIXELTYPE=SIGNEDBYTE -co COMPRESS=LZW -co PREDICTOR=2 IN OUT",
+            "gdal_translate -q -ot Byte -scale -1000 1000 0 255 -co PIXELTYPE=SIGNEDBYTE -co INTERLEAVE=BAND -co TILED=YES -co COMPRESS=DEFLATE -co PREDICTOR=2 IN OUT"})
+    void signedBytesAreReadAsInt16OfTheirValues(String command) throws Exception {
+        Path out = make(command);
+        assertTrue(FieldTools.run("tiffinfo", out.toString()).contains("signed integer"), "a signed 8-bit TIFF");
+        byte[] stored = gdalSamples(out);
+        byte[] expected = new byte[stored.length * 2];
+        for (int i = 0; i < stored.length; i++) {
+            expected[2 * i] = stored[i];
+            expected[2 * i + 1] = (byte) (stored[i] >> 7);
+        }
+        try (ImageSource src = SOURCES.open(out)) {
+            assertEquals(SampleFormat.INT16, src.info().sampleFormat());
+            assertArrayEquals(expected, streamed(src));
+        }
+    }
+
     @Test
     void layoutsNotReadAreRefusedNamingWhatIsRead() throws Exception {
         Path jpeg = make("gdal_translate -q -ot Int16 -co TILED=YES -co COMPRESS=LERC IN OUT");
