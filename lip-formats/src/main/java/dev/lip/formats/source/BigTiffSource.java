@@ -63,6 +63,7 @@ final class BigTiffSource implements ImageSource {
 
     static BigTiffSource open(Path file, PixelLimit limit) throws IOException {
         TiffStructure.Facts facts = TiffStructure.check(file, true, limit);
+        facts.checkRowsRead(false); // AlgART parses the directory itself
         TiffReader reader = reader(file);
         try {
             TiffReadMap map = reader.newMap(0);

@@ -79,6 +79,9 @@ record TiffLayout(int width, int height, boolean tiled, int blockWidth, int bloc
 
     /** Whether the samples are other than the 8 or 16-bit unsigned integers every reader here decodes. */
     boolean isWide() {
+        if (photometric == 3 && bitsPerSample <= 8) {
+            return false; // palette indices of 1, 2, 4 or 8 bits, which the JDK's reader expands
+        }
         dev.lip.common.pixels.SampleFormat f = format();
         return f == null || !f.isUnsignedSmall();
     }

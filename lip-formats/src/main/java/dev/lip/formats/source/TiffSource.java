@@ -109,16 +109,17 @@ final class TiffSource implements ImageSource {
                 source = new TiffSource(stream, reader, info, null, layout.tiled() && layout.blockWidth() < width,
                         layout.blockHeight(), blocks, null);
             } else {
+                TiffBlockReader blocks = TiffBlockReader.of(file, layout);
+                facts.checkRowsRead(blocks != null);
                 RasterConversion conversion = conversion(reader);
                 boolean tiled = reader.isImageTiled(0) && reader.getTileWidth(0) < width;
                 // RowsPerStrip past the image's end means one strip (the TIFF default is 2^32 - 1)
-                int stripHeight = Math.min(height, reader.getTileHeight(0));
+                int stripHeight = blocks != null ? layout.blockHeight() : Math.min(height, reader.getTileHeight(0));
                 long stripBytes = (long) width * stripHeight * conversion.sourceBands() * 2;
                 if (!tiled && stripBytes > MAX_STRIP_BYTES) {
                     throw new UnreadableImageException("This TIFF stores its pixels in strips of " + stripHeight
                             + " full rows, too large to decode with bounded memory; save it tiled (or with smaller strips).");
                 }
-                TiffBlockReader blocks = TiffBlockReader.of(file, layout);
                 TiffCompression.checkBlockReaderTakes(layout, blocks);
                 BlockEndCheck endCheck = blocks != null ? null : BlockEndCheck.of(file, layout);
                 source = new TiffSource(stream, reader, conversion.info(width, height, format, facts.nodata()),

@@ -49,8 +49,18 @@ final class TiffStructure {
      *
      * @param placement where the pixels are, carried to the result
      * @param nodata    GDAL's GDAL_NODATA text ({@code -9999}, {@code nan}), or null
+     * @param rowsMisread RowsPerStrip is in 2^31..2^32-2, which the JDK's reader and AlgART take as a negative int:
+     *                    only our block reader may read such a file (it reads the value as the unsigned number it is)
      */
-    record Facts(Placement placement, String nodata) {
+    record Facts(Placement placement, String nodata, boolean rowsMisread) {
+        /** The refusal of such a file where no block reader of ours takes it. */
+        void checkRowsRead(boolean ourReader) throws UnreadableImageException {
+            if (rowsMisread && !ourReader) {
+                throw new UnreadableImageException("This TIFF's RowsPerStrip is over 2^31, which the reader of its "
+                        + "layout here would misread; re-save it with RowsPerStrip at most the image's height (for "
+                        + "example with gdal_translate or tiffcp).");
+            }
+        }
     }
 
     /** GDAL's tag for the nodata value, ASCII (GDAL's own, registered with Adobe). */
@@ -85,6 +95,7 @@ final class TiffStructure {
             int resolutionUnit = 2; // TIFF's default: inch
             String description = null;
             String nodata = null;
+            boolean rowsMisread = false;
             for (int i = 0; i < entries; i++) {
                 int at = i * entryBytes;
                 int tag = Short.toUnsignedInt(all.getShort(at));
@@ -113,12 +124,8 @@ final class TiffStructure {
                     compression = Short.toUnsignedInt(all.getShort(at + (big ? 12 : 8)));
                 } else if (tag == 278 && count == 1 && type == LONG) {
                     long rows = Integer.toUnsignedLong(all.getInt(at + (big ? 12 : 8)));
-                    if (rows > Integer.MAX_VALUE && rows != 0xFFFFFFFFL) {
-                        // The JDK's reader takes it as a negative int and decoded all-zero rows (issue 24)
-                        throw new UnreadableImageException("This TIFF's RowsPerStrip is " + rows + ", which the reader "
-                                + "here would misread; re-save it with RowsPerStrip at most the image's height (for "
-                                + "example with gdal_translate or tiffcp).");
-                    }
+                    // The JDK's reader takes it as a negative int and decoded all-zero rows (issue 24)
+                    rowsMisread = rows > Integer.MAX_VALUE && rows != 0xFFFFFFFFL;
                 } else if (tag == 262 && count > 0) {
                     photometric = Short.toUnsignedInt(all.getShort(at + (big ? 12 : 8)));
                 } else if ((tag == 273 || tag == 279 || tag == 324 || tag == 325) && count <= 1 << 24) {
@@ -158,7 +165,8 @@ final class TiffStructure {
                     shorts(geo.get(GeoTiffTags.GEO_KEYS)), doubles(geo.get(GeoTiffTags.GEO_DOUBLES)),
                     ascii(geo.get(GeoTiffTags.GEO_ASCII)));
             return new Facts(new Placement(geoTags.locates() ? geoTags : null,
-                    PixelSize.of(description, resolution[0], resolution[1], resolutionUnit)), nodata == null || nodata.isEmpty() ? null : nodata);
+                    PixelSize.of(description, resolution[0], resolution[1], resolutionUnit)), nodata == null || nodata.isEmpty() ? null : nodata,
+                    rowsMisread);
         }
     }
 
