@@ -106,7 +106,8 @@ final class BigTiffSource implements ImageSource {
                 TiffCompression.checkBlockReaderTakes(layout, blocks);
                 endCheck = blocks != null ? null : BlockEndCheck.of(file, layout);
             }
-            String format = "BigTIFF (" + (layout.tiled() ? "tiled" : "striped") + ")";
+            String format = "BigTIFF (" + (layout.tiled() ? "tiled" : "striped")
+                    + (layout.needsLibTiff() ? ", through libtiff" : "") + ")";
             BigTiffSource source = new BigTiffSource(file, reader, map, new ImageInfo(map.dimX(), map.dimY(), bands,
                     layout.format(), format, facts.nodata()), blocks, endCheck);
             source.placement = facts.placement();

@@ -253,7 +253,10 @@ final class JpegSource implements ImageSource {
                     }
                     int precision = in.readUnsignedByte();
                     if (precision != 8) {
-                        throw new UnreadableImageException(precision + "-bit JPEGs are not supported.");
+                        // libjpeg-turbo decodes 12-bit JPEG from 3.0; Debian 12's 2.1 and the JDK's decoder do not
+                        throw new UnreadableImageException("This JPEG has " + precision + "-bit samples, which the "
+                                + "JPEG decoders here (libjpeg-turbo 2.1, the JDK's) do not decode; convert it to a "
+                                + "16-bit PNG or TIFF, for example with gdal_translate -ot UInt16 -of PNG.");
                     }
                     int height = in.readUnsignedShort();
                     int width = in.readUnsignedShort();

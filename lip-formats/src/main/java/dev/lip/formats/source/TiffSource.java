@@ -77,7 +77,9 @@ final class TiffSource implements ImageSource {
                 if (blocks == null) {
                     throw TiffStructure.notConverted(layout);
                 }
-                ImageInfo info = new ImageInfo(width, height, layout.readBands(), layout.format(), format, facts.nodata());
+                // the job's log line and status say which decoder reads it
+                ImageInfo info = new ImageInfo(width, height, layout.readBands(), layout.format(),
+                        format.replace(")", ", through libtiff)"), facts.nodata());
                 source = new TiffSource(stream, reader, info, null, layout.tiled() && layout.blockWidth() < width,
                         layout.blockHeight(), blocks, null);
             } else if (layout.photometric() == 5) {

@@ -136,4 +136,19 @@ class JpegScanlinesTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(dev.lip.formats.testing.FieldTools.gdalPixels(cmyk),
                 Decoded.rows(cmyk), options);
     }
+
+    /** Issue 24: a 12-bit JPEG (GDAL writes them for 12-bit cameras) is refused naming its samples' bits. */
+    @Test
+    void twelveBitJpegsAreRefusedNamingThem() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.lip.formats.testing.FieldTools.installed("gdal_translate"),
+                "GDAL is not installed: apt-get install gdal-bin");
+        java.nio.file.Path png = dir.resolve("in.png");
+        dev.lip.common.testing.SampleImage.generate(120, 80, 3, 8, 23).writePng(png);
+        java.nio.file.Path jpeg = dir.resolve("twelve.jpg");
+        dev.lip.formats.testing.FieldTools.run("gdal_translate", "-q", "-of", "JPEG", "-ot", "UInt16", "-scale", "0",
+                "255", "0", "4095", png.toString(), jpeg.toString());
+        UnreadableImageException e = org.junit.jupiter.api.Assertions.assertThrows(UnreadableImageException.class,
+                () -> Decoded.rows(jpeg));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("This JPEG has 12-bit samples"), e.getMessage());
+    }
 }
