@@ -30,12 +30,13 @@ record TiffLayout(int width, int height, boolean tiled, int blockWidth, int bloc
     }
 
     /**
-     * Grey or RGB samples of 1 to 7 or 9 to 15 bits, packed without padding inside a row (bilevel scans, 2 and 4-bit
-     * greys, the 10 and 12-bit samples of scientific cameras): {@link TiffBlockReader} widens them to 8 or 16 bits.
+     * Grey or RGB unsigned samples of 1 to 7, 9 to 15 or 17 to 31 bits, packed without padding inside a row (bilevel
+     * scans, 2 and 4-bit greys, the 10 and 12-bit samples of scientific cameras, GDAL's NBITS=20 or 24):
+     * {@link TiffBlockReader} widens them to 8, 16 or 32 bits.
      */
     boolean isPacked() {
-        return bitsPerSample >= 1 && bitsPerSample <= 15 && bitsPerSample != 8 && (sampleFormat == 1 || sampleFormat == 4)
-                && (photometric == 0 || photometric == 1 || photometric == 2);
+        return bitsPerSample >= 1 && bitsPerSample <= 31 && bitsPerSample != 8 && bitsPerSample != 16
+                && (sampleFormat == 1 || sampleFormat == 4) && (photometric == 0 || photometric == 1 || photometric == 2);
     }
 
     /**
@@ -69,12 +70,12 @@ record TiffLayout(int width, int height, boolean tiled, int blockWidth, int bloc
         return isCmyk8() ? 3 : bands;
     }
 
-    /** Bits of a sample as read: packed samples widened to 8 (up to 7 bits) or 16 (9 to 15), the others as stored. */
+    /** Bits of a sample as read: packed samples widened to 8 (up to 7 bits), 16 (9 to 15) or 32, the others as stored. */
     int readBits() {
         if (isInt8()) {
             return 16;
         }
-        return !isPacked() ? bitsPerSample : bitsPerSample < 8 ? 8 : 16;
+        return !isPacked() ? bitsPerSample : bitsPerSample < 8 ? 8 : bitsPerSample < 16 ? 16 : 32;
     }
 
     /** Whether the samples are other than the 8 or 16-bit unsigned integers every reader here decodes. */

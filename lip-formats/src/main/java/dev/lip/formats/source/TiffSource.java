@@ -173,7 +173,7 @@ final class TiffSource implements ImageSource {
             for (int i = 0; i < bits.getCount(); i++) {
                 int b = bits.getAsInt(i);
                 int photometric = value(dir, 262, -1);
-                boolean packable = b >= 1 && b <= 16 && (photometric == 0 || photometric == 1 || photometric == 2);
+                boolean packable = b >= 1 && b <= 31 && (photometric == 0 || photometric == 1 || photometric == 2);
                 if (b != bits.getAsInt(0)) {
                     throw new UnreadableImageException("The TIFF's samples have different bits (" + bits.getAsInt(0)
                             + " and " + b + "), which this service does not read.");
@@ -181,7 +181,7 @@ final class TiffSource implements ImageSource {
                 if (!packable && b != 1 && b != 2 && b != 4 && b != 8 && b != 16 && b != 32 && b != 64) {
                     throw new UnreadableImageException("The TIFF's samples have " + b + " bits"
                             + (photometric == 3 ? " and a palette" : "") + ", which this service does not read: it reads "
-                            + "grey and RGB samples of 1 to 16 bits, palettes of 1, 2, 4 and 8 bits, and wider samples of "
+                            + "grey and RGB samples of 1 to 32 bits, palettes of 1, 2, 4 and 8 bits, and wider samples of "
                             + "32 and 64 bits.");
                 }
             }

@@ -36,7 +36,10 @@ class PackedSamplesFilesTest {
             "gdal_translate -q -co NBITS=7 -co COMPRESS=ZSTD -scale 0 255 0 127 IN OUT | 7  | false",
             "gdal_translate -q -ot UInt16 -co NBITS=10 -scale 0 255 0 1023 IN OUT      | 10 | false",
             "gdal_translate -q -ot UInt16 -co NBITS=12 -co COMPRESS=LZW -scale 0 255 0 4095 IN OUT | 12 | false",
-            "gdal_translate -q -ot UInt16 -co NBITS=12 -co TILED=YES -co COMPRESS=DEFLATE -scale 0 255 0 4095 IN OUT | 12 | false"})
+            "gdal_translate -q -ot UInt16 -co NBITS=12 -co TILED=YES -co COMPRESS=DEFLATE -scale 0 255 0 4095 IN OUT | 12 | false",
+            "gdal_translate -q -ot UInt32 -co NBITS=20 -scale 0 255 0 1048575 IN OUT   | 20 | false",
+            "gdal_translate -q -ot UInt32 -co NBITS=24 -co INTERLEAVE=BAND -co COMPRESS=DEFLATE -scale 0 255 0 16777215 IN OUT | 24 | false",
+            "gdal_translate -q -ot UInt32 -co NBITS=31 -co TILED=YES -co COMPRESS=LZW -scale 0 255 0 2147483647 IN OUT | 31 | false"})
     void packedSamplesAreWhatGdalDecodes(String command, int bits, boolean minIsWhite) throws Exception {
         String tool = command.split(" ")[0];
         Assumptions.assumeTrue(FieldTools.installed(tool) && FieldTools.installed("gdal_translate"),
