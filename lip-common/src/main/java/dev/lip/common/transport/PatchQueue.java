@@ -1,0 +1,79 @@
+package dev.lip.common.transport;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The patches waiting to be processed, handed to processors one at a time with at-least-once delivery: a patch
+ * received and not settled (its consumer closed, its process killed) is delivered again, to this or another
+ * consumer; one failed {@code maxAttempts} times is dead-lettered with its last reason. The work directory is one
+ * queue ({@link FileSystemPatchQueue}: renames, leases); Apache ActiveMQ Artemis another. Messages are
+ * {@link PatchMessage}s, references to a {@link PatchStore}'s keys. Every adapter passes the same contract test
+ * ({@code PatchQueueContract}).
+ */
+public interface PatchQueue extends AutoCloseable {
+    /**
+     * Queues a patch whose bytes are already in the store. Publishing the same patch twice queues it once (the
+     * broker's duplicate detection; a slicer that resumes after a crash publishes again what it had published).
+     */
+    void publish(PatchMessage message) throws IOException;
+
+    /** A consumer for one thread: it holds at most one unsettled delivery, and takes nothing ahead of it. */
+    Consumer consumer() throws IOException;
+
+    /** Patches of {@code job} published and not yet delivered (for a progress bar, a scaler, the metrics). */
+    long waiting(String job) throws IOException;
+
+    /** Patches of every job published and not yet delivered. */
+    long waiting() throws IOException;
+
+    /** The patches of {@code job} that failed for good, with their last reasons. */
+    List<DeadLetter> deadLetters(String job) throws IOException;
+
+    /** Drops every waiting and dead-lettered patch of {@code job} (a cancelled or deleted job). */
+    void purge(String job) throws IOException;
+
+    @Override
+    void close() throws IOException;
+
+    interface Consumer extends AutoCloseable {
+        /**
+         * Waits up to {@code wait} for the next patch.
+         *
+         * @throws IllegalStateException when the previous delivery is not settled
+         */
+        Optional<Delivery> receive(Duration wait) throws IOException, InterruptedException;
+
+        /** Closing with a delivery unsettled gives it back to the queue, to be delivered again. */
+        @Override
+        void close() throws IOException;
+    }
+
+    interface Delivery {
+        PatchMessage message();
+
+        /** 1 for the first delivery, 2 after one failure or abandonment, ... */
+        int attempt();
+
+        /** The patch is done: its result is in the store. */
+        void acknowledge() throws IOException;
+
+        /**
+         * The attempt failed with {@code reason} (one sentence). Below the queue's attempt limit the patch is
+         * delivered again; at it, the patch is dead-lettered with the reason.
+         *
+         * @return true when the patch was dead-lettered
+         */
+        boolean fail(String reason) throws IOException;
+
+        /** Tells the queue the work goes on (a lease renewed); a no-op where the broker needs none. */
+        default void renew() throws IOException {
+        }
+    }
+
+    /** A patch that failed for good, and why. */
+    record DeadLetter(PatchMessage message, String reason) {
+    }
+}
