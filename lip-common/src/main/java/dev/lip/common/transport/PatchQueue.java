@@ -73,7 +73,10 @@ public interface PatchQueue extends AutoCloseable {
         }
     }
 
-    /** A patch that failed for good, and why. */
+    /**
+     * A patch that failed for good, and why; {@code message} is null for a message on the broker that was no patch
+     * message at all (anyone on the broker can send one naming a job).
+     */
     record DeadLetter(PatchMessage message, String reason) {
     }
 }

@@ -53,11 +53,16 @@ public abstract class PatchQueueContract {
         return c;
     }
 
+    /** Runs after every consumer and queue a test opened is closed (a broker stops here, not before). */
+    protected void afterQueuesClosed() throws Exception {
+    }
+
     @AfterEach
     void closeAll() throws Exception {
         for (AutoCloseable c : opened) {
             c.close();
         }
+        afterQueuesClosed();
     }
 
     /** Puts the patch's bytes in the store, then publishes its message, as the slicer does. */
