@@ -40,6 +40,8 @@ import java.util.Optional;
 public final class ArtemisPatchQueue implements PatchQueue {
     public static final String QUEUE = "lip.patches";
     public static final String DEAD_LETTERS = "lip.patches.dead";
+    /** Announcements of processed patches, for slicer-api, sent in the transaction that acknowledges the patch. */
+    public static final String RESULTS = "lip.results";
     /** Patch ids the broker remembers for duplicate detection: more than the patches of a 100k² job at 512². */
     static final int DUPLICATE_IDS = 100_000;
     private static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
@@ -155,9 +157,63 @@ public final class ArtemisPatchQueue implements PatchQueue {
     }
 
     @Override
+    public Completions completions() throws IOException {
+        try {
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer consumer = session.createConsumer(session.createQueue(RESULTS));
+            return new Completions() {
+                @Override
+                public Optional<Completion> next(Duration wait) throws IOException {
+                    try {
+                        Message m = consumer.receive(Math.max(1, wait.toMillis()));
+                        if (m == null) {
+                            return Optional.empty();
+                        }
+                        PatchMessage message;
+                        try {
+                            message = parse(m);
+                        } catch (IOException notAPatch) {
+                            session.commit(); // dropped: an announcement that is no patch's
+                            return next(Duration.ofMillis(1));
+                        }
+                        return Optional.of(new Completion() {
+                            @Override
+                            public PatchMessage message() {
+                                return message;
+                            }
+
+                            @Override
+                            public void acknowledge() throws IOException {
+                                try {
+                                    session.commit();
+                                } catch (JMSException e) {
+                                    throw io("cannot acknowledge the completion of " + message.id(), e);
+                                }
+                            }
+                        });
+                    } catch (JMSException e) {
+                        throw io("cannot receive completions", e);
+                    }
+                }
+
+                @Override
+                public void close() throws IOException {
+                    try {
+                        session.close();
+                    } catch (JMSException e) {
+                        throw io("cannot close the completions", e);
+                    }
+                }
+            };
+        } catch (JMSException e) {
+            throw io("cannot read completions", e);
+        }
+    }
+
+    @Override
     public void purge(String job) throws IOException {
         try (Session s = connection.createSession(true, Session.SESSION_TRANSACTED)) {
-            for (String queue : List.of(QUEUE, DEAD_LETTERS)) {
+            for (String queue : List.of(QUEUE, DEAD_LETTERS, RESULTS)) {
                 try (MessageConsumer c = s.createConsumer(s.createQueue(queue), selector(job))) {
                     int n = 0;
                     while (c.receiveNoWait() != null) {
@@ -197,6 +253,7 @@ public final class ArtemisPatchQueue implements PatchQueue {
         private final Session session;
         private final MessageConsumer consumer;
         private final MessageProducer deadLetters;
+        private final MessageProducer results;
         private ArtemisDelivery unsettled;
 
         ArtemisConsumer(Session session) throws JMSException {
@@ -205,6 +262,8 @@ public final class ArtemisPatchQueue implements PatchQueue {
             this.consumer = session.createConsumer(queue);
             this.deadLetters = session.createProducer(session.createQueue(DEAD_LETTERS));
             deadLetters.setDeliveryMode(DeliveryMode.PERSISTENT);
+            this.results = session.createProducer(session.createQueue(RESULTS));
+            results.setDeliveryMode(DeliveryMode.PERSISTENT);
         }
 
         @Override
@@ -280,7 +339,11 @@ public final class ArtemisPatchQueue implements PatchQueue {
             public void acknowledge() throws IOException {
                 settled();
                 try {
-                    session.commit();
+                    TextMessage done = session.createTextMessage(JSON.writeValueAsString(message));
+                    done.setStringProperty(JOB, message.job());
+                    done.setStringProperty(DUPLICATE_ID, "done/" + message.id());
+                    results.send(done);
+                    session.commit(); // the patch acknowledged and its completion announced, or neither
                 } catch (JMSException e) {
                     throw io("cannot acknowledge patch " + message.id(), e);
                 }

@@ -55,6 +55,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
         config.addQueueConfiguration(QueueConfiguration.of(ArtemisPatchQueue.QUEUE).setRoutingType(RoutingType.ANYCAST));
         config.addQueueConfiguration(QueueConfiguration.of(ArtemisPatchQueue.DEAD_LETTERS).setRoutingType(RoutingType.ANYCAST));
+        config.addQueueConfiguration(QueueConfiguration.of(ArtemisPatchQueue.RESULTS).setRoutingType(RoutingType.ANYCAST));
         EmbeddedBroker broker = new EmbeddedBroker("tcp://127.0.0.1:" + chosen);
         broker.server.setConfiguration(config);
         broker.server.start();

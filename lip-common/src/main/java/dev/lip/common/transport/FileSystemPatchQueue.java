@@ -81,6 +81,50 @@ public final class FileSystemPatchQueue implements PatchQueue {
         return out;
     }
 
+    /** Results in the {@code done/} of jobs that take patches, each announced once to this reader. */
+    @Override
+    public Completions completions() {
+        Set<String> announced = new java.util.HashSet<>();
+        java.util.ArrayDeque<PatchMessage> found = new java.util.ArrayDeque<>();
+        return new Completions() {
+            @Override
+            public Optional<Completion> next(Duration wait) throws IOException, InterruptedException {
+                long deadline = System.nanoTime() + wait.toNanos();
+                while (found.isEmpty()) {
+                    for (JobDirectory job : JobDirectory.claimableJobs(workDir, ended)) {
+                        for (PatchName p : job.list(job.done())) {
+                            PatchMessage m = PatchMessage.of(job.jobId(), p);
+                            if (announced.add(m.id())) {
+                                found.add(m);
+                            }
+                        }
+                    }
+                    if (found.isEmpty()) {
+                        if (System.nanoTime() >= deadline) {
+                            return Optional.empty();
+                        }
+                        Thread.sleep(POLL_MILLIS);
+                    }
+                }
+                PatchMessage m = found.poll();
+                return Optional.of(new Completion() {
+                    @Override
+                    public PatchMessage message() {
+                        return m;
+                    }
+
+                    @Override
+                    public void acknowledge() {
+                    }
+                });
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     @Override
     public void purge(String job) throws IOException {
         JobDirectory dir = new JobDirectory(workDir, job);

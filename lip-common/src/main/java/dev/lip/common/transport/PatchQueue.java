@@ -32,6 +32,13 @@ public interface PatchQueue extends AutoCloseable {
     /** The patches of {@code job} that failed for good, with their last reasons. */
     List<DeadLetter> deadLetters(String job) throws IOException;
 
+    /**
+     * The patches acknowledged as processed, each announced at least once, for the one process that gathers results
+     * (slicer-api): on a broker a small message sent in the same transaction as the acknowledgement, so no result
+     * goes unannounced; in the work directory, results appearing in {@code done/}.
+     */
+    Completions completions() throws IOException;
+
     /** Drops every waiting and dead-lettered patch of {@code job} (a cancelled or deleted job). */
     void purge(String job) throws IOException;
 
@@ -71,6 +78,21 @@ public interface PatchQueue extends AutoCloseable {
         /** Tells the queue the work goes on (a lease renewed); a no-op where the broker needs none. */
         default void renew() throws IOException {
         }
+    }
+
+    interface Completions extends AutoCloseable {
+        /** Waits up to {@code wait} for the next processed patch. */
+        Optional<Completion> next(Duration wait) throws IOException, InterruptedException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    interface Completion {
+        PatchMessage message();
+
+        /** The result is fetched: the announcement is not repeated. Unacknowledged ones are announced again. */
+        void acknowledge() throws IOException;
     }
 
     /**

@@ -221,4 +221,30 @@ public abstract class PatchQueueContract {
         d.acknowledge();
         assertTrue(consumer.receive(NONE).isEmpty());
     }
+
+    /** The gatherer of results hears of every acknowledged patch, with its result key, and of no other. */
+    @Test
+    void acknowledgedPatchesAreAnnouncedAsCompleted() throws Exception {
+        prepareJob("job-1");
+        PatchQueue q = queue(1);
+        publish(q, "job-1", 0, 0);
+        publish(q, "job-1", 0, 1);
+        PatchQueue.Consumer consumer = consumer(q);
+        for (int i = 0; i < 2; i++) {
+            PatchQueue.Delivery d = consumer.receive(WAIT).orElseThrow();
+            if (d.message().col() == 0) {
+                store().put(d.message().resultKey(), new byte[]{1, 2, 3});
+                d.acknowledge();
+            } else {
+                d.fail("cannot be processed");
+            }
+        }
+        PatchQueue.Completions completions = q.completions();
+        opened.add(0, completions);
+        PatchQueue.Completion c = completions.next(WAIT).orElseThrow();
+        assertEquals(new PatchName(0, 0), c.message().patch());
+        assertArrayEquals(new byte[]{1, 2, 3}, store().get(c.message().resultKey()).orElseThrow());
+        c.acknowledge();
+        assertTrue(completions.next(NONE).isEmpty(), "the failed patch is no completion, nor is one announced twice");
+    }
 }
