@@ -96,6 +96,15 @@ public final class Trio implements ExtensionContext.Store.CloseableResource, Aut
                 "--lip.lease-timeout=10s", "--lip.models-dir=" + modelsDir), args));
     }
 
+    /**
+     * Starts a patch-processor with its own environment (object storage credentials, say); {@code args} override
+     * the defaults, {@code --lip.temp-dir} among them (a processor with a private directory shares nothing).
+     */
+    public Process startProcessor(String name, int port, Map<String, String> env, String... args) throws IOException {
+        return startService(name, PROCESSOR_JAR, env, merge(List.of("--server.port=" + port, "--lip.temp-dir=" + tempDir,
+                "--lip.lease-timeout=10s", "--lip.models-dir=" + modelsDir), args));
+    }
+
     /** Defaults overridden by the arguments given for the same property (Spring would make a list of both). */
     private static String[] merge(List<String> defaults, String... given) {
         java.util.Map<String, String> byKey = new java.util.LinkedHashMap<>();

@@ -56,6 +56,26 @@ public final class PatchFile {
         }
     }
 
+    /** The file's bytes, for a patch store that keeps bytes rather than files. */
+    public static byte[] toBytes(PixelRegion region) {
+        Rect b = region.bounds();
+        ByteBuffer out = ByteBuffer.allocate(HEADER_SIZE + region.data().length).order(ByteOrder.LITTLE_ENDIAN);
+        out.putInt(MAGIC).putInt(VERSION).putInt(b.x()).putInt(b.y()).putInt(b.width()).putInt(b.height())
+                .putShort((short) region.bands()).putShort((short) region.bitsPerSample())
+                .putInt(region.sampleFormat().tiffCode()).put(region.data());
+        return out.array();
+    }
+
+    /** Reads a patch from its file's bytes, checked as {@link #read(Path)} checks a file; {@code name} for messages. */
+    public static PixelRegion fromBytes(byte[] bytes, String name) throws IOException {
+        if (bytes.length < HEADER_SIZE) {
+            throw new IOException(name + " ends early");
+        }
+        Layout layout = parse(ByteBuffer.wrap(bytes, 0, HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN), bytes.length, name);
+        return new PixelRegion(layout.bounds(), layout.bands(), layout.format(),
+                java.util.Arrays.copyOfRange(bytes, HEADER_SIZE, bytes.length));
+    }
+
     /** Reads a patch file; a link, FIFO or directory in its place is refused (see {@link SafeFiles}). */
     public static PixelRegion read(Path file) throws IOException {
         try (FileChannel ch = SafeFiles.openForReading(file)) {
@@ -104,12 +124,16 @@ public final class PatchFile {
         ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, header, file);
         header.flip();
+        return parse(header, ch.size(), file.getFileName().toString());
+    }
+
+    private static Layout parse(ByteBuffer header, long size, String file) throws IOException {
         if (header.getInt() != MAGIC) {
-            throw new IOException(file.getFileName() + " is not a patch file (bad magic)");
+            throw new IOException(file + " is not a patch file (bad magic)");
         }
         int version = header.getInt();
         if (version != VERSION) {
-            throw new IOException(file.getFileName() + " has patch format version " + version + ", expected " + VERSION);
+            throw new IOException(file + " has patch format version " + version + ", expected " + VERSION);
         }
         Rect bounds = new Rect(header.getInt(), header.getInt(), header.getInt(), header.getInt());
         int bands = header.getShort();
@@ -118,12 +142,12 @@ public final class PatchFile {
         SampleFormat format = code == 0 && (bits == 8 || bits == 16 || bits == 32) ? SampleFormat.ofLegacyBits(bits)
                 : SampleFormat.of(bits, code);
         if (format == null || bands < 1) {
-            throw new IOException(file.getFileName() + " says " + bands + " band(s) of " + bits + " bits, sample format "
+            throw new IOException(file + " says " + bands + " band(s) of " + bits + " bits, sample format "
                     + code);
         }
         Layout layout = new Layout(bounds, bands, format);
-        if (ch.size() != HEADER_SIZE + layout.sampleBytes()) {
-            throw new IOException(file.getFileName() + " holds " + (ch.size() - HEADER_SIZE)
+        if (bounds.width() < 1 || bounds.height() < 1 || size != HEADER_SIZE + layout.sampleBytes()) {
+            throw new IOException(file + " holds " + (size - HEADER_SIZE)
                     + " bytes of samples, its header says " + layout.sampleBytes());
         }
         return layout;

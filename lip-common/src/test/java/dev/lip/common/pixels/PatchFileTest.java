@@ -87,4 +87,19 @@ class PatchFileTest {
         Files.writeString(f, "hello, this is not a patch file at all");
         assertThrows(IOException.class, () -> PatchFile.read(f));
     }
+
+    /** A patch store keeps bytes: they are the file's bytes exactly, and are checked as a file is. */
+    @Test
+    void bytesAreTheFilesBytesAndAreCheckedAlike() throws IOException {
+        SampleImage img = SampleImage.generate(37, 21, 3, 16, 5);
+        PixelRegion r = img.region(new Rect(3, 4, 30, 15));
+        Path f = dir.resolve("b.patch");
+        PatchFile.write(f, r);
+        byte[] bytes = PatchFile.toBytes(r);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(f), bytes);
+        assertEquals(r, PatchFile.fromBytes(bytes, "b.patch"));
+        assertThrows(IOException.class, () -> PatchFile.fromBytes(java.util.Arrays.copyOf(bytes, bytes.length - 1), "x"));
+        assertThrows(IOException.class, () -> PatchFile.fromBytes(new byte[10], "x"));
+        assertThrows(IOException.class, () -> PatchFile.fromBytes("not a patch file, but long enough".getBytes(), "x"));
+    }
 }

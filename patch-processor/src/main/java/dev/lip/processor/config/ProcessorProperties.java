@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param inferenceThreads threads ONNX Runtime uses inside one model call (each worker thread makes its own calls)
  * @param device       {@code auto} (CUDA when this build has it and a GPU answers, else the CPU), {@code cpu} or
  *                     {@code cuda}
+ * @param queue        {@code filesystem} (the work directory, shared with slicer-api) or {@code artemis} (patches from
+ *                     the broker at {@code spring.artemis.broker-url}; no shared volume)
+ * @param store        {@code filesystem}, or {@code s3://bucket/prefix} with {@code lip.queue=artemis}
  */
 @ConfigurationProperties("lip")
 public record ProcessorProperties(
@@ -28,7 +31,9 @@ public record ProcessorProperties(
         @DefaultValue("3") int maxAttempts,
         @DefaultValue("models") Path modelsDir,
         @DefaultValue("1") int inferenceThreads,
-        @DefaultValue("auto") String device) {
+        @DefaultValue("auto") String device,
+        @DefaultValue("filesystem") String queue,
+        @DefaultValue("filesystem") String store) {
 
     public ProcessorProperties {
         if (!java.util.List.of("auto", "cpu", "cuda").contains(device)) {

@@ -1,15 +1,15 @@
 package dev.lip.processor.web;
 
-import dev.lip.processor.work.PatchWorkers;
+import dev.lip.processor.work.Workers;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** What this processor has done since it started: for operators, and for tests that count who did what. */
 @RestController
 public class StatsController {
-    private final PatchWorkers workers;
+    private final Workers workers;
 
-    public StatsController(PatchWorkers workers) {
+    public StatsController(Workers workers) {
         this.workers = workers;
     }
 

@@ -138,7 +138,7 @@ final class BatchRunner {
     }
 
     /** Cropping algorithms give the core as one 8-bit band; blending ones float predictions over the whole patch. */
-    private static void checkResult(String algorithm, boolean blends, Tile tile, PixelRegion result) {
+    static void checkResult(String algorithm, boolean blends, Tile tile, PixelRegion result) {
         boolean ok = blends
                 ? result.bounds().equals(tile.patch()) && result.sampleFormat() == SampleFormat.FLOAT32
                 : result.bounds().equals(tile.core()) && result.bands() == 1 && result.bitsPerSample() == 8;

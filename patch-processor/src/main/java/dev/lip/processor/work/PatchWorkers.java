@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * restarted at any time.
  */
 @Service
-public class PatchWorkers {
+@org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "lip.queue", havingValue = "filesystem",
+        matchIfMissing = true)
+public class PatchWorkers implements Workers {
     private static final Logger log = LoggerFactory.getLogger(PatchWorkers.class);
     /** How long a worker waits for more patches of a job whose algorithm takes several a call. */
     private static final Duration BATCH_GATHER = Duration.ofMillis(20);
@@ -79,14 +81,17 @@ public class PatchWorkers {
         threads.forEach(Thread::interrupt);
     }
 
+    @Override
     public long processedCount() {
         return runner.processed();
     }
 
+    @Override
     public long failedAttempts() {
         return runner.failedAttempts();
     }
 
+    @Override
     public int threads() {
         return props.effectiveThreads();
     }

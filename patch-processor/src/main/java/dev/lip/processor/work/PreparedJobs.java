@@ -52,12 +52,20 @@ final class PreparedJobs {
         if (p != null) {
             return p;
         }
-        JobManifest m = manifest(job).orElseThrow(() -> new java.nio.file.NoSuchFileException("manifest"));
+        return prepare(manifest(job).orElseThrow(() -> new java.nio.file.NoSuchFileException("manifest")));
+    }
+
+    /** The job of this manifest ready to process (the manifest read from a patch store). */
+    PreparedJob prepare(JobManifest m) {
+        PreparedJob p = prepared.get(m.jobId());
+        if (p != null) {
+            return p;
+        }
         Algorithm algorithm = Algorithms.byName(m.algorithm()).orElseThrow(() -> unknown(m.algorithm()));
         Kernel kernel = Algorithms.kernel(m.algorithm()).orElseThrow(() -> unknown(m.algorithm()));
         JobSettings settings = algorithm.settings(m.parameters());
         p = new PreparedJob(m, settings, kernel.forJob(settings, m.jobValues() == null ? Map.of() : m.jobValues()));
-        prepared.put(job.jobId(), p);
+        prepared.put(m.jobId(), p);
         return p;
     }
 
@@ -76,6 +84,21 @@ final class PreparedJobs {
         } catch (RuntimeException e) {
             return 1;
         }
+    }
+
+    /** Whether the job is ready (its kernel prepared), so its manifest need not be fetched again. */
+    boolean isPrepared(String jobId) {
+        return prepared.containsKey(jobId);
+    }
+
+    PreparedJob prepared(String jobId) {
+        return prepared.get(jobId);
+    }
+
+    /** Forgets one job (gone from the store). */
+    void forget(String jobId) {
+        manifests.remove(jobId);
+        prepared.remove(jobId);
     }
 
     /** Forgets jobs that are gone from the work directory. */

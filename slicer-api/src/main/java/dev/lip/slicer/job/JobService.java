@@ -65,9 +65,11 @@ public class JobService {
     private final JobStitching stitching;
     private final JobProgress progress;
     private final JobMonitor<Job> monitor;
+    private final PatchRelay relay;
 
     public JobService(LipProperties props, Stitcher stitcher, ObjectMapper json, UploadReceiver uploads,
-                      TusUploads tusUploads, ObjectStorage objects, SourceRoots files) throws IOException {
+                      TusUploads tusUploads, ObjectStorage objects, SourceRoots files,
+                      dev.lip.distributed.Transport transport) throws IOException {
         this.props = props;
         this.objects = objects;
         this.files = files;
@@ -87,6 +89,8 @@ public class JobService {
         this.monitor = new JobMonitor<>(props.monitorInterval(), props.monitorStepDeadline(), progress::activeJobs,
                 Job::id, progress::follow, System::currentTimeMillis);
         monitor.start();
+        this.relay = new PatchRelay(jobs, transport);
+        relay.start();
     }
 
     /** Where a job's image comes from: {@link #arrive} gives a file to read its header from, {@link #keep} makes it the job's. */
@@ -359,6 +363,7 @@ public class JobService {
     /** Picks up the jobs a previous run of the service left in the work directory. */
     @PreDestroy
     void shutdown() {
+        relay.stop();
         monitor.close();
         slicing.close();
         stitching.close();

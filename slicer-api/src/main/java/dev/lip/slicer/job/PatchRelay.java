@@ -1,0 +1,205 @@
+package dev.lip.slicer.job;
+
+import dev.lip.common.protocol.JobDirectory;
+import dev.lip.common.protocol.PatchName;
+import dev.lip.common.transport.PatchKeys;
+import dev.lip.common.transport.PatchMessage;
+import dev.lip.common.transport.PatchQueue;
+import dev.lip.common.transport.PatchStore;
+import dev.lip.distributed.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * In the distributed mode, the bridge between slicer-api's private work directory and processors that share none
+ * of it: the job's manifest and each patch the slicer writes to {@code pending/} go to the patch store and the
+ * queue (then leave the local disk); each completion announced by the queue brings the result from the store into
+ * {@code done/}; each dead letter becomes a {@code failed/} entry with its reason. So slicing, progress, the
+ * stitcher and restart recovery work on the work directory exactly as on one machine, and whatever the transport,
+ * a job fails, ends and is counted the same way. In the filesystem mode there is nothing to relay (the work
+ * directory is the queue and the store) and this does nothing.
+ */
+final class PatchRelay {
+    private static final Logger log = LoggerFactory.getLogger(PatchRelay.class);
+    private static final long PASS_MILLIS = 50;
+    private static final long DEAD_LETTER_CHECK_MILLIS = 1000;
+
+    private final Jobs jobs;
+    private final Transport transport;
+    /** Puts and publishes run a few at a time: each is a round trip to the store or the broker. */
+    private final ExecutorService io = Executors.newFixedThreadPool(4, daemon("patch-relay-io"));
+    private final Set<String> manifestsSent = ConcurrentHashMap.newKeySet();
+    private final Set<String> following = ConcurrentHashMap.newKeySet();
+    private volatile boolean running = true;
+    private long lastDeadLetterCheck;
+
+    PatchRelay(Jobs jobs, Transport transport) {
+        this.jobs = jobs;
+        this.transport = transport;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    void start() {
+        if (!transport.distributed()) {
+            return;
+        }
+        Thread relay = new Thread(this::relayLoop, "patch-relay");
+        relay.setDaemon(true);
+        relay.start();
+        Thread results = new Thread(this::resultLoop, "result-relay");
+        results.setDaemon(true);
+        results.start();
+    }
+
+    void stop() {
+        running = false;
+        io.shutdownNow();
+    }
+
+    private void relayLoop() {
+        while (running) {
+            try {
+                relayOnce();
+                Thread.sleep(PASS_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                log.warn("relaying patches failed, trying again: {}", e.toString());
+                sleep(1000);
+            }
+        }
+    }
+
+    /** One pass: every active job's manifest and new patches out, dead letters in, ended jobs' remote copies removed. */
+    void relayOnce() throws IOException, InterruptedException {
+        boolean checkDead = System.currentTimeMillis() - lastDeadLetterCheck > DEAD_LETTER_CHECK_MILLIS;
+        if (checkDead) {
+            lastDeadLetterCheck = System.currentTimeMillis();
+        }
+        Set<String> active = new java.util.HashSet<>();
+        for (Job job : List.copyOf(jobs.all())) {
+            JobState state = job.state();
+            if (state == JobState.SLICING || state == JobState.PROCESSING || state == JobState.PROCESSED) {
+                active.add(job.id());
+                following.add(job.id());
+                relay(jobs.directory(job.id()), checkDead);
+            }
+        }
+        for (String id : List.copyOf(following)) {
+            if (!active.contains(id)) {
+                // ended, cancelled or removed: its patches and results leave the broker and the store
+                transport.queue().purge(id);
+                transport.store().deleteJob(id);
+                following.remove(id);
+                manifestsSent.remove(id);
+            }
+        }
+    }
+
+    private void relay(JobDirectory dir, boolean checkDead) throws IOException, InterruptedException {
+        String id = dir.jobId();
+        PatchStore store = transport.store();
+        if (!manifestsSent.contains(id)) {
+            // processors read the manifest before any patch: it goes first, and patches wait for it
+            if (!Files.exists(dir.manifestFile())) {
+                return;
+            }
+            store.put(id + "/" + JobDirectory.MANIFEST, Files.readAllBytes(dir.manifestFile()));
+            manifestsSent.add(id);
+        }
+        List<Callable<Void>> sends = new ArrayList<>();
+        for (PatchName p : dir.list(dir.pending())) {
+            sends.add(() -> {
+                java.nio.file.Path file = dir.pending().resolve(p.fileName());
+                byte[] bytes;
+                try {
+                    bytes = Files.readAllBytes(file);
+                } catch (NoSuchFileException e) {
+                    return null;
+                }
+                store.put(PatchKeys.patch(id, p), bytes);
+                transport.queue().publish(PatchMessage.of(id, p));
+                Files.deleteIfExists(file);
+                return null;
+            });
+        }
+        for (var f : io.invokeAll(sends)) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException(e.getCause());
+            }
+        }
+        if (checkDead) {
+            for (PatchQueue.DeadLetter dead : transport.queue().deadLetters(id)) {
+                PatchName p = dead.message() != null ? dead.message().patch() : new PatchName(0, 0);
+                if (!Files.exists(dir.failed().resolve(p.fileName() + ".error"))) {
+                    Files.createDirectories(dir.failed());
+                    JobDirectory.writeAtomically(dir.failed().resolve(p.fileName() + ".error"),
+                            dead.reason().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    JobDirectory.writeAtomically(dir.failed().resolve(p.fileName()), new byte[0]);
+                }
+            }
+        }
+    }
+
+    private void resultLoop() {
+        while (running) {
+            try (PatchQueue.Completions completions = transport.queue().completions()) {
+                while (running) {
+                    Optional<PatchQueue.Completion> c = completions.next(Duration.ofMillis(500));
+                    if (c.isPresent()) {
+                        fetch(c.get());
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                log.warn("fetching results failed, trying again: {}", e.toString());
+                sleep(1000);
+            }
+        }
+    }
+
+    /** Brings one result into done/, where the progress counter and the stitcher look; then it leaves the store. */
+    private void fetch(PatchQueue.Completion c) throws IOException {
+        PatchMessage m = c.message();
+        JobDirectory dir = jobs.directory(m.job());
+        Optional<byte[]> result = transport.store().get(m.resultKey());
+        if (result.isPresent() && Files.isDirectory(dir.done())) {
+            JobDirectory.writeAtomically(dir.done().resolve(m.patch().fileName()), result.get());
+        }
+        // else: the job ended or was removed meanwhile, or the result was fetched before (a repeated announcement)
+        c.acknowledge();
+        transport.store().delete(m.resultKey());
+        transport.store().delete(m.patchKey());
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
