@@ -1,6 +1,5 @@
 package dev.lip.e2e;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lip.common.testing.References;
 import dev.lip.common.testing.SampleImage;
 import dev.lip.formats.testing.FieldTools;
@@ -8,19 +7,10 @@ import org.gaul.s3proxy.junit.S3ProxyExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,51 +21,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tiled TIFF and otsu on a PNG come back exact, and both processors did part of the work.
  */
 class DistributedTest {
-    private static final String ACCESS = "lip-access";
-    private static final String SECRET = "lip-secret-key";
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @RegisterExtension
-    static final S3ProxyExtension S3 = S3ProxyExtension.builder().withCredentials(ACCESS, SECRET).build();
+    static final S3ProxyExtension S3 = S3ProxyExtension.builder()
+            .withCredentials(DistributedCluster.ACCESS, DistributedCluster.SECRET).build();
 
     @TempDir
     Path dir;
 
-    private static Map<String, String> env() {
-        return Map.of("AWS_ENDPOINT_URL", S3.getUri().toString(), "AWS_ACCESS_KEY_ID", ACCESS,
-                "AWS_SECRET_ACCESS_KEY", SECRET, "AWS_REGION", "us-east-1");
-    }
-
     @Test
     void twoProcessorsWithPrivateDirectoriesGiveExactResultsThroughTheBrokerAndTheBucket() throws Exception {
-        try (S3Client s3 = S3Client.builder().endpointOverride(S3.getUri()).forcePathStyle(true).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET))).build()) {
-            s3.createBucket(b -> b.bucket("lip"));
-        }
-        int brokerPort = Trio.freePort();
-        String[] distributed = {"--lip.queue=artemis", "--lip.store=s3://lip/work"};
-        try (Trio trio = new Trio(env(), false, distributed[0], distributed[1], "--lip.broker.embedded=true",
-                "--lip.broker.port=" + brokerPort)) {
-            assertTrue(trio.log("slicer-api").contains("embedded Artemis broker listening on tcp://127.0.0.1:" + brokerPort),
-                    "the log says where the broker listens");
-            int[] ports = {Trio.freePort(), Trio.freePort()};
-            List<Path> privateDirs = List.of(Files.createDirectories(dir.resolve("p1")), Files.createDirectories(dir.resolve("p2")));
-            for (int i = 0; i < 2; i++) {
-                trio.startProcessor("processor-" + (i + 1), ports[i], env(), "--lip.temp-dir=" + privateDirs.get(i),
-                        "--lip.threads=1", distributed[0], distributed[1],
-                        "--spring.artemis.broker-url=tcp://127.0.0.1:" + brokerPort);
-            }
-            for (int i = 0; i < 2; i++) {
-                trio.awaitHealthy(ports[i], "processor-" + (i + 1));
-            }
-
+        try (DistributedCluster cluster = new DistributedCluster(S3, dir)) {
+            Trio trio = cluster.trio;
+            assertTrue(trio.log("slicer-api").contains("embedded Artemis broker listening on tcp://127.0.0.1:"
+                    + cluster.brokerPort), "the log says where the broker listens");
+            cluster.startProcessor("processor-1");
+            cluster.startProcessor("processor-2");
             SampleImage img = SampleImage.generate(700, 450, 3, 8, 41);
             Path tif = dir.resolve("scene.tif");
             img.writeTiff(tif, "Deflate", 128);
             Path out = dir.resolve("scene-mask.tif");
             Trio.Run r = trio.client("process", tif.toString(), "-o", out.toString(), "-q", "--tile-size", "64");
             assertEquals(0, r.exitCode(), r.stderr());
-            Masks.assertMaskEquals(threshold(bytes(img.samples), 3), img.width, img.height, out, "tiled TIFF, distributed");
+            Masks.assertMaskEquals(img.thresholdMask(128, false), img.width, img.height, out, "tiled TIFF, distributed");
 
             Path png = dir.resolve("otsu.png");
             img.writePng(png);
@@ -95,28 +62,16 @@ class DistributedTest {
                         "JPEG, distributed");
             }
 
-            HttpClient http = HttpClient.newHttpClient();
             for (int i = 0; i < 2; i++) {
-                HttpResponse<String> stats = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ports[i]
-                        + "/api/v1/stats")).build(), HttpResponse.BodyHandlers.ofString());
-                long processed = JSON.readTree(stats.body()).path("processed").asLong();
-                assertTrue(processed > 0, "processor " + (i + 1) + " took part: " + stats.body());
+                assertTrue(cluster.processed(i) > 0, "processor " + (i + 1) + " took part");
             }
-            for (Path p : privateDirs) {
-                try (var files = Files.walk(p)) {
+            for (String name : List.of("processor-1", "processor-2")) {
+                try (var files = Files.walk(cluster.privateDir(name))) {
                     assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".patch")).toList(),
                             "a processor keeps no patch on its own disk");
                 }
             }
         }
-    }
-
-    private static byte[] bytes(int[] samples) {
-        byte[] out = new byte[samples.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (byte) samples[i];
-        }
-        return out;
     }
 
     /** The threshold algorithm's default on the whole image: luma of bands 1-3 at least 128. */
