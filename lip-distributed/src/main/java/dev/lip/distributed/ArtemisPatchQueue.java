@@ -65,6 +65,8 @@ public final class ArtemisPatchQueue implements PatchQueue {
             factory.setConsumerWindowSize(0);
             factory.setReconnectAttempts(-1); // a broker restarted mid-job is waited for, not a failure
             factory.setRetryInterval(500);
+            // a processor started before its broker waits for it a minute, then says it cannot reach it
+            factory.setInitialConnectAttempts(120);
             factory.setBlockOnDurableSend(true); // publish returns once the broker has journalled the message
             this.connection = user == null ? factory.createConnection() : factory.createConnection(user, password);
             connection.start();

@@ -91,7 +91,10 @@ public interface PatchQueue extends AutoCloseable {
     interface Completion {
         PatchMessage message();
 
-        /** The result is fetched: the announcement is not repeated. Unacknowledged ones are announced again. */
+        /**
+         * The result is fetched: this announcement, and every one received before it from the same
+         * {@link Completions}, is not repeated. Unacknowledged ones are announced again.
+         */
         void acknowledge() throws IOException;
     }
 

@@ -36,11 +36,13 @@ final class PatchRelay {
     private static final Logger log = LoggerFactory.getLogger(PatchRelay.class);
     private static final long PASS_MILLIS = 50;
     private static final long DEAD_LETTER_CHECK_MILLIS = 1000;
+    private static final int RESULT_BATCH = 64;
 
     private final Jobs jobs;
     private final Transport transport;
     /** Puts and publishes run a few at a time: each is a round trip to the store or the broker. */
     private final ExecutorService io = Executors.newFixedThreadPool(4, daemon("patch-relay-io"));
+    private final ExecutorService fetchIo = Executors.newFixedThreadPool(4, daemon("result-relay-io"));
     private final Set<String> manifestsSent = ConcurrentHashMap.newKeySet();
     private final Set<String> following = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
@@ -74,6 +76,7 @@ final class PatchRelay {
     void stop() {
         running = false;
         io.shutdownNow();
+        fetchIo.shutdownNow();
     }
 
     private void relayLoop() {
@@ -167,10 +170,7 @@ final class PatchRelay {
         while (running) {
             try (PatchQueue.Completions completions = transport.queue().completions()) {
                 while (running) {
-                    Optional<PatchQueue.Completion> c = completions.next(Duration.ofMillis(500));
-                    if (c.isPresent()) {
-                        fetch(c.get());
-                    }
+                    fetchBatch(completions);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -181,18 +181,54 @@ final class PatchRelay {
         }
     }
 
-    /** Brings one result into done/, where the progress counter and the stitcher look; then it leaves the store. */
-    private void fetch(PatchQueue.Completion c) throws IOException {
-        PatchMessage m = c.message();
+    /**
+     * Takes the completions that have arrived (up to {@link #RESULT_BATCH}), fetches their results a few at a time,
+     * then acknowledges them together: one round trip to the broker for the lot. A crash before the acknowledgement
+     * announces them again, and fetching a result twice writes the same file.
+     */
+    private void fetchBatch(PatchQueue.Completions completions) throws IOException, InterruptedException {
+        List<PatchQueue.Completion> batch = new ArrayList<>();
+        Optional<PatchQueue.Completion> c = completions.next(Duration.ofMillis(500));
+        while (c.isPresent()) {
+            batch.add(c.get());
+            if (batch.size() >= RESULT_BATCH) {
+                break;
+            }
+            c = completions.next(Duration.ofMillis(1));
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Callable<Void>> fetches = new ArrayList<>();
+        for (PatchQueue.Completion done : batch) {
+            fetches.add(() -> {
+                fetch(done.message());
+                return null;
+            });
+        }
+        for (var f : fetchIo.invokeAll(fetches)) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException(e.getCause());
+            }
+        }
+        batch.get(batch.size() - 1).acknowledge(); // the session's one commit acknowledges the whole batch
+    }
+
+    /**
+     * Brings one result into done/, where the progress counter and the stitcher look. Its objects stay in the store
+     * until the job ends (the store deletes a job's prefix in one listing then, rather than two requests a patch).
+     */
+    private void fetch(PatchMessage m) throws IOException {
         JobDirectory dir = jobs.directory(m.job());
+        if (!Files.isDirectory(dir.done()) || Files.exists(dir.done().resolve(m.patch().fileName()))) {
+            return; // the job ended or was removed meanwhile, or a repeated announcement
+        }
         Optional<byte[]> result = transport.store().get(m.resultKey());
-        if (result.isPresent() && Files.isDirectory(dir.done())) {
+        if (result.isPresent()) {
             JobDirectory.writeAtomically(dir.done().resolve(m.patch().fileName()), result.get());
         }
-        // else: the job ended or was removed meanwhile, or the result was fetched before (a repeated announcement)
-        c.acknowledge();
-        transport.store().delete(m.resultKey());
-        transport.store().delete(m.patchKey());
     }
 
     private static void sleep(long ms) {
