@@ -89,10 +89,76 @@ class DeploymentFilesTest {
                 "no fixed host port or name, so 'docker-compose up --scale patch-processor=N' works");
         // MinIO only with the s3 profile; both services take the object storage settings from the shell
         Map<String, Object> minio = (Map<String, Object>) services.get("minio");
-        assertEquals(List.of("s3"), minio.get("profiles"));
+        assertEquals(List.of("s3", "distributed"), minio.get("profiles"));
         for (Map<String, Object> service : List.of(api, proc)) {
             Map<String, Object> env = (Map<String, Object>) service.get("environment");
             assertEquals("${AWS_ENDPOINT_URL:-}", env.get("AWS_ENDPOINT_URL"));
+        }
+    }
+
+    /**
+     * Issue 25: the distributed profile runs a broker, MinIO with a bucket and three processors with no volume at
+     * all; the default services switch to the broker by LIP_QUEUE and LIP_STORE from the shell.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void composeDistributedProfileHasTheBrokerAndProcessorsWithNoVolume() throws IOException {
+        Map<String, Object> services = map(load("docker-compose.yml").get(0), "services");
+        Map<String, Object> remote = (Map<String, Object>) services.get("remote-processor");
+        assertEquals(List.of("distributed"), remote.get("profiles"));
+        assertTrue(!remote.containsKey("volumes"), "no shared volume: " + remote);
+        assertEquals(3, map(remote, "deploy").get("replicas"));
+        Map<String, Object> env = (Map<String, Object>) remote.get("environment");
+        assertEquals("artemis", env.get("LIP_QUEUE"));
+        assertEquals("tcp://artemis:61616", env.get("SPRING_ARTEMIS_BROKERURL"));
+        Map<String, Object> artemis = (Map<String, Object>) services.get("artemis");
+        assertEquals(List.of("distributed"), artemis.get("profiles"));
+        assertTrue(artemis.get("image").toString().startsWith("apache/activemq-artemis:"));
+        assertTrue(((Map<String, Object>) artemis.get("environment")).get("JAVA_ARGS_APPEND").toString()
+                .contains("maxDeliveryAttempts=3"), "the dead-letter limit is lip.max-attempts'");
+        for (String service : List.of("slicer-api", "patch-processor")) {
+            Map<String, Object> e = (Map<String, Object>) ((Map<String, Object>) services.get(service)).get("environment");
+            assertEquals("${LIP_QUEUE:-filesystem}", e.get("LIP_QUEUE"), service);
+        }
+    }
+
+    /**
+     * Issue 25: k8s/distributed/ runs the broker as a StatefulSet with its journal on a volume, processors with no
+     * volume scaled by KEDA's artemis-queue trigger on lip.patches, and a Grafana dashboard that reads the metrics
+     * the services report (DistributedTest checks that they report them).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void kubernetesDistributedManifests() throws IOException {
+        Map<String, Object> kustomization = load("k8s/distributed/kustomization.yaml").get(0);
+        assertEquals(List.of("../storage.yaml", "../slicer-api.yaml", "artemis.yaml", "patch-processor.yaml", "keda.yaml"),
+                kustomization.get("resources"));
+        List<Map<String, Object>> artemis = load("k8s/distributed/artemis.yaml");
+        assertEquals(List.of("StatefulSet", "Service", "Secret"), artemis.stream().map(d -> d.get("kind")).toList());
+        assertTrue(map(artemis.get(0), "spec").containsKey("volumeClaimTemplates"), "the journal on a volume");
+
+        Map<String, Object> proc = load("k8s/distributed/patch-processor.yaml").get(0);
+        Map<String, Object> pod = map(proc, "spec", "template", "spec");
+        assertTrue(!pod.containsKey("volumes"), "processors with no volume");
+        List<Map<String, Object>> env = (List<Map<String, Object>>) ((List<Map<String, Object>>) pod.get("containers")).get(0).get("env");
+        assertTrue(env.stream().anyMatch(e -> e.get("name").equals("LIP_QUEUE") && e.get("value").equals("artemis")));
+        assertTrue(env.stream().anyMatch(e -> e.get("name").equals("LIP_STORE") && e.get("value").toString().startsWith("s3://")));
+
+        List<Map<String, Object>> keda = load("k8s/distributed/keda.yaml");
+        assertEquals("ScaledObject", keda.get(0).get("kind"));
+        assertEquals(0, map(keda.get(0), "spec").get("minReplicaCount"));
+        Map<String, Object> trigger = ((List<Map<String, Object>>) map(keda.get(0), "spec").get("triggers")).get(0);
+        assertEquals("artemis-queue", trigger.get("type"));
+        assertEquals("lip.patches", map(trigger, "metadata").get("queueName"));
+        assertEquals("patch-processor", map(keda.get(0), "spec", "scaleTargetRef").get("name"));
+
+        String dashboard = Files.readString(Trio.ROOT.resolve("k8s/distributed/grafana-dashboard.json"));
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dashboard);
+        assertTrue(json.path("panels").size() >= 6);
+        for (String metric : List.of("lip_queue_waiting", "lip_patches_in_flight", "lip_patches_processed_total",
+                "lip_patches_redelivered_total", "lip_patches_dead_lettered_total", "lip_patch_duration_seconds",
+                "lip_job_stage_seconds")) {
+            assertTrue(dashboard.contains(metric), "the dashboard shows " + metric);
         }
     }
 }

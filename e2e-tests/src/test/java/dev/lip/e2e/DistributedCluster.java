@@ -83,6 +83,12 @@ final class DistributedCluster implements AutoCloseable {
         return Http.JSON.readTree(stats.body()).path("processed").asLong();
     }
 
+    /** What the {@code i}-th processor started reports at /actuator/prometheus. */
+    String metrics(int i) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                + processorPorts.get(i) + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     @Override
     public void close() {
         trio.close();

@@ -65,6 +65,22 @@ class DistributedTest {
             for (int i = 0; i < 2; i++) {
                 assertTrue(cluster.processed(i) > 0, "processor " + (i + 1) + " took part");
             }
+            // the numbers a dashboard and a scaler read, at /actuator/prometheus on every process
+            String api = new String(new Http(trio.api(), null).get("/actuator/prometheus").bytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            for (String metric : List.of("lip_patches_published_total", "lip_patches_completed_total",
+                    "lip_queue_waiting", "lip_job_stage_seconds_count{stage=\"processing\"", "lip_job_stage_seconds_count{stage=\"slicing\"")) {
+                assertTrue(api.contains(metric), "slicer-api reports " + metric + ":\n" + api);
+            }
+            assertTrue(Metrics.value(api, "lip_patches_completed_total") >= 2 * 88, "every patch counted: " + api);
+            long total = 0;
+            for (int i = 0; i < 2; i++) {
+                String p = cluster.metrics(i);
+                assertTrue(p.contains("lip_patch_duration_seconds_count{algorithm=\"threshold\"")
+                        && p.contains("lip_patches_in_flight"), p);
+                total += (long) Metrics.value(p, "lip_patches_processed_total");
+            }
+            assertTrue(total >= 2 * 88, "the processors counted every patch: " + total);
             for (String name : List.of("processor-1", "processor-2")) {
                 try (var files = Files.walk(cluster.privateDir(name))) {
                     assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".patch")).toList(),

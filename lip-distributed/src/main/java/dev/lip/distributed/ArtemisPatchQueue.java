@@ -84,12 +84,30 @@ public final class ArtemisPatchQueue implements PatchQueue {
 
     @Override
     public void publish(PatchMessage message) throws IOException {
+        publish(message, 0);
+    }
+
+    /**
+     * JMS priority from the job's size: 9 for a job of a few patches down to 1 for one of 100,000 or more (a step for
+     * each factor of about four), so the broker hands out a small job's patches ahead of a large one's waiting
+     * before them; a large job is not starved, since small jobs end.
+     */
+    static int priority(long jobPatches) {
+        if (jobPatches <= 0) {
+            return 4; // JMS' default: size unknown
+        }
+        int steps = (int) (Math.log(jobPatches) / Math.log(4));
+        return Math.max(1, Math.min(9, 10 - steps));
+    }
+
+    @Override
+    public void publish(PatchMessage message, long jobPatches) throws IOException {
         try {
             synchronized (producer) {
                 TextMessage m = publishing.createTextMessage(JSON.writeValueAsString(message));
                 m.setStringProperty(JOB, message.job());
                 m.setStringProperty(DUPLICATE_ID, message.id());
-                producer.send(m);
+                producer.send(m, DeliveryMode.PERSISTENT, priority(jobPatches), 0);
             }
         } catch (JMSException e) {
             throw io("cannot publish patch " + message.id(), e);

@@ -75,4 +75,29 @@ class ArtemisFailuresTest {
             assertEquals(2, dead.size(), "the two job-1 messages that are no patches: " + dead);
         }
     }
+
+    /** Issue 25: a small job's patches go ahead of a large job's published before them (JMS priority by job size). */
+    @Test
+    void aSmallJobIsNotStuckBehindALargeOne() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(dir, 0, 3);
+             PatchQueue q = new ArtemisPatchQueue(broker.url(), null, null, 3)) {
+            for (int i = 0; i < 300; i++) {
+                q.publish(PatchMessage.of("job-big", new PatchName(i / 20, i % 20)), 40_000);
+            }
+            for (int i = 0; i < 6; i++) {
+                q.publish(PatchMessage.of("job-small", new PatchName(0, i)), 6);
+            }
+            try (PatchQueue.Consumer c = q.consumer()) {
+                for (int i = 0; i < 6; i++) {
+                    PatchQueue.Delivery d = c.receive(Duration.ofSeconds(5)).orElseThrow();
+                    assertEquals("job-small", d.message().job(), "delivery " + i);
+                    d.acknowledge();
+                }
+                assertEquals("job-big", c.receive(Duration.ofSeconds(5)).orElseThrow().message().job());
+            }
+        }
+        assertEquals(9, ArtemisPatchQueue.priority(6));
+        assertTrue(ArtemisPatchQueue.priority(40_000) < ArtemisPatchQueue.priority(1_600));
+        assertEquals(1, ArtemisPatchQueue.priority(10_000_000));
+    }
 }

@@ -20,6 +20,15 @@ public interface PatchQueue extends AutoCloseable {
      */
     void publish(PatchMessage message) throws IOException;
 
+    /**
+     * Publishes a patch of a job of {@code jobPatches} patches. A queue that can order deliveries lets smaller jobs'
+     * patches go first, so that a small job is not stuck behind a 100k² one queued before it (the broker: JMS
+     * priority); the work directory serves the oldest job first.
+     */
+    default void publish(PatchMessage message, long jobPatches) throws IOException {
+        publish(message);
+    }
+
     /** A consumer for one thread: it holds at most one unsettled delivery, and takes nothing ahead of it. */
     Consumer consumer() throws IOException;
 

@@ -66,14 +66,22 @@ final class BatchRunner {
             if (claimed.isEmpty()) {
                 return;
             }
+            claimed.forEach(c -> PatchMetrics.started(1));
             List<PixelRegion> results;
+            String algorithm = null;
             try {
+                algorithm = jobs.prepare(job).manifest().algorithm();
+                long start = System.nanoTime();
                 results = process(job, claimed);
+                PatchMetrics.processed(algorithm, claimed.size(), System.nanoTime() - start);
             } catch (NoSuchFileException e) {
                 throw e;
             } catch (Exception | OutOfMemoryError e) {
+                PatchMetrics.failed(algorithm, claimed.size());
                 fail(job, claimed, e.getMessage() != null ? e.getMessage() : e.toString());
                 return;
+            } finally {
+                claimed.forEach(c -> PatchMetrics.ended());
             }
             for (int i = 0; i < claimed.size(); i++) {
                 PixelRegion result = results.get(i);

@@ -99,9 +99,19 @@ public class BrokerWorkers implements Workers {
     }
 
     private void run(PatchQueue.Delivery d) throws IOException {
+        PatchMetrics.started(d.attempt());
+        try {
+            runDelivery(d);
+        } finally {
+            PatchMetrics.ended();
+        }
+    }
+
+    private void runDelivery(PatchQueue.Delivery d) throws IOException {
         var m = d.message();
         PatchStore store = transport.store();
         PixelRegion result;
+        String algorithm = null;
         try {
             Optional<PreparedJobs.PreparedJob> job = prepared(store, m.job());
             Optional<byte[]> patch = store.get(m.patchKey());
@@ -116,10 +126,14 @@ public class BrokerWorkers implements Workers {
             if (!region.bounds().equals(tile.patch())) {
                 throw new IOException("the patch covers " + region.bounds() + ", the grid says " + tile.patch());
             }
+            algorithm = p.manifest().algorithm();
+            long start = System.nanoTime();
             result = p.kernel().processBatch(List.of(region), List.of(tile)).get(0);
-            BatchRunner.checkResult(p.manifest().algorithm(), p.settings().blend().blends(), tile, result);
+            BatchRunner.checkResult(algorithm, p.settings().blend().blends(), tile, result);
+            PatchMetrics.processed(algorithm, 1, System.nanoTime() - start);
         } catch (Exception | OutOfMemoryError e) {
             failed.incrementAndGet();
+            PatchMetrics.failed(algorithm, 1);
             String reason = e.getMessage() != null ? e.getMessage() : e.toString();
             boolean forGood = d.fail(reason);
             log.warn("patch {} of job {} failed{}: {}", m.patch(), m.job(), forGood ? " for good" : ", queued again", reason);

@@ -42,6 +42,14 @@ public class TransportConfiguration {
         if (t.distributed()) {
             log.info("patches go to the broker at {} and to {}; processors need no shared volume", url, props.store());
         }
+        // the number a scaler and a dashboard read: patches published and not yet taken, in either mode
+        io.micrometer.core.instrument.Gauge.builder("lip.queue.waiting", t, transport -> {
+            try {
+                return transport.queue().waiting();
+            } catch (java.io.IOException | RuntimeException e) {
+                return Double.NaN;
+            }
+        }).description("patches waiting for a processor").register(io.micrometer.core.instrument.Metrics.globalRegistry);
         return t;
     }
 }

@@ -198,6 +198,10 @@ final class Job {
         Instant[] s = stages.get(name);
         if (s != null && s[1] == null) {
             s[1] = Instant.now();
+            // job durations per stage at /actuator/prometheus (Micrometer's global registry, which Boot's joins)
+            io.micrometer.core.instrument.Timer.builder("lip.job.stage").description("how long a job's stage took")
+                    .tag("stage", name).register(io.micrometer.core.instrument.Metrics.globalRegistry)
+                    .record(Duration.between(s[0], s[1]));
         }
     }
 

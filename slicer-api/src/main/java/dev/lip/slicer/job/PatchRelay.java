@@ -7,6 +7,8 @@ import dev.lip.common.transport.PatchMessage;
 import dev.lip.common.transport.PatchQueue;
 import dev.lip.common.transport.PatchStore;
 import dev.lip.distributed.Transport;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,9 @@ final class PatchRelay {
     private static final long PASS_MILLIS = 50;
     private static final long DEAD_LETTER_CHECK_MILLIS = 1000;
     private static final int RESULT_BATCH = 64;
+    private static final Counter PUBLISHED = Metrics.counter("lip.patches.published");
+    private static final Counter COMPLETED = Metrics.counter("lip.patches.completed");
+    private static final Counter DEAD_LETTERED = Metrics.counter("lip.patches.dead.lettered");
 
     private final Jobs jobs;
     private final Transport transport;
@@ -105,7 +110,7 @@ final class PatchRelay {
             if (state == JobState.SLICING || state == JobState.PROCESSING || state == JobState.PROCESSED) {
                 active.add(job.id());
                 following.add(job.id());
-                relay(jobs.directory(job.id()), checkDead);
+                relay(jobs.directory(job.id()), job.total(), checkDead);
             }
         }
         for (String id : List.copyOf(following)) {
@@ -119,7 +124,7 @@ final class PatchRelay {
         }
     }
 
-    private void relay(JobDirectory dir, boolean checkDead) throws IOException, InterruptedException {
+    private void relay(JobDirectory dir, long patches, boolean checkDead) throws IOException, InterruptedException {
         String id = dir.jobId();
         PatchStore store = transport.store();
         if (!manifestsSent.contains(id)) {
@@ -141,8 +146,9 @@ final class PatchRelay {
                     return null;
                 }
                 store.put(PatchKeys.patch(id, p), bytes);
-                transport.queue().publish(PatchMessage.of(id, p));
+                transport.queue().publish(PatchMessage.of(id, p), patches);
                 Files.deleteIfExists(file);
+                PUBLISHED.increment();
                 return null;
             });
         }
@@ -161,6 +167,7 @@ final class PatchRelay {
                     JobDirectory.writeAtomically(dir.failed().resolve(p.fileName() + ".error"),
                             dead.reason().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     JobDirectory.writeAtomically(dir.failed().resolve(p.fileName()), new byte[0]);
+                    DEAD_LETTERED.increment();
                 }
             }
         }
@@ -228,6 +235,7 @@ final class PatchRelay {
         Optional<byte[]> result = transport.store().get(m.resultKey());
         if (result.isPresent()) {
             JobDirectory.writeAtomically(dir.done().resolve(m.patch().fileName()), result.get());
+            COMPLETED.increment();
         }
     }
 
