@@ -48,6 +48,25 @@ final class ApiClient {
         return json(send(req, HttpResponse.BodyHandlers.ofString()));
     }
 
+    /**
+     * Asks slicer-api whether a job with these parameters can work, before its image is sent: a mistake (an unknown
+     * algorithm or parameter, a bad value) is then reported before the upload, not after it. A server without the
+     * check (older) is not asked again.
+     */
+    void checkJob(Map<String, String> query) {
+        String q = query.entrySet().stream()
+                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
+        HttpRequest req = HttpRequest.newBuilder(uri("/api/v1/jobs/check" + (q.isEmpty() ? "" : "?" + q)))
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build();
+        try {
+            send(req, HttpResponse.BodyHandlers.ofString());
+        } catch (CliException e) {
+            if (!e.getMessage().contains("(HTTP 404)") && !e.getMessage().contains("(HTTP 405)")) {
+                throw e;
+            }
+        }
+    }
+
     String base() {
         return base;
     }

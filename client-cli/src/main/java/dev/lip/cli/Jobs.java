@@ -36,6 +36,7 @@ final class Jobs {
         }
         Map<String, String> query = query(options);
         query.putAll(more);
+        api.checkJob(query); // mistakes are reported before the first byte is sent
         long size = image.toFile().length();
         String uploadId;
         try (Progress p = Progress.bytes(quiet, "Upload", size)) {

@@ -179,52 +179,7 @@ public final class ArtemisPatchQueue implements PatchQueue {
     @Override
     public Completions completions() throws IOException {
         try {
-            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-            MessageConsumer consumer = session.createConsumer(session.createQueue(RESULTS));
-            return new Completions() {
-                @Override
-                public Optional<Completion> next(Duration wait) throws IOException {
-                    try {
-                        Message m = consumer.receive(Math.max(1, wait.toMillis()));
-                        if (m == null) {
-                            return Optional.empty();
-                        }
-                        PatchMessage message;
-                        try {
-                            message = parse(m);
-                        } catch (IOException notAPatch) {
-                            session.commit(); // dropped: an announcement that is no patch's
-                            return next(Duration.ofMillis(1));
-                        }
-                        return Optional.of(new Completion() {
-                            @Override
-                            public PatchMessage message() {
-                                return message;
-                            }
-
-                            @Override
-                            public void acknowledge() throws IOException {
-                                try {
-                                    session.commit();
-                                } catch (JMSException e) {
-                                    throw io("cannot acknowledge the completion of " + message.id(), e);
-                                }
-                            }
-                        });
-                    } catch (JMSException e) {
-                        throw io("cannot receive completions", e);
-                    }
-                }
-
-                @Override
-                public void close() throws IOException {
-                    try {
-                        session.close();
-                    } catch (JMSException e) {
-                        throw io("cannot close the completions", e);
-                    }
-                }
-            };
+            return new ArtemisCompletions(connection.createSession(true, Session.SESSION_TRANSACTED));
         } catch (JMSException e) {
             throw io("cannot read completions", e);
         }

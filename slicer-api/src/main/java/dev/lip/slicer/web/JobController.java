@@ -49,6 +49,20 @@ public class JobController {
     }
 
     /**
+     * Checks a job's parameters before its image is sent (the query of a job's creation, without the image): 200
+     * when they can work, a 400 problem with the reason otherwise. What depends on the image itself (a band past its
+     * bands) is checked when it arrives.
+     */
+    @PostMapping("/check")
+    public Map<String, Object> check(HttpServletRequest request) {
+        Map<String, String> query = queryParameters(request);
+        query.remove("upload");
+        query.remove("source");
+        dev.lip.slicer.job.SubmissionCheck.check(SubmissionParser.parse(query));
+        return Map.of("valid", true);
+    }
+
+    /**
      * Upload with the image as the raw body. Parameters are read from the query string only: asking the servlet
      * for parameters would make it parse a body sent as a form (curl's default type) and swallow the image.
      */

@@ -1,0 +1,63 @@
+package dev.lip.e2e;
+
+import dev.lip.common.testing.SampleImage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 26: a mistake in a job's parameters is reported before its image is sent (a 38 MB upload used to come
+ * first, then "Unknown algorithm 'otsuu'"): the client asks {@code POST /api/v1/jobs/check} with the job's query,
+ * and no upload is started for a job that cannot work.
+ */
+@ExtendWith(Trio.Started.class)
+class SubmissionCheckTest {
+    @TempDir
+    Path dir;
+
+    private static Http.Answer check(Trio trio, String query) throws Exception {
+        Http api = new Http(trio.api(), null);
+        return api.send(api.request("/api/v1/jobs/check" + query).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    @Test
+    void theCheckRefusesWhatCannotWorkForAnyImageAndAcceptsTheRest(Trio trio) throws Exception {
+        Http.assertProblem(check(trio, "?algorithm=otsuu"), 400, "Unknown algorithm 'otsuu'");
+        Http.assertProblem(check(trio, "?algorithm=threshold&threshold=abc"), 400, "threshold");
+        Http.assertProblem(check(trio, "?algorithm=threshold&tileSize=1000"), 400, "16");
+        Http.assertProblem(check(trio, "?algorithm=threshold&resultFormat=png"), 400, "resultFormat");
+        assertEquals(200, check(trio, "?algorithm=threshold&threshold=100").status());
+        assertEquals(200, check(trio, "?algorithm=threshold&band=5").status(), "a band the image may have: checked on arrival");
+        assertEquals(200, check(trio, "").status(), "the defaults");
+    }
+
+    @Test
+    void theClientReportsAMistakeBeforeSendingAByte(Trio trio) throws Exception {
+        SampleImage img = SampleImage.generate(600, 400, 3, 8, 7);
+        Path png = dir.resolve("scene.png");
+        img.writePng(png);
+        Path uploads = trio.resultDir.resolve(".uploads");
+        long before = count(uploads);
+        Trio.Run r = trio.client("process", png.toString(), "-o", dir.resolve("out.tif").toString(), "-q",
+                "--algorithm", "otsuu");
+        assertEquals(1, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("Unknown algorithm 'otsuu'"), r.stderr());
+        assertEquals(before, count(uploads), "no upload was started");
+    }
+
+    private static long count(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var files = Files.list(dir)) {
+            return files.count();
+        }
+    }
+}
