@@ -220,4 +220,24 @@ class ColourSpaceFilesTest {
         Files.write(out, b);
         return out;
     }
+
+    /**
+     * Greys as libtiff's own tools and libvips write them: tiff2bw (RGB to an 8-bit grey, MinIsBlack) and libvips'
+     * 8-bit MinIsWhite, each read as GDAL decodes it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"tiff2bw", "vips-miniswhite"})
+    void eightBitGreysFromLibtiffAndLibvipsAreWhatGdalDecodes(String tool) throws Exception {
+        Assumptions.assumeTrue(FieldTools.installed("tiff2bw") && FieldTools.installed("vips"),
+                "libtiff-tools or libvips is not installed");
+        Path rgb = made("gdal_translate -q IN OUT");
+        Path grey = dir.resolve(tool + ".tif");
+        if (tool.equals("tiff2bw")) {
+            FieldTools.run("tiff2bw", rgb.toString(), grey.toString());
+        } else {
+            FieldTools.run("vips", "colourspace", rgb.toString(), grey + "[miniswhite]", "b-w");
+        }
+        assertTrue(FieldTools.run("tiffinfo", grey.toString()).contains("Bits/Sample: 8"), "an 8-bit grey");
+        assertArrayEquals(FieldTools.gdalPixels(grey), Decoded.rows(grey), tool);
+    }
 }
