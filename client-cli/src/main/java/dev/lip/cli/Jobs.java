@@ -28,8 +28,14 @@ final class Jobs {
     /** As {@link #upload(ApiClient, ResumableUpload, Path, JobOptions, boolean, PrintWriter)}, with job parameters. */
     static JsonNode upload(ApiClient api, ResumableUpload upload, Path image, JobOptions options, Map<String, String> more,
                            boolean quiet, PrintWriter err) {
+        if (Files.isDirectory(image)) {
+            throw new CliException(LipCli.USAGE, image + " is a directory, not an image file.");
+        }
         if (!Files.isRegularFile(image)) {
             throw new CliException(LipCli.USAGE, "No such file: " + image);
+        }
+        if (image.toFile().length() == 0) {
+            throw new CliException(LipCli.USAGE, image + " is empty.");
         }
         if (!Files.isReadable(image)) {
             throw new CliException(LipCli.USAGE, "Cannot read " + image + " (permission denied).");
@@ -79,10 +85,23 @@ final class Jobs {
             query.put("preview", "true");
         }
         if (options.params != null) {
+            for (Map.Entry<String, String> p : options.params.entrySet()) {
+                String flag = JOB_FLAGS.get(p.getKey());
+                if (flag != null) {
+                    // --param tileSize=1024 used to change the tile size without a word
+                    throw new CliException(LipCli.USAGE, "--param " + p.getKey() + " is not an algorithm parameter: "
+                            + (flag.isEmpty() ? "it is not set from the command line." : "use " + flag + "."));
+                }
+            }
             query.putAll(options.params);
         }
         return query;
     }
+
+    /** The job's own parameters, which --param must not set behind the flags' back, with the flag that sets each. */
+    private static final Map<String, String> JOB_FLAGS = Map.of("algorithm", "--algorithm", "tileSize", "--tile-size",
+            "overlap", "--overlap", "resultFormat", "--result-format", "preview", "--preview", "upload", "",
+            "source", "IMAGE (s3://... or file://...)", "destination", "-o s3://...", "output", "-o s3://...");
 
     /**
      * Polls the job until it ends, or until all patches are processed when nobody has asked for the result yet,

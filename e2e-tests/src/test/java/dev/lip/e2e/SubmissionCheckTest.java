@@ -60,4 +60,23 @@ class SubmissionCheckTest {
             return files.count();
         }
     }
+
+    /** Issue 26: mistakes in the user's words: a job setting given as --param, an empty file, a directory. */
+    @Test
+    void theClientNamesItsOwnFlagsAndWhatIsWrongWithTheFile(Trio trio) throws Exception {
+        SampleImage img = SampleImage.generate(100, 80, 3, 8, 8);
+        Path png = dir.resolve("small.png");
+        img.writePng(png);
+        Path out = dir.resolve("out.tif");
+        Trio.Run r = trio.client("process", png.toString(), "-o", out.toString(), "-q", "--param", "tileSize=1024");
+        assertEquals(2, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("--param tileSize is not an algorithm parameter: use --tile-size."), r.stderr());
+        Path empty = Files.createFile(dir.resolve("empty.png"));
+        r = trio.client("process", empty.toString(), "-o", out.toString(), "-q");
+        assertEquals(2, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("empty.png is empty."), r.stderr());
+        r = trio.client("process", dir.toString(), "-o", out.toString(), "-q");
+        assertEquals(2, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("is a directory, not an image file."), r.stderr());
+    }
 }
