@@ -67,6 +67,11 @@ public final class PatchFailures {
         return true;
     }
 
+    /** How often the patch has failed so far, read as {@link #failAttempt} reads it (for a delivery's attempt number). */
+    public int attemptsSoFar(PatchName patch, int maxAttempts) throws IOException {
+        return previousAttempts(job.attempts().resolve(patch.fileName()), maxAttempts);
+    }
+
     /**
      * The count in an attempts file. One that is not a small number (a wrapped or damaged counter, a directory or
      * link in its place) counts as used up: retrying a patch for ever is worse than failing its job with a reason.

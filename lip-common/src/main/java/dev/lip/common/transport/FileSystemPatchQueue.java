@@ -2,7 +2,6 @@ package dev.lip.common.transport;
 
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.common.protocol.PatchName;
-import dev.lip.common.protocol.SafeFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FileSystemPatchQueue implements PatchQueue {
     private static final long POLL_MILLIS = 50;
-    private static final int MAX_COUNTER_BYTES = 16;
 
     private final Path workDir;
     private final int maxAttempts;
@@ -140,20 +138,6 @@ public final class FileSystemPatchQueue implements PatchQueue {
     public void close() {
     }
 
-    /** How many times the patch has failed so far (a damaged counter counts as all used, as PatchFailures reads it). */
-    private int failedBefore(JobDirectory job, PatchName patch) {
-        Path counter = job.attempts().resolve(patch.fileName());
-        try {
-            String text = new String(SafeFiles.readSmall(counter, MAX_COUNTER_BYTES),
-                    java.nio.charset.StandardCharsets.US_ASCII).trim();
-            return Math.max(0, Math.min(Integer.parseInt(text), maxAttempts - 1));
-        } catch (NoSuchFileException e) {
-            return 0;
-        } catch (IOException | NumberFormatException e) {
-            return Math.max(0, maxAttempts - 1);
-        }
-    }
-
     private final class FsConsumer implements Consumer {
         private FsDelivery unsettled;
 
@@ -183,7 +167,7 @@ public final class FileSystemPatchQueue implements PatchQueue {
                     if (job.claim(p).isPresent()) {
                         PatchMessage m = new PatchMessage(PatchMessage.VERSION, job.jobId(), p.row(), p.column(),
                                 job.jobId() + "/claimed/" + p.fileName(), PatchKeys.result(job.jobId(), p));
-                        unsettled = new FsDelivery(this, job, p, m, failedBefore(job, p) + 1);
+                        unsettled = new FsDelivery(this, job, p, m, job.failures().attemptsSoFar(p, maxAttempts) + 1);
                         return Optional.of(unsettled);
                     }
                 }
