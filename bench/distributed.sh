@@ -7,6 +7,8 @@
 # and each JVM's peak RSS.
 #
 #   bench/distributed.sh [IMAGE...]      default: the realistic 20000² JPEG and PNG (bench/make-images.sh)
+#   REPEAT=3 bench/distributed.sh ...   each mode runs the image 3 times in the same processes; the last is shown
+#   SLICER_OPTS=-XX:StartFlightRecording=filename=bench/work/slicer.jfr bench/distributed.sh ...   (a profile)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=bench/work
@@ -26,6 +28,8 @@ trap cleanup EXIT
 
 healthy() { for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$1/actuator/health" >/dev/null && return 0; sleep 0.2; done; return 1; }
 peak() { awk '/VmHWM/ {print int($2/1024)}' "/proc/$1/status" 2>/dev/null || echo -; }
+# CPU seconds a process has used so far (user + system)
+cpu() { awk -v t="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / t}' "/proc/$1/stat" 2>/dev/null || echo -; }
 
 start_s3() {
   rm -rf "$work/s3" && mkdir -p "$work/s3"
@@ -35,8 +39,13 @@ s3proxy.authorization=none
 jclouds.provider=filesystem
 jclouds.filesystem.basedir=$PWD/$work/s3
 P
-  java -cp "$(cat "$work/e2e.cp")" org.gaul.s3proxy.Main --properties "$work/s3.properties" > "$work/s3proxy.log" 2>&1 &
-  pids+=($!)
+  # s3proxy logs every buffer at DEBUG unless told otherwise (gigabytes a run, and most of its time)
+  cat > "$work/s3-logback.xml" <<X
+<configuration><appender name="o" class="ch.qos.logback.core.ConsoleAppender"><encoder><pattern>%d %level %logger %msg%n</pattern></encoder></appender><root level="WARN"><appender-ref ref="o"/></root></configuration>
+X
+  java -Dlogback.configurationFile="$PWD/$work/s3-logback.xml" -cp "$(cat "$work/e2e.cp")" org.gaul.s3proxy.Main \
+    --properties "$work/s3.properties" > "$work/s3proxy.log" 2>&1 &
+  pids+=($!); s3_pid=$!
   for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$s3/" && break; sleep 0.2; done
   curl -sf -X PUT "http://127.0.0.1:$s3/lip" >/dev/null
 }
@@ -52,7 +61,7 @@ start_mode() {
     pids+=($api_pid $p1)
   else
     local d=(--lip.queue=artemis --lip.store=s3://lip/work)
-    java $HEAP -jar slicer-api/target/slicer-api.jar "${common[@]}" "${d[@]}" --lip.broker.embedded=true \
+    java $HEAP ${SLICER_OPTS:-} -jar slicer-api/target/slicer-api.jar "${common[@]}" "${d[@]}" --lip.broker.embedded=true \
       --lip.broker.port=$broker > "$work/d-slicer.log" 2>&1 & api_pid=$!
     pids+=($api_pid)
     healthy $api
@@ -78,11 +87,16 @@ run_image() {
 }
 
 start_s3
-printf '%-32s %9s %9s %6s  %s\n' image workdir_s distrib_s ratio "peak MB (slicer, processors) workdir | distributed"
+printf '%-24s %9s %9s %6s  %s\n' image workdir_s distrib_s ratio "peak MB (slicer, processors) workdir | distributed; CPU s (slicer, processors, s3proxy) distributed"
 for img in "${images[@]}"; do
   start_mode workdir; "${client[@]}" process "$work/warmup.jpg" -o "$work/warm.tif" -q --api "http://127.0.0.1:$api" >/dev/null
+  [ "${REPEAT:-1}" -gt 1 ] && for _ in $(seq 2 "${REPEAT}"); do echo "  work directory, first runs: $(run_image "$img") s" >&2; done
   w=$(run_image "$img"); wpeak="$(peak $api_pid), $(peak $p1)"; stop_mode
   start_mode distributed; "${client[@]}" process "$work/warmup.jpg" -o "$work/warm.tif" -q --api "http://127.0.0.1:$api" >/dev/null
-  d=$(run_image "$img"); dpeak="$(peak $api_pid), $(peak $p1), $(peak $p2)"; stop_mode
-  printf '%-32s %9s %9s %6s  %s | %s\n' "$(basename "$img")" "$w" "$d" "$(echo "$d $w" | awk '{printf "%.2f", $1/$2}')" "$wpeak" "$dpeak"
+  c0="$(cpu $api_pid) $(cpu $p1) $(cpu $p2) $(cpu $s3_pid)"
+  [ "${REPEAT:-1}" -gt 1 ] && for _ in $(seq 2 "${REPEAT}"); do echo "  distributed, first runs: $(run_image "$img") s" >&2; c0="$(cpu $api_pid) $(cpu $p1) $(cpu $p2) $(cpu $s3_pid)"; done
+  d=$(run_image "$img"); dpeak="$(peak $api_pid), $(peak $p1), $(peak $p2)"
+  dcpu=$(echo "$c0 $(cpu $api_pid) $(cpu $p1) $(cpu $p2) $(cpu $s3_pid)" | awk '{printf "%.1f, %.1f, %.1f, %.1f", $5-$1, $6-$2, $7-$3, $8-$4}')
+  stop_mode
+  printf '%-24s %9s %9s %6s  %s | %s; %s\n' "$(basename "$img")" "$w" "$d" "$(echo "$d $w" | awk '{printf "%.2f", $1/$2}')" "$wpeak" "$dpeak" "$dcpu"
 done

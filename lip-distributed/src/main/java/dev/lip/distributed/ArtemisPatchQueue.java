@@ -44,15 +44,14 @@ public final class ArtemisPatchQueue implements PatchQueue {
     public static final String RESULTS = "lip.results";
     /** Patch ids the broker remembers for duplicate detection: more than the patches of a 100k² job at 512². */
     static final int DUPLICATE_IDS = 100_000;
-    private static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
-    private static final String JOB = "job";
+    static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+    static final String JOB = "job";
     private static final String REASON = "reason";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Connection connection;
     private final int maxAttempts;
-    private final Session publishing;
-    private final MessageProducer producer;
+    private final ArtemisPublisher publisher;
 
     /**
      * @param brokerUrl   Artemis' URL ({@code tcp://host:61616}); the consumer window is set to 0 here
@@ -68,11 +67,12 @@ public final class ArtemisPatchQueue implements PatchQueue {
             // a processor started before its broker waits for it a minute, then says it cannot reach it
             factory.setInitialConnectAttempts(120);
             factory.setBlockOnDurableSend(true); // publish returns once the broker has journalled the message
+            // publishAll's sends are confirmed by the broker once journalled (without a window they would be
+            // "completed" at once, before the broker has them)
+            factory.setConfirmationWindowSize(1 << 20);
             this.connection = user == null ? factory.createConnection() : factory.createConnection(user, password);
             connection.start();
-            this.publishing = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            this.producer = publishing.createProducer(publishing.createQueue(QUEUE));
-            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            this.publisher = new ArtemisPublisher(connection.createSession(false, Session.AUTO_ACKNOWLEDGE));
         } catch (JMSException e) {
             throw io("cannot connect to the broker at " + brokerUrl, e);
         }
@@ -87,31 +87,14 @@ public final class ArtemisPatchQueue implements PatchQueue {
         publish(message, 0);
     }
 
-    /**
-     * JMS priority from the job's size: 9 for a job of a few patches down to 1 for one of 100,000 or more (a step for
-     * each factor of about four), so the broker hands out a small job's patches ahead of a large one's waiting
-     * before them; a large job is not starved, since small jobs end.
-     */
-    static int priority(long jobPatches) {
-        if (jobPatches <= 0) {
-            return 4; // JMS' default: size unknown
-        }
-        int steps = (int) (Math.log(jobPatches) / Math.log(4));
-        return Math.max(1, Math.min(9, 10 - steps));
+    @Override
+    public void publish(PatchMessage message, long jobPatches) throws IOException {
+        publisher.publish(message, jobPatches);
     }
 
     @Override
-    public void publish(PatchMessage message, long jobPatches) throws IOException {
-        try {
-            synchronized (producer) {
-                TextMessage m = publishing.createTextMessage(JSON.writeValueAsString(message));
-                m.setStringProperty(JOB, message.job());
-                m.setStringProperty(DUPLICATE_ID, message.id());
-                producer.send(m, DeliveryMode.PERSISTENT, priority(jobPatches), 0);
-            }
-        } catch (JMSException e) {
-            throw io("cannot publish patch " + message.id(), e);
-        }
+    public void publishAll(java.util.List<PatchMessage> messages, long jobPatches) throws IOException {
+        publisher.publishAll(messages, jobPatches);
     }
 
     @Override

@@ -96,8 +96,8 @@ class ArtemisFailuresTest {
                 assertEquals("job-big", c.receive(Duration.ofSeconds(5)).orElseThrow().message().job());
             }
         }
-        assertEquals(9, ArtemisPatchQueue.priority(6));
-        assertTrue(ArtemisPatchQueue.priority(40_000) < ArtemisPatchQueue.priority(1_600));
-        assertEquals(1, ArtemisPatchQueue.priority(10_000_000));
+        assertEquals(9, ArtemisPublisher.priority(6));
+        assertTrue(ArtemisPublisher.priority(40_000) < ArtemisPublisher.priority(1_600));
+        assertEquals(1, ArtemisPublisher.priority(10_000_000));
     }
 }

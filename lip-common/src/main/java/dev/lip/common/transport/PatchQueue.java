@@ -29,6 +29,17 @@ public interface PatchQueue extends AutoCloseable {
         publish(message);
     }
 
+    /**
+     * Publishes several patches of one job, each as {@link #publish(PatchMessage, long)} would (its own duplicate
+     * detection), returning once all are durable. A broker confirms them together (one journal write for many)
+     * where one at a time would wait for a journal write each.
+     */
+    default void publishAll(java.util.List<PatchMessage> messages, long jobPatches) throws IOException {
+        for (PatchMessage m : messages) {
+            publish(m, jobPatches);
+        }
+    }
+
     /** A consumer for one thread: it holds at most one unsettled delivery, and takes nothing ahead of it. */
     Consumer consumer() throws IOException;
 

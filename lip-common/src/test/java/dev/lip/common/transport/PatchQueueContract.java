@@ -106,6 +106,30 @@ public abstract class PatchQueueContract {
         assertTrue(consumer.receive(NONE).isEmpty(), "a duplicate was delivered");
     }
 
+    /** A batch beside a patch published before it (a slicer resuming): the new ones are queued, the old one once. */
+    @Test
+    void publishingABatchQueuesEachPatchOnceBesideOnesPublishedBefore() throws Exception {
+        prepareJob("job-1");
+        PatchQueue q = queue(3);
+        publish(q, "job-1", 0, 0);
+        List<PatchMessage> batch = new java.util.ArrayList<>();
+        for (int c = 0; c < 5; c++) {
+            PatchName p = new PatchName(0, c);
+            store().put(PatchKeys.patch("job-1", p), new byte[]{(byte) c});
+            batch.add(PatchMessage.of("job-1", p));
+        }
+        q.publishAll(batch, 5);
+        assertEquals(5, q.waiting("job-1"));
+        PatchQueue.Consumer consumer = consumer(q);
+        Set<PatchName> got = new HashSet<>();
+        for (int i = 0; i < 5; i++) {
+            PatchQueue.Delivery d = consumer.receive(WAIT).orElseThrow();
+            assertTrue(got.add(d.message().patch()), "delivered twice: " + d.message().patch());
+            d.acknowledge();
+        }
+        assertTrue(consumer.receive(NONE).isEmpty(), "a duplicate was delivered");
+    }
+
     @Test
     void aConsumerHoldsOneUnsettledDeliveryAtATime() throws Exception {
         prepareJob("job-1");

@@ -6,6 +6,7 @@ import dev.lip.common.pixels.PatchFile;
 import dev.lip.common.pixels.PixelRegion;
 import dev.lip.common.protocol.JobManifest;
 import dev.lip.common.transport.PatchQueue;
+import dev.lip.common.transport.PackedPatch;
 import dev.lip.common.transport.PatchStore;
 import dev.lip.distributed.Transport;
 import dev.lip.processor.config.ProcessorProperties;
@@ -139,7 +140,7 @@ public class BrokerWorkers implements Workers {
             log.warn("patch {} of job {} failed{}: {}", m.patch(), m.job(), forGood ? " for good" : ", queued again", reason);
             return;
         }
-        store.put(m.resultKey(), PatchFile.toBytes(result));
+        store.put(m.resultKey(), PackedPatch.pack(PatchFile.toBytes(result))); // a mask: deflated, a tenth the bytes
         d.acknowledge();
         processed.incrementAndGet();
     }

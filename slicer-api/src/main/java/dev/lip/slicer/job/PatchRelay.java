@@ -5,6 +5,7 @@ import dev.lip.common.protocol.PatchName;
 import dev.lip.common.transport.PatchKeys;
 import dev.lip.common.transport.PatchMessage;
 import dev.lip.common.transport.PatchQueue;
+import dev.lip.common.transport.PackedPatch;
 import dev.lip.common.transport.PatchStore;
 import dev.lip.distributed.Transport;
 import io.micrometer.core.instrument.Counter;
@@ -39,6 +40,8 @@ final class PatchRelay {
     private static final long PASS_MILLIS = 50;
     private static final long DEAD_LETTER_CHECK_MILLIS = 1000;
     private static final int RESULT_BATCH = 64;
+    /** Patches published together (one wait for the broker's journal): about 50 MB of 1024² RGB patches. */
+    private static final int PUBLISH_BATCH = 16;
     private static final Counter PUBLISHED = Metrics.counter("lip.patches.published");
     private static final Counter COMPLETED = Metrics.counter("lip.patches.completed");
     private static final Counter DEAD_LETTERED = Metrics.counter("lip.patches.dead.lettered");
@@ -135,29 +138,36 @@ final class PatchRelay {
             store.put(id + "/" + JobDirectory.MANIFEST, Files.readAllBytes(dir.manifestFile()));
             manifestsSent.add(id);
         }
-        List<Callable<Void>> sends = new ArrayList<>();
-        for (PatchName p : dir.list(dir.pending())) {
-            sends.add(() -> {
-                java.nio.file.Path file = dir.pending().resolve(p.fileName());
-                byte[] bytes;
-                try {
-                    bytes = Files.readAllBytes(file);
-                } catch (NoSuchFileException e) {
-                    return null;
-                }
-                store.put(PatchKeys.patch(id, p), bytes);
-                transport.queue().publish(PatchMessage.of(id, p), patches);
-                Files.deleteIfExists(file);
-                PUBLISHED.increment();
-                return null;
-            });
-        }
-        for (var f : io.invokeAll(sends)) {
-            try {
-                f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IOException(e.getCause());
+        List<PatchName> waiting = dir.list(dir.pending());
+        for (int from = 0; from < waiting.size(); from += PUBLISH_BATCH) {
+            List<PatchName> batch = waiting.subList(from, Math.min(waiting.size(), from + PUBLISH_BATCH));
+            // the claim check: every patch's bytes are in the store before its message is on the queue
+            List<Callable<PatchName>> puts = new ArrayList<>();
+            for (PatchName p : batch) {
+                puts.add(() -> {
+                    try {
+                        store.put(PatchKeys.patch(id, p), Files.readAllBytes(dir.pending().resolve(p.fileName())));
+                        return p;
+                    } catch (NoSuchFileException e) {
+                        return null;
+                    }
+                });
             }
+            List<PatchName> stored = new ArrayList<>();
+            for (var f : io.invokeAll(puts)) {
+                try {
+                    if (f.get() != null) {
+                        stored.add(f.get());
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IOException(e.getCause());
+                }
+            }
+            transport.queue().publishAll(stored.stream().map(p -> PatchMessage.of(id, p)).toList(), patches);
+            for (PatchName p : stored) {
+                Files.deleteIfExists(dir.pending().resolve(p.fileName()));
+            }
+            PUBLISHED.increment(stored.size());
         }
         if (checkDead) {
             for (PatchQueue.DeadLetter dead : transport.queue().deadLetters(id)) {
@@ -234,9 +244,17 @@ final class PatchRelay {
         }
         Optional<byte[]> result = transport.store().get(m.resultKey());
         if (result.isPresent()) {
-            JobDirectory.writeAtomically(dir.done().resolve(m.patch().fileName()), result.get());
+            JobDirectory.writeAtomically(dir.done().resolve(m.patch().fileName()),
+                    PackedPatch.unpack(result.get(), m.resultKey(), largestResult(m.job())));
             COMPLETED.increment();
         }
+    }
+
+    /** The most bytes a result of the job can have: its largest patch with halo, as one 64-bit band. */
+    private long largestResult(String job) {
+        var grid = jobs.find(job).grid();
+        long side = grid == null ? 0 : grid.tileSize() + 2L * grid.overlap();
+        return dev.lip.common.pixels.PatchFile.HEADER_SIZE + side * side * Long.BYTES;
     }
 
     private static void sleep(long ms) {
