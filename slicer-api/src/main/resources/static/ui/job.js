@@ -57,6 +57,20 @@
       success: e => { layers.result = e.item; applyLayers(); } });
   }
 
+  // OpenSeadragon marks a tile that answered 404 as missing for good (tile.exists = false, never asked for again),
+  // but a tile of a running job is missing only until the job gets there: revive those, then drop the tiles drawn
+  // so far (live tiles are sketches of the part done), so that the view is fetched anew.
+  function refresh(item) {
+    for (const level of Object.values(item.tilesMatrix || {})) {
+      for (const column of Object.values(level)) {
+        for (const tile of Object.values(column)) {
+          if (tile.exists === false) tile.exists = true;
+        }
+      }
+    }
+    item.reset();
+  }
+
   function applyLayers() {
     if (layers.input) layers.input.setOpacity($('showInput').checked ? 1 : 0);
     if (layers.result) layers.result.setOpacity($('showResult').checked ? $('opacity').value / 100 : 0);
@@ -108,14 +122,14 @@
     }
     show(job);
     if (!viewer && job.image && job.grid) await openViewer(job);
-    const processed = job.patches ? job.patches.processed : 0;
-    // tiles not written yet were missing: look again as results arrive, and once when the result is whole
-    const due = processed !== lastProcessed && Date.now() - lastReset > 3000;
+    const processed = job.patches ? job.patches.processed + '/' + job.patches.sliced : '';
+    // the tiles drawn so far show the job as it was: look again as it goes on, and once when the result is whole
+    const due = processed !== lastProcessed && Date.now() - lastReset > 2000;
     if (viewer && layers.zoom && (due || (job.state === 'DONE' && !wasDone))) {
       lastReset = Date.now();
-      if (lastProcessed >= 0) {
-        if (layers.result) layers.result.reset();
-        if (layers.input) layers.input.reset();
+      if (lastProcessed !== -1) {
+        if (layers.result) refresh(layers.result);
+        if (layers.input) refresh(layers.input);
       }
       lastProcessed = processed;
     }

@@ -110,6 +110,69 @@ class BrowserTest {
         }
     }
 
+    /**
+     * Issue 26: a job page opened before any patch is processed shows, at DONE and without a reload, what a freshly
+     * loaded page shows: the default (zoomed-out) view's result tiles answered 404 at first, and the viewer asks for
+     * them again as the job goes on (before: they stayed missing, the view black, until the page was reloaded).
+     */
+    @Test
+    void aPageOpenedBeforeProcessingShowsTheWholeResultAtDoneWithoutAReload() throws Exception {
+        SampleImage img = SampleImage.generate(3000, 2200, 3, 8, 91);
+        Path png = dir.resolve("live.png");
+        img.writePng(png);
+        try (Trio trio = new Trio(false)) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            var created = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(trio.api()
+                            + "/api/v1/jobs?tileSize=128&preview=true&algorithm=threshold"))
+                    .header("Content-Type", "application/octet-stream")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofFile(png)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, created.statusCode(), created.body());
+            String id = created.body().replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+            http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(trio.api() + "/api/v1/jobs/" + id + "/result"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            driver.get(trio.api() + "/jobs/" + id);
+            WebDriverWait wait = new WebDriverWait(driver, DEADLINE);
+            // no processor yet: the default view's result tiles are asked for and are not there
+            wait.until(d -> Boolean.TRUE.equals(js("if (!window.lipViewer || lipViewer.world.getItemCount() < 2) return false;"
+                    + "const m = lipViewer.world.getItemAt(1).tilesMatrix;"
+                    + "return Object.values(m).some(l => Object.values(l).some(c => Object.values(c).some(t => t.exists === false)));")));
+            trio.startProcessor("processor", 0, "--lip.threads=2");
+            wait.until(d -> "DONE".equals(d.findElement(By.tagName("body")).getDomAttribute("data-state")));
+            List<?> live = viewSamples(wait);
+            shot("live-done.png");
+
+            driver.navigate().refresh();
+            wait.until(d -> "DONE".equals(d.findElement(By.tagName("body")).getDomAttribute("data-state")));
+            List<?> reloaded = viewSamples(wait);
+            shot("live-reloaded.png");
+            long unlike = java.util.stream.IntStream.range(0, live.size())
+                    .filter(i -> !live.get(i).equals(reloaded.get(i))).count();
+            assertEquals(0, unlike, "the page followed to DONE shows what a reloaded page shows (samples that "
+                    + "differ; screenshots in " + SHOTS + ")");
+
+            driver.findElement(By.id("showResult")).click();
+            List<?> inputOnly = viewSamples(wait);
+            long differing = java.util.stream.IntStream.range(0, live.size())
+                    .filter(i -> !live.get(i).equals(inputOnly.get(i))).count();
+            assertTrue(differing > live.size() / 4, "the result is drawn over the input: " + differing + " of "
+                    + live.size() + " samples differ without it");
+        }
+    }
+
+    /** The canvas of the default view, once every tile of both layers is in: a grid of RGBA samples. */
+    private List<?> viewSamples(WebDriverWait wait) throws InterruptedException {
+        wait.until(d -> Boolean.TRUE.equals(js("return !!window.lipViewer && lipViewer.world.getItemCount() === 2"
+                + " && lipViewer.world.getItemAt(0).getFullyLoaded() && lipViewer.world.getItemAt(1).getFullyLoaded()"
+                + " && lipViewer.viewport.getZoom(true) === lipViewer.viewport.getZoom(false)")));
+        Thread.sleep(300); // one more frame drawn after the last tile arrived
+        return (List<?>) js("const c = lipViewer.drawer.canvas; const g = c.getContext('2d');"
+                + "const out = []; for (let y = 0; y < 24; y++) for (let x = 0; x < 32; x++) {"
+                + "const d = g.getImageData(Math.floor((x + 0.5) * c.width / 32), Math.floor((y + 0.5) * c.height / 24), 1, 1).data;"
+                + "out.push(d[0] + ',' + d[1] + ',' + d[2] + ',' + d[3]); } return out;");
+    }
+
     private void uploadAndCheck(Trio trio, String token, String name) throws Exception {
         SampleImage img = SampleImage.generate(900, 700, 3, 8, 77);
         Path png = dir.resolve(name + ".png");

@@ -7,6 +7,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,6 +64,11 @@ public final class PreviewLayout {
         return (v + (1L << k) - 1) >> k;
     }
 
+    /** The sketch of the input sliced so far ({@link dev.lip.slicer.view.LiveOverview}), while slicing runs. */
+    public static Path sketchFile(Path dir) {
+        return dir.resolve("sketch.raw");
+    }
+
     /**
      * A tile of a level finer than the first stored one, in an image {@code width × height} of that level: the part
      * of the stored tile that covers it, each pixel repeated; null while that tile is not written.
@@ -91,6 +97,22 @@ public final class PreviewLayout {
             }
         }
         return encode(out);
+    }
+
+    /** A preview tile as its JPEG: {@code w × h} pixels of {@code channels} (1 grey, 3 RGB) interleaved samples. */
+    public static byte[] jpeg(byte[] pixels, int w, int h, int channels) throws IOException {
+        BufferedImage image = new BufferedImage(w, h, channels == 3 ? BufferedImage.TYPE_3BYTE_BGR : BufferedImage.TYPE_BYTE_GRAY);
+        byte[] dst = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        if (channels == 3) {
+            for (int i = 0; i < w * h; i++) { // RGB to the image's BGR
+                dst[3 * i] = pixels[3 * i + 2];
+                dst[3 * i + 1] = pixels[3 * i + 1];
+                dst[3 * i + 2] = pixels[3 * i];
+            }
+        } else {
+            System.arraycopy(pixels, 0, dst, 0, w * h);
+        }
+        return encode(image);
     }
 
     static byte[] encode(BufferedImage image) throws IOException {

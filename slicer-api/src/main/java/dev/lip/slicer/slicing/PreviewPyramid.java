@@ -4,11 +4,10 @@ import dev.lip.common.geometry.Rect;
 import dev.lip.common.geometry.Tile;
 import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.pixels.PixelRegion;
+import dev.lip.slicer.view.LiveOverview;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 public final class PreviewPyramid implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PreviewPyramid.class);
     private static final int QUEUED_TILES = 8;
+    private static final long SKETCH_EVERY_NANOS = 1_000_000_000L;
 
     private final Path dir;
     private final int tileSize;
@@ -57,6 +57,9 @@ public final class PreviewPyramid implements AutoCloseable {
                 return t;
             }, new ThreadPoolExecutor.CallerRunsPolicy());
     private volatile boolean failed;
+    /** The input so far, for a viewer's coarse levels before their tiles are written; saved about once a second. */
+    private final LiveOverview sketch;
+    private long sketchSaved;
 
     private static final class Row {
         final byte[] pixels;
@@ -83,6 +86,8 @@ public final class PreviewPyramid implements AutoCloseable {
         widths = w.stream().mapToInt(Integer::intValue).toArray();
         heights = h.stream().mapToInt(Integer::intValue).toArray();
         first = PreviewLayout.firstStored(info.width(), info.height(), tileSize, channels);
+        sketch = new LiveOverview(info.width(), info.height(), channels, LiveOverview.INPUT_SIDE);
+        sketchSaved = System.nanoTime() - SKETCH_EVERY_NANOS; // the first tile is shown at once
         for (int k = 0; k < widths.length; k++) {
             if (k >= first) {
                 Files.createDirectories(dir.resolve(Integer.toString(k)));
@@ -138,7 +143,10 @@ public final class PreviewPyramid implements AutoCloseable {
         });
     }
 
-    /** Waits for the queued tiles (at most a minute: a preview never holds up its job longer). */
+    /**
+     * Waits for the queued tiles (at most a minute: a preview never holds up its job longer); every tile is written
+     * then, so the sketch goes.
+     */
     @Override
     public void close() {
         worker.shutdown();
@@ -150,10 +158,20 @@ public final class PreviewPyramid implements AutoCloseable {
             worker.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        try {
+            Files.deleteIfExists(PreviewLayout.sketchFile(dir));
+        } catch (IOException e) {
+            log.debug("cannot remove {}: {}", PreviewLayout.sketchFile(dir), e.toString());
+        }
     }
 
     /** A full-resolution core into the first stored level: its box means, into that level's row. */
     private synchronized void place(int column, int row, byte[] pixels, int w, int h) throws IOException {
+        sketch.add(column * tileSize, row * tileSize, w, h, pixels);
+        if (System.nanoTime() - sketchSaved > SKETCH_EVERY_NANOS) {
+            sketch.save(PreviewLayout.sketchFile(dir));
+            sketchSaved = System.nanoTime();
+        }
         if (first == 0) {
             store(0, column, row, pixels, w, h);
             return;
@@ -276,19 +294,8 @@ public final class PreviewPyramid implements AutoCloseable {
     }
 
     private void writeJpeg(Path file, byte[] pixels, int w, int h) throws IOException {
-        BufferedImage image = new BufferedImage(w, h, channels == 3 ? BufferedImage.TYPE_3BYTE_BGR : BufferedImage.TYPE_BYTE_GRAY);
-        byte[] dst = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-        if (channels == 3) {
-            for (int i = 0; i < w * h; i++) { // RGB to the image's BGR
-                dst[3 * i] = pixels[3 * i + 2];
-                dst[3 * i + 1] = pixels[3 * i + 1];
-                dst[3 * i + 2] = pixels[3 * i];
-            }
-        } else {
-            System.arraycopy(pixels, 0, dst, 0, w * h);
-        }
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        Files.write(tmp, PreviewLayout.encode(image));
+        Files.write(tmp, PreviewLayout.jpeg(pixels, w, h, channels));
         // a viewer never sees half a tile
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }

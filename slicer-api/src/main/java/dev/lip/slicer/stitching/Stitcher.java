@@ -17,7 +17,9 @@ import dev.lip.formats.tiff.ResultLayout;
 import dev.lip.formats.tiff.TileArchive;
 import dev.lip.formats.tiff.TileDeflater;
 import dev.lip.formats.tiff.TiledTiffWriter;
+import dev.lip.common.geometry.Rect;
 import dev.lip.slicer.config.LipProperties;
+import dev.lip.slicer.view.LiveOverview;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -55,6 +57,8 @@ public class Stitcher {
     private final int deflateLevel;
     /** Pyramids being written, by result file: a viewer shows their stored tiles before the file exists. */
     private final Map<Path, TileArchive> live = new ConcurrentHashMap<>();
+    /** And a sketch of each, finished tiles reduced, for the levels the pyramid has not stored yet. */
+    private final Map<Path, LiveOverview> sketches = new ConcurrentHashMap<>();
 
     public Stitcher(LipProperties props) {
         this.threads = props.effectiveStitchThreads();
@@ -166,6 +170,11 @@ public class Stitcher {
         return Optional.ofNullable(live.get(result.toAbsolutePath()));
     }
 
+    /** A sketch of the pyramid being written to {@code result}, while it is (see {@link LiveOverview}). */
+    public Optional<LiveOverview> sketch(Path result) {
+        return Optional.ofNullable(sketches.get(result.toAbsolutePath()));
+    }
+
     /** The writer of the chosen layout: a pyramid written as tiles arrive, or today's single level. */
     private TileSink sink(Path tmp, TileGrid grid, JobSettings settings, Output output) throws IOException {
         if (output.layout() == ResultLayout.TIFF) {
@@ -186,10 +195,14 @@ public class Stitcher {
         PyramidWriter writer = new PyramidWriter(tmp, grid.imageWidth(), grid.imageHeight(), grid.tileSize(),
                 output.layout(), settings.categorical() ? Reduction.NEAREST : Reduction.MEAN, output.placement(), deflateLevel);
         Path key = output.file().toAbsolutePath();
+        LiveOverview sketch = new LiveOverview(grid.imageWidth(), grid.imageHeight(), 1, LiveOverview.RESULT_SIDE);
         live.put(key, writer);
+        sketches.put(key, sketch);
         return new TileSink() {
             public void write(Tile tile, Encoded e) throws IOException {
                 writer.writeTile(tile.row(), tile.column(), e.pixels(), e.bytes());
+                Rect core = e.pixels().bounds();
+                sketch.add(core.x(), core.y(), core.width(), core.height(), e.pixels().data());
             }
 
             public void close() throws IOException {
@@ -197,6 +210,7 @@ public class Stitcher {
                     writer.close();
                 } finally {
                     live.remove(key, writer);
+                    sketches.remove(key, sketch);
                 }
             }
         };

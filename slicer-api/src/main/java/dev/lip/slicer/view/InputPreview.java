@@ -9,6 +9,7 @@ import dev.lip.slicer.slicing.PreviewLayout;
 import dev.lip.slicer.slicing.PreviewPyramid;
 import org.springframework.stereotype.Component;
 
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,6 +23,11 @@ import java.util.Optional;
 @Component
 public class InputPreview {
     private static final int MAX_TILE_BYTES = 16 << 20;
+    /** The sketches read last, by file, with the time each was saved: a viewer asks for a dozen tiles at once. */
+    private final java.util.Map<Path, Sketch> sketches = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Sketch(java.nio.file.attribute.FileTime saved, LiveOverview overview) {
+    }
     private final JobService jobs;
     private final ResultTiles results;
 
@@ -59,12 +65,37 @@ public class InputPreview {
         }
         Path file = PreviewLayout.tileFile(dir, stored, column, row);
         if (!Files.exists(file)) {
-            return Optional.empty();
+            return sketched(dir, stored, column, row, zoom.tileSize());
         }
         try {
             return Optional.of(SafeFiles.readSmall(file, MAX_TILE_BYTES));
         } catch (NoSuchFileException e) {
             return Optional.empty(); // the job was removed meanwhile
         }
+    }
+
+    /** A tile not written yet, from the decoder's sketch of the input sliced so far; empty when there is none. */
+    private Optional<byte[]> sketched(Path dir, int level, int column, int row, int tileSize) throws IOException {
+        Path file = PreviewLayout.sketchFile(dir);
+        LiveOverview overview;
+        try {
+            var saved = Files.getLastModifiedTime(file);
+            Sketch cached = sketches.get(file);
+            if (cached == null || !cached.saved().equals(saved)) {
+                if (sketches.size() > 8) {
+                    sketches.clear(); // a few jobs are watched at once; the others' sketches are old
+                }
+                cached = new Sketch(saved, LiveOverview.load(file, MAX_TILE_BYTES));
+                sketches.put(file, cached);
+            }
+            overview = cached.overview();
+        } catch (NoSuchFileException e) {
+            return Optional.empty(); // not begun, or slicing has ended and every tile is written
+        } catch (IOException e) {
+            return Optional.empty(); // replaced while read: the next request reads the new one
+        }
+        LiveOverview.Pixels pixels = overview.tile(level, column, row, tileSize);
+        return pixels == null ? Optional.empty() : Optional.of(PreviewLayout.jpeg(pixels.data(), pixels.width(),
+                pixels.height(), overview.channels()));
     }
 }

@@ -19,7 +19,9 @@ import java.util.Optional;
 /**
  * A job's result as Deep Zoom tiles: read from the result's pyramid, one stored tile a request (the finished file,
  * or, while the stitch runs, the tiles it has stored so far), never by decoding the whole result. Deep Zoom levels
- * smaller than the pyramid's smallest (which fits in one tile) are reduced from it by the pyramid's own rule.
+ * smaller than the pyramid's smallest (which fits in one tile) are reduced from it by the pyramid's own rule. While
+ * the stitch runs, a coarse tile it has not stored yet is drawn from its {@link LiveOverview}: the finished part of
+ * the result, so a viewer's zoomed-out view grows with the job instead of staying empty until the end.
  */
 @Component
 public class ResultTiles {
@@ -58,7 +60,16 @@ public class ResultTiles {
             }
         }
         Optional<TileArchive> live = stitcher.live(file);
-        return live.isPresent() ? tile(live.get(), zoom, level, column, row, job, false) : Optional.empty();
+        Optional<Tile> stored = live.isPresent() ? tile(live.get(), zoom, level, column, row, job, false) : Optional.empty();
+        if (stored.isPresent()) {
+            return stored;
+        }
+        // not stored yet: the finished part from the stitch's sketch, at the levels it is as fine as
+        Optional<LiveOverview> sketch = stitcher.sketch(file);
+        LiveOverview.Pixels pixels = sketch.isPresent()
+                ? sketch.get().tile(zoom.maxLevel() - level, column, row, zoom.tileSize()) : null;
+        return pixels == null ? Optional.empty()
+                : Optional.of(new Tile(pixels.width(), pixels.height(), pixels.data(), false));
     }
 
     private static Optional<Tile> tile(TileArchive archive, DeepZoom zoom, int level, int column, int row, JobView job,
