@@ -50,6 +50,9 @@
         q.set('source', source);
         $('upload').textContent = 'The service is reading ' + source + ' ...';
       } else {
+        q.set('name', file.name);
+        // a mistake in the parameters is reported before the first byte is sent
+        await Lip.json('/api/v1/jobs/check?' + q, { method: 'POST' });
         q.set('upload', await Tus.upload(file, done => {
           const s = (performance.now() - began) / 1000;
           const rate = done / Math.max(s, 0.001);
@@ -75,11 +78,18 @@
       $('jobs').replaceChildren(...jobs.reverse().map(j => {
         const p = j.patches || { total: 0, processed: 0 };
         const pct = p.total ? Math.floor(100 * p.processed / p.total) : 0;
-        const button = Lip.el('button', { textContent: Lip.terminal(j.state) ? 'Delete' : 'Cancel' });
-        button.onclick = async () => { await Lip.api('/api/v1/jobs/' + j.id, { method: 'DELETE' }); refresh(); };
+        const ended = Lip.terminal(j.state);
+        const button = Lip.el('button', { textContent: ended ? 'Delete' : 'Cancel' });
+        const what = (j.name || j.id.substring(0, 8));
+        button.onclick = async () => {
+          if (!confirm(ended ? 'Delete job ' + what + ' and its result?' : 'Cancel job ' + what + '?')) return;
+          await Lip.api('/api/v1/jobs/' + j.id, { method: 'DELETE' });
+          refresh();
+        };
         return Lip.el('tr', {},
           Lip.el('td', {}, Lip.el('a', { href: '/jobs/' + j.id, textContent: j.id.substring(0, 8) })),
           Lip.el('td', { textContent: j.state }),
+          Lip.el('td', { textContent: j.name || j.source || '', title: j.source || '' }),
           Lip.el('td', { textContent: j.image ? j.image.width + ' × ' + j.image.height + ' ' + j.image.format : '' }),
           Lip.el('td', { textContent: j.algorithm }),
           Lip.el('td', {}, Lip.el('span', { className: 'bar' }, Lip.el('span', { style: 'width:' + pct + '%' })),

@@ -42,6 +42,7 @@ final class Jobs {
         }
         Map<String, String> query = query(options);
         query.putAll(more);
+        query.putIfAbsent("name", image.getFileName().toString()); // what lists and pages call the job
         api.checkJob(query); // mistakes are reported before the first byte is sent
         long size = image.toFile().length();
         String uploadId;
@@ -152,6 +153,44 @@ final class Jobs {
                 img.path("width").asInt(), img.path("height").asInt(), job.path("algorithm").asText(),
                 patches.path("processed").asInt(), patches.path("total").asInt(), patches.path("failed").asInt(),
                 job.hasNonNull("error") ? "  error: " + job.get("error").asText() : "");
+    }
+
+    /** The jobs as a table, newest first, with a header line: what {@code lip list} prints. */
+    static void printList(PrintWriter out, JsonNode jobs, java.time.Instant now) {
+        String format = "%-36s  %-10s  %-24s  %-20s  %-10s  %-13s  %s%n";
+        out.printf(format, "JOB", "STATE", "IMAGE", "SIZE", "ALGORITHM", "PATCHES", "AGE");
+        java.util.List<JsonNode> list = new java.util.ArrayList<>();
+        jobs.forEach(list::add);
+        java.util.Collections.reverse(list); // the service lists them oldest first
+        for (JsonNode j : list) {
+            JsonNode img = j.path("image");
+            JsonNode p = j.path("patches");
+            String name = j.hasNonNull("name") ? j.get("name").asText() : j.path("source").asText("");
+            out.printf(format, j.path("id").asText(), j.path("state").asText(), shorten(name, 24),
+                    img.isMissingNode() ? "" : img.path("width").asInt() + "x" + img.path("height").asInt() + " "
+                            + img.path("format").asText("").split(" ")[0],
+                    j.path("algorithm").asText(), p.path("processed").asInt() + "/" + p.path("total").asInt()
+                            + (p.path("failed").asInt() > 0 ? " !" + p.path("failed").asInt() : ""),
+                    age(j.path("createdAt").asText(null), now));
+        }
+    }
+
+    private static String shorten(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    /** How long ago, in the largest unit that fits: 42 s, 5 min, 3 h, 2 d. */
+    static String age(String instant, java.time.Instant now) {
+        if (instant == null) {
+            return "";
+        }
+        long s;
+        try {
+            s = Math.max(0, java.time.Duration.between(java.time.Instant.parse(instant), now).getSeconds());
+        } catch (java.time.format.DateTimeParseException e) {
+            return "";
+        }
+        return s < 60 ? s + " s" : s < 3600 ? s / 60 + " min" : s < 86400 ? s / 3600 + " h" : s / 86400 + " d";
     }
 
     static void sleep(long ms) {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List the jobs slicer-api knows.")
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List the jobs slicer-api knows, newest first.")
 final class ListCommand implements Callable<Integer> {
     @Mixin
     ApiOptions options;
@@ -20,8 +20,9 @@ final class ListCommand implements Callable<Integer> {
         JsonNode jobs = options.client().jobs();
         if (jobs.isEmpty()) {
             spec.commandLine().getOut().println("No jobs.");
+        } else {
+            Jobs.printList(spec.commandLine().getOut(), jobs, java.time.Instant.now());
         }
-        jobs.forEach(j -> Jobs.printSummary(spec.commandLine().getOut(), j));
         return LipCli.OK;
     }
 }

@@ -284,6 +284,12 @@ class ApiBehaviourTest {
         assertTrue(Files.size(dir.resolve("r.tif")) > 8);
         Trio.Run list = trio.client("list");
         assertTrue(list.stdout().contains(id), list.stdout());
+        // issue 26: a header, and on each row the image's name, size, algorithm and age
+        String[] lines = list.stdout().split("\n");
+        assertTrue(lines[0].startsWith("JOB") && lines[0].contains("IMAGE") && lines[0].contains("AGE"), lines[0]);
+        String row = java.util.Arrays.stream(lines).filter(l -> l.startsWith(id)).findFirst().orElseThrow();
+        assertTrue(row.contains(img.getFileName().toString()) && row.contains("threshold") && row.matches(".*\\d+ (s|min)\\s*$"),
+                row);
         Trio.Run cancel = trio.client("cancel", id);
         assertEquals(0, cancel.exitCode(), cancel.stderr());
         assertTrue(cancel.stdout().contains("CANCELLED"), cancel.stdout());

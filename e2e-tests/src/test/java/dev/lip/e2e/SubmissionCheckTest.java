@@ -52,6 +52,31 @@ class SubmissionCheckTest {
         assertEquals(before, count(uploads), "no upload was started");
     }
 
+    /**
+     * An onnx job naming a model that no running processor has is a 400 at submission, naming the models they do
+     * have (processors announce theirs in the work directory every ten seconds), and the client starts no upload.
+     */
+    @Test
+    void anOnnxModelNoRunningProcessorHasIsRefusedBeforeTheUpload(Trio trio) throws Exception {
+        Files.writeString(trio.modelsDir.resolve("present.onnx"), "a model file (its name is what counts here)");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(40)).until(() ->
+                check(trio, "?algorithm=onnx&model=absent.onnx").detail().contains("present.onnx"));
+        Http.assertProblem(check(trio, "?algorithm=onnx&model=absent.onnx"), 400,
+                "No running processor has the model 'absent.onnx'");
+        assertEquals(200, check(trio, "?algorithm=onnx&model=present.onnx").status());
+
+        SampleImage img = SampleImage.generate(300, 200, 3, 8, 9);
+        Path png = dir.resolve("model.png");
+        img.writePng(png);
+        Path uploads = trio.resultDir.resolve(".uploads");
+        long before = count(uploads);
+        Trio.Run r = trio.client("process", png.toString(), "-o", dir.resolve("out.tif").toString(), "-q",
+                "--algorithm", "onnx", "--param", "model=absent.onnx");
+        assertEquals(1, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("absent.onnx") && r.stderr().contains("present.onnx"), r.stderr());
+        assertEquals(before, count(uploads), "no upload was started");
+    }
+
     private static long count(Path dir) throws Exception {
         if (!Files.isDirectory(dir)) {
             return 0;

@@ -95,6 +95,30 @@ class UploadsTest {
         assertTrue(extensions.containsAll(List.of("creation", "termination", "expiration")), extensions.toString());
     }
 
+    /**
+     * Issue 26: the job's upload stage lasts as long as its resumable upload did (it said 0.0 s for a 1.4 s upload,
+     * timing only the job's creation from the finished upload), and the job carries the name it is given.
+     */
+    @Test
+    @ExtendWith(Trio.Started.class)
+    void theUploadStageIsTheUploadsRealDuration(Trio t) throws Exception {
+        SampleImage img = SampleImage.generate(200, 150, 3, 8, 6);
+        Path in = dir.resolve("slow.png");
+        img.writePng(in);
+        byte[] bytes = Files.readAllBytes(in);
+        String location = create(t, bytes.length);
+        assertEquals(204, patch(t, location, 0, Arrays.copyOf(bytes, bytes.length / 2)).statusCode());
+        Thread.sleep(1500); // a slow client: the rest comes 1.5 s later
+        assertEquals(204, patch(t, location, bytes.length / 2, Arrays.copyOfRange(bytes, bytes.length / 2, bytes.length)).statusCode());
+        HttpResponse<String> created = job(t, "upload=" + location.substring(location.lastIndexOf('/') + 1)
+                + "&tileSize=64&name=" + java.net.URLEncoder.encode("scans/slow scan.png", java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(202, created.statusCode(), created.body());
+        var job = JSON.readTree(created.body());
+        assertEquals("slow scan.png", job.path("name").asText(), "the file's name, not its path");
+        double seconds = job.path("stages").path("upload").path("seconds").asDouble();
+        assertTrue(seconds >= 1.4 && seconds < 30, "upload stage: " + seconds + " s");
+    }
+
     @Test
     void anUploadSurvivesAKillOfSlicerApiAndBecomesAJobWhenFinished() throws Exception {
         Trio t = trio(true);

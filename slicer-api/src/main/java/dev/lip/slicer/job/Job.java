@@ -34,6 +34,7 @@ final class Job {
     private volatile String source;
     /** Where the finished result is also uploaded (s3://bucket/key), and once it is, the object's size. */
     private volatile String destination;
+    private volatile String name;
     private volatile long destinationBytes = -1;
     private boolean resultRequested;
     private String error;
@@ -72,6 +73,7 @@ final class Job {
         this.preview = Boolean.TRUE.equals(v.preview());
         this.source = v.source();
         this.destination = v.destination();
+        this.name = v.name();
         if (v.resultObject() != null) {
             this.destinationBytes = v.resultObject().bytes();
         }
@@ -123,6 +125,10 @@ final class Job {
 
     void source(String reference) {
         this.source = reference;
+    }
+
+    void name(String name) {
+        this.name = name;
     }
 
     String destination() {
@@ -192,6 +198,14 @@ final class Job {
 
     synchronized void startStage(String name) {
         stages.put(name, new Instant[]{Instant.now(), null});
+    }
+
+    /** A stage that began before the job existed (a resumable upload, created earlier): its real start. */
+    synchronized void stageBegan(String name, Instant at) {
+        Instant[] s = stages.get(name);
+        if (s != null && at != null && at.isBefore(s[0])) {
+            s[0] = at;
+        }
     }
 
     synchronized void endStage(String name) {
@@ -287,6 +301,7 @@ final class Job {
                 new JobView.Patches(total(), sliced.get(), processed, failed), resultRequested, result, error,
                 notes.isEmpty() ? null : java.util.List.copyOf(notes), createdAt, updatedAt, st,
                 placement.equals(Placement.NONE) ? null : placement, resultLayout.label(), preview, source, destination,
-                destination != null && destinationBytes >= 0 ? new JobView.Result(destination, destinationBytes) : null);
+                destination != null && destinationBytes >= 0 ? new JobView.Result(destination, destinationBytes) : null,
+                name);
     }
 }

@@ -61,6 +61,7 @@ public class JobService {
     private final JobRepository repository;
     private final Jobs jobs;
     private final DiskSpace disk;
+    private final ModelCheck models;
     private final JobSlicing slicing;
     private final JobStitching stitching;
     private final JobProgress progress;
@@ -80,6 +81,7 @@ public class JobService {
         this.repository = new JobRepository(props.tempDir(), json);
         this.jobs = new Jobs(props.tempDir(), props.resultDir(), repository);
         this.disk = new DiskSpace(props.tempDir(), props.minFreeBytes());
+        this.models = new ModelCheck(props.tempDir());
         this.slicing = new JobSlicing(jobs, decoders, limits, this::allowedDirs, disk, props.effectiveSliceThreads());
         this.stitching = new JobStitching(jobs, stitcher, objects);
         this.progress = new JobProgress(jobs, stitching, props.leaseTimeout(), props.retention(), java.time.Clock.systemUTC());
@@ -126,7 +128,9 @@ public class JobService {
         return accept(submission, new ImageArrival() {
             @Override
             public Path arrive(Job job, JobDirectory dir) throws IOException {
-                return tusUploads.finished(uploadId);
+                Path data = tusUploads.finished(uploadId);
+                job.stageBegan(Job.UPLOAD, tusUploads.createdAt(uploadId)); // the upload's time, not the job's creation
+                return data;
             }
 
             @Override
@@ -177,11 +181,22 @@ public class JobService {
         });
     }
 
+    /**
+     * Checks a submission before its image is sent: its parameters against stand-in images, and an onnx model
+     * against the models the running processors have.
+     */
+    public void check(Submission submission) {
+        SubmissionCheck.check(submission);
+        models.check(submission);
+    }
+
     private JobView accept(Submission submission, ImageArrival arrival) throws IOException {
+        models.check(submission);
         String id = UUID.randomUUID().toString();
         JobDirectory dir = jobs.directory(id);
         Job job = new Job(id, submission.algorithm(), submission.resultLayout(), submission.preview());
         job.destination(submission.destination());
+        job.name(submission.name());
         Files.createDirectories(dir.dir());
         jobs.add(job);
         DecoderSession decoder = null;

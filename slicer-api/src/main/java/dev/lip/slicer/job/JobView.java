@@ -22,6 +22,7 @@ import java.util.Map;
  *                     for an upload
  * @param destination  where the finished result is also uploaded ({@code s3://bucket/key}), when asked for
  * @param resultObject the uploaded result: the object's URL and size, once it is there
+ * @param name         what the client calls the job: the image's file name, as the CLI and the page send it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -30,7 +31,7 @@ public record JobView(String id, JobState state, ImageInfo image, JobManifest.Gr
                       boolean resultRequested, Result result, String error, java.util.List<String> notes,
                       Instant createdAt, Instant updatedAt, Map<String, Stage> stages, Placement placement,
                       String resultFormat, Boolean preview, String source, String destination,
-                      Result resultObject) {
+                      Result resultObject, String name) {
 
     public record Patches(int total, int sliced, int processed, int failed) {
     }

@@ -9,11 +9,12 @@ import java.util.Map;
  * the query, {@code web.SubmissionParser}).
  *
  * @param destination where the finished result is also uploaded ({@code s3://bucket/key}), or null
+ * @param name        what the client calls the job (its image's file name), or null
  */
 public record Submission(String algorithm, int tileSize, int overlap, Map<String, String> algorithmParameters,
-                         ResultLayout resultLayout, boolean preview, String destination) {
+                         ResultLayout resultLayout, boolean preview, String destination, String name) {
 
     public Submission(String algorithm, int tileSize, int overlap, Map<String, String> algorithmParameters) {
-        this(algorithm, tileSize, overlap, algorithmParameters, ResultLayout.COG, false, null);
+        this(algorithm, tileSize, overlap, algorithmParameters, ResultLayout.COG, false, null, null);
     }
 }

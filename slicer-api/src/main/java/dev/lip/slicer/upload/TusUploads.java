@@ -193,6 +193,17 @@ public class TusUploads {
         return data;
     }
 
+    /** When the upload was created (its first request), or null when that is not known. */
+    public synchronized java.time.Instant createdAt(String uploadId) {
+        try {
+            UploadInfo info = tus.getUploadInfo(PATH + "/" + uploadId);
+            return info == null || info.getCreationTimestamp() == null ? null
+                    : java.time.Instant.ofEpochMilli(info.getCreationTimestamp());
+        } catch (TusException | IOException e) {
+            return null;
+        }
+    }
+
     /**
      * Makes a finished upload the image of a job: its bytes are moved to {@code target} and the upload is gone.
      *

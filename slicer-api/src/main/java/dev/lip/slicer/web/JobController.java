@@ -58,7 +58,7 @@ public class JobController {
         Map<String, String> query = queryParameters(request);
         query.remove("upload");
         query.remove("source");
-        dev.lip.slicer.job.SubmissionCheck.check(SubmissionParser.parse(query));
+        jobs.check(SubmissionParser.parse(query));
         return Map.of("valid", true);
     }
 

@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 /** Turns an upload's query parameters into a {@link Submission}, or a 400 naming what is wrong. */
 final class SubmissionParser {
     private static final Set<String> JOB_PARAMETERS = Set.of("algorithm", "tileSize", "overlap", "resultFormat", "preview",
-            "destination");
+            "destination", "name");
+    private static final int MAX_NAME = 200;
 
     private SubmissionParser() {
     }
@@ -62,12 +63,27 @@ final class SubmissionParser {
         Set<String> known = spec.parameters().stream().map(ParameterSpec::name).collect(Collectors.toSet());
         for (String name : params.keySet()) {
             if (!known.contains(name)) {
-                throw ApiException.badRequest("Unknown parameter '" + name + "' for algorithm " + algorithm
-                        + ". Valid parameters: algorithm, tileSize, overlap, resultFormat, preview, destination, upload, source" + (known.isEmpty() ? "" : ", "
-                        + String.join(", ", known.stream().sorted().toList())) + ".");
+                throw ApiException.badRequest("Unknown parameter '" + name + "' for algorithm " + algorithm + ". "
+                        + (known.isEmpty() ? algorithm + " has no parameters."
+                        : "Its parameters: " + String.join(", ", known.stream().sorted().toList()) + "."));
             }
         }
-        return new Submission(algorithm, tileSize, overlap, params, layout, preview.equals("true"), destination);
+        return new Submission(algorithm, tileSize, overlap, params, layout, preview.equals("true"), destination,
+                name(query.get("name")));
+    }
+
+    /** A label for lists: the last part of a path, printable, at most {@value #MAX_NAME} characters; null for none. */
+    private static String name(String given) {
+        if (given == null) {
+            return null;
+        }
+        String n = given.substring(Math.max(given.lastIndexOf('/'), given.lastIndexOf('\\')) + 1)
+                .replaceAll("\\p{Cntrl}", "").strip();
+        if (n.length() > MAX_NAME) {
+            throw ApiException.badRequest("name is a label of at most " + MAX_NAME + " characters (the image's file "
+                    + "name), not " + n.length() + ".");
+        }
+        return n.isEmpty() ? null : n;
     }
 
     private static int intParameter(Map<String, String> query, String name, int def) {
