@@ -10,6 +10,7 @@
   let lastProcessed = -1;
   let lastReset = 0;
   let wasDone = false;
+  let askedForResult = false;
   $('jobId').textContent = id;
 
   function tileSource(layer, format, zoom, query) {
@@ -40,6 +41,11 @@
       showNavigator: true,
     });
     window.lipViewer = viewer;
+    measureWith(Measure.of(job.placement));
+    if (job.resultFormat === 'tiff') {
+      $('viewerNote').textContent = 'This result is one level (tiff): the viewer shows it at full resolution only, '
+        + 'so zoom in to see it. A cog or ome-tiff result has every zoom level.';
+    }
     if (job.preview) {
       viewer.addTiledImage({ tileSource: tileSource('input', 'jpg', zoom, () => ''), index: 0,
         success: e => { layers.input = e.item; applyLayers(); } });
@@ -71,6 +77,35 @@
     item.reset();
   }
 
+  // the scale bar (where the input states a pixel size in length units) and the cursor's position
+  function measureWith(m) {
+    const bar = $('scaleBar');
+    function scale() {
+      const item = viewer.world.getItemAt(0);
+      if (!m || !m.unit || !m.perPixel || !item) { bar.hidden = true; return; }
+      const screenPerPixel = item.viewportToImageZoom(viewer.viewport.getZoom(true));
+      const unitsPerScreenPixel = m.perPixel / screenPerPixel;
+      const nice = Measure.niceLength(160 * unitsPerScreenPixel, m.unit);
+      bar.hidden = false;
+      bar.querySelector('span').textContent = nice.label;
+      bar.querySelector('div').style.width = Math.round(nice.length / unitsPerScreenPixel) + 'px';
+    }
+    viewer.addHandler('animation', scale);
+    viewer.addHandler('open', scale);
+    viewer.world.addHandler('add-item', scale);
+    new OpenSeadragon.MouseTracker({
+      element: viewer.container,
+      moveHandler: e => {
+        const item = viewer.world.getItemAt(0);
+        if (!item) return;
+        const p = item.viewerElementToImageCoordinates(e.position);
+        const inside = layers.zoom && p.x >= 0 && p.y >= 0 && p.x < layers.zoom.width && p.y < layers.zoom.height;
+        $('cursor').textContent = inside ? Measure.describe(m, p.x, p.y) : '';
+      },
+      leaveHandler: () => { $('cursor').textContent = ''; },
+    });
+  }
+
   function applyLayers() {
     if (layers.input) layers.input.setOpacity($('showInput').checked ? 1 : 0);
     if (layers.result) layers.result.setOpacity($('showResult').checked ? $('opacity').value / 100 : 0);
@@ -83,7 +118,8 @@
     $('bar').style.width = (p.total ? 100 * p.processed / p.total : 0) + '%';
     $('progress').textContent = p.processed + ' of ' + p.total + ' patches processed (' + p.sliced + ' sliced'
       + (p.failed ? ', ' + p.failed + ' failed' : '') + ')';
-    $('title').textContent = job.image ? job.image.width + ' × ' + job.image.height + ' ' + job.image.format : '';
+    $('title').textContent = (job.name ? job.name + ' · ' : '')
+      + (job.image ? job.image.width + ' × ' + job.image.height + ' ' + job.image.format : '');
     $('summary').textContent = job.algorithm + ' ' + JSON.stringify(job.parameters || {}) + (job.grid
       ? ', tiles of ' + job.grid.tileSize + ' (+' + job.grid.overlap + ' halo)' : '') + ', result ' + job.resultFormat;
     $('stages').replaceChildren(...Object.entries(job.stages || {}).map(([name, s]) => Lip.el('tr', {},
@@ -121,6 +157,12 @@
       return;
     }
     show(job);
+    if (!job.resultRequested && !Lip.terminal(job.state) && !askedForResult) {
+      // a job submitted without asking for its result (lip upload) waits at PROCESSED until someone does: the
+      // viewer is someone, and the stitch it starts is what it shows
+      askedForResult = true;
+      Lip.api(base + '/result', { method: 'POST' });
+    }
     if (!viewer && job.image && job.grid) await openViewer(job);
     const processed = job.patches ? job.patches.processed + '/' + job.patches.sliced : '';
     // the tiles drawn so far show the job as it was: look again as it goes on, and once when the result is whole
@@ -143,5 +185,9 @@
   $('opacity').oninput = applyLayers;
   $('tint').onchange = () => layers.zoom && addResult(layers.zoom);
   $('download').onclick = download;
+  $('zoomIn').onclick = () => viewer && viewer.viewport.zoomBy(1.5).applyConstraints();
+  $('zoomOut').onclick = () => viewer && viewer.viewport.zoomBy(1 / 1.5).applyConstraints();
+  $('home').onclick = () => viewer && viewer.viewport.goHome();
+  $('fullScreen').onclick = () => viewer && viewer.setFullScreen(!viewer.isFullPage());
   poll();
 })();

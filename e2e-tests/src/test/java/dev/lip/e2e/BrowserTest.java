@@ -161,6 +161,90 @@ class BrowserTest {
         }
     }
 
+    /**
+     * Viewer basics (issue 26): a georeferenced scene (gdal_translate, UTM 33N, 2 m pixels) has a scale bar in
+     * metres and the cursor's place in pixels and in map coordinates with its CRS named; the zoom buttons zoom;
+     * a slide's pixel size gives a scale bar in micrometres.
+     */
+    @Test
+    void aScaleBarAndTheCursorsPlaceInTheInputsOwnUnits() throws Exception {
+        Assumptions.assumeTrue(dev.lip.formats.testing.FieldTools.installed("gdal_translate"),
+                "GDAL is not installed: apt-get install gdal-bin");
+        SampleImage img = SampleImage.generate(1200, 900, 3, 8, 5);
+        Path png = dir.resolve("scene.png");
+        img.writePng(png);
+        Path geo = dir.resolve("scene.tif");
+        dev.lip.formats.testing.FieldTools.run("gdal_translate", "-q", "-a_srs", "EPSG:32633", "-a_ullr", "500000",
+                "4600000", "502400", "4598200", png.toString(), geo.toString());
+        try (Trio trio = new Trio(true)) {
+            String id = submitAndOpen(trio, geo);
+            WebDriverWait wait = new WebDriverWait(driver, DEADLINE);
+            wait.until(d -> d.findElement(By.id("scaleBar")).isDisplayed()
+                    && d.findElement(By.cssSelector("#scaleBar span")).getText().matches("\\d+ (m|km)"));
+            String label = driver.findElement(By.cssSelector("#scaleBar span")).getText();
+            int barPx = driver.findElement(By.cssSelector("#scaleBar div")).getSize().getWidth();
+            double metres = label.endsWith("km") ? Double.parseDouble(label.split(" ")[0]) * 1000 : Double.parseDouble(label.split(" ")[0]);
+            double zoom = ((Number) js("const it = lipViewer.world.getItemAt(0);"
+                    + "return it.viewportToImageZoom(lipViewer.viewport.getZoom(true));")).doubleValue();
+            assertEquals(metres / 2 * zoom, barPx, 3, "the bar is as long on screen as " + label + " of 2 m pixels");
+
+            // the cursor over image pixel (600, 450): its map coordinates are 501200 E, 4599100 N (pixel corner)
+            List<?> at = (List<?>) js("const it = lipViewer.world.getItemAt(0);"
+                    + "const p = it.imageToViewerElementCoordinates(new OpenSeadragon.Point(600.5, 450.5));"
+                    + "return [p.x - lipViewer.container.clientWidth / 2, p.y - lipViewer.container.clientHeight / 2];");
+            new org.openqa.selenium.interactions.Actions(driver).moveToElement(driver.findElement(By.id("viewer")),
+                    (int) Math.round(((Number) at.get(0)).doubleValue()), (int) Math.round(((Number) at.get(1)).doubleValue())).perform();
+            wait.until(d -> d.findElement(By.id("cursor")).getText().contains("EPSG:32633"));
+            String cursor = driver.findElement(By.id("cursor")).getText();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("x (\\d+), y (\\d+) px · ([\\d.]+), ([\\d.]+) \\(EPSG:32633\\)")
+                    .matcher(cursor);
+            assertTrue(m.matches(), cursor);
+            int x = Integer.parseInt(m.group(1));
+            int y = Integer.parseInt(m.group(2));
+            assertEquals(600, x, 3, "where the mouse went (a screen pixel is two image pixels): " + cursor);
+            assertEquals(450, y, 3, cursor);
+            assertEquals(500000 + 2 * x, Double.parseDouble(m.group(3)), 2.01, "easting of the pixel: " + cursor);
+            assertEquals(4600000 - 2 * y, Double.parseDouble(m.group(4)), 2.01, "northing of the pixel: " + cursor);
+
+            double before = ((Number) js("return lipViewer.viewport.getZoom(false)")).doubleValue();
+            driver.findElement(By.id("zoomIn")).click();
+            double after = ((Number) js("return lipViewer.viewport.getZoom(false)")).doubleValue();
+            assertEquals(before * 1.5, after, before * 0.01, "the + button zooms in");
+            shot("scale-bar.png");
+            assertTrue(id.length() > 0);
+
+            // a slide: ImageMagick writes 20000 pixels a centimetre (0.5 µm pixels) as the TIFF's resolution
+            Assumptions.assumeTrue(new java.io.File("/usr/bin/convert").canExecute(), "ImageMagick is not installed");
+            Path slide = dir.resolve("slide.tif");
+            dev.lip.formats.testing.FieldTools.run("/usr/bin/convert", png.toString(), "-units", "PixelsPerCentimeter",
+                    "-density", "20000", slide.toString());
+            submitAndOpen(trio, slide);
+            wait.until(d -> d.findElement(By.id("scaleBar")).isDisplayed()
+                    && d.findElement(By.cssSelector("#scaleBar span")).getText().matches("\\d+ (µm|mm)"));
+            String um = driver.findElement(By.cssSelector("#scaleBar span")).getText();
+            double microns = Double.parseDouble(um.split(" ")[0]) * (um.endsWith("mm") ? 1000 : 1);
+            double slideZoom = ((Number) js("const it = lipViewer.world.getItemAt(0);"
+                    + "return it.viewportToImageZoom(lipViewer.viewport.getZoom(true));")).doubleValue();
+            assertEquals(microns / 0.5 * slideZoom, driver.findElement(By.cssSelector("#scaleBar div")).getSize().getWidth(), 3,
+                    "the bar is as long on screen as " + um + " of 0.5 µm pixels");
+        }
+    }
+
+    /** Uploads through the API with the page's parameters, opens the job page, waits for DONE. */
+    private String submitAndOpen(Trio trio, Path image) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        var created = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(trio.api()
+                        + "/api/v1/jobs?tileSize=256&preview=true"))
+                .header("Content-Type", "application/octet-stream")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofFile(image)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, created.statusCode(), created.body());
+        String id = created.body().replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        driver.get(trio.api() + "/jobs/" + id);
+        new WebDriverWait(driver, DEADLINE).until(d -> "DONE".equals(d.findElement(By.tagName("body")).getDomAttribute("data-state")));
+        return id;
+    }
+
     /** The canvas of the default view, once every tile of both layers is in: a grid of RGBA samples. */
     private List<?> viewSamples(WebDriverWait wait) throws InterruptedException {
         wait.until(d -> Boolean.TRUE.equals(js("return !!window.lipViewer && lipViewer.world.getItemCount() === 2"
