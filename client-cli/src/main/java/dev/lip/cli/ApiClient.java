@@ -30,6 +30,11 @@ final class ApiClient {
     private final String token;
 
     ApiClient(String base, String token) {
+        base = base == null ? "" : base.trim();
+        if (!base.matches("(?i)https?://[^/\\s]+(/\\S*)?")) {
+            throw new CliException(LipCli.USAGE, "--api is slicer-api's URL with its scheme, such as "
+                    + "http://localhost:8080, not '" + base + "'.");
+        }
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.token = token == null || token.isBlank() ? null : token.trim();
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -146,7 +151,14 @@ final class ApiClient {
             throw new CliException(LipCli.FAILED, "Interrupted.");
         }
         if (resp.statusCode() >= 400) {
-            throw new CliException(LipCli.FAILED, problem(resp));
+            String problem = problem(resp);
+            if (resp.statusCode() == 404 && problem.startsWith("No static resource")) {
+                // Spring's answer for a path it does not serve: the server is some other Spring service
+                throw new CliException(LipCli.USAGE, base + " is not slicer-api: it has no " + req.uri().getPath()
+                        + " (HTTP 404). Is that patch-processor? slicer-api listens on port 8080 and patch-processor "
+                        + "on 8081 unless told otherwise; --api names slicer-api.");
+            }
+            throw new CliException(LipCli.FAILED, problem);
         }
         return resp;
     }

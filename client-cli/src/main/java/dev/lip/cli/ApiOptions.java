@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 /** Options every command shares. */
 final class ApiOptions {
     @Option(names = "--api", paramLabel = "URL", defaultValue = "${env:LIP_API:-http://localhost:8080}",
-            description = "slicer-api base URL (default: $LIP_API or ${DEFAULT-VALUE}).")
+            description = "slicer-api's URL; default: $LIP_API or%n${DEFAULT-VALUE}")
     String api;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bars.")

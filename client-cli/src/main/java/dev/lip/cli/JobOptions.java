@@ -19,8 +19,9 @@ final class JobOptions {
             + "pyramid), ome-tiff (an OME-TIFF pyramid, for QuPath and Bio-Formats) or tiff (one level).")
     String resultFormat;
 
-    @Option(names = "--preview", description = "Keep a JPEG preview pyramid of the input while slicing, so that the "
-            + "job's page (http://<api>/jobs/<id>) shows the input under the result (costs a little slicing time).")
+    @Option(names = "--preview", description = "Keep a JPEG preview pyramid of the input while%n"
+            + "slicing, so that the job's page%n(http://<api>/jobs/<id>) shows the input under%nthe result (costs a "
+            + "little slicing time).")
     boolean preview;
 
     @Option(names = "--no-resume", description = "Start the upload over instead of continuing an earlier, "

@@ -28,6 +28,13 @@ public final class LipCli {
             commandLine.getErr().println("Error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return FAILED;
         });
+        // a mistake on the command line gets its one-line reason and where to look, not the whole usage
+        cmd.setParameterExceptionHandler((e, a) -> {
+            CommandLine c = e.getCommandLine();
+            c.getErr().println("Error: " + e.getMessage());
+            c.getErr().println("See '" + c.getCommandSpec().qualifiedName() + " --help'.");
+            return USAGE;
+        });
         return cmd.execute(args);
     }
 }

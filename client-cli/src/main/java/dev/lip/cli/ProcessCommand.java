@@ -14,9 +14,9 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 
 @Command(name = "process", mixinStandardHelpOptions = true,
-        description = "Upload IMAGE, process it, stitch the result and download it to OUT (the whole job). IMAGE may be "
-                + "s3://bucket/key or file:///path (read by the server itself, nothing uploaded) and OUT s3://bucket/key "
-                + "(uploaded by the server, nothing downloaded).")
+        description = "Upload IMAGE, process it, stitch the result and download it to%nOUT (the whole job). "
+                + "IMAGE may be s3://bucket/key or file:///path%n(read by the server itself, nothing uploaded) and OUT%n"
+                + "s3://bucket/key (uploaded by the server, nothing downloaded).")
 final class ProcessCommand implements Callable<Integer> {
     @Mixin
     ApiOptions options;
@@ -25,11 +25,11 @@ final class ProcessCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "IMAGE", description = "The image: a file here, or s3://bucket/key, or file:///path on the server.")
+    @Parameters(paramLabel = "IMAGE", description = "The image: a file here, or s3://bucket/key,%nor file:///path on the server.")
     String image;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
-            description = "Where to write the result TIFF: a file here, or s3://bucket/key.")
+            description = "Where to write the result TIFF: a file here,%nor s3://bucket/key.")
     String output;
 
     @Option(names = "--poll-interval", defaultValue = "250", description = "Status poll interval in ms (default ${DEFAULT-VALUE}).")

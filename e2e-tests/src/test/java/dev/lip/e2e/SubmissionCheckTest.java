@@ -104,4 +104,41 @@ class SubmissionCheckTest {
         assertEquals(2, r.exitCode(), r.stderr());
         assertTrue(r.stderr().contains("is a directory, not an image file."), r.stderr());
     }
+
+    /**
+     * Issue 26: an --api without its scheme and the processor's port get a sentence saying what is wrong; a bad
+     * --param its one-line reason, not the whole usage; help text never breaks a URL across lines.
+     */
+    @Test
+    void theClientSaysWhatIsWrongWithItsCommandLine(Trio trio) throws Exception {
+        Trio.Run r = trio.client("list", "--api", "localhost:8080");
+        assertEquals(2, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("--api is slicer-api's URL with its scheme, such as http://localhost:8080, "
+                + "not 'localhost:8080'."), r.stderr());
+
+        int port = Trio.freePort();
+        Process processor = trio.startProcessor("wrong-port", port);
+        try {
+            trio.awaitHealthy(port, "patch-processor");
+            r = trio.client("list", "--api", "http://127.0.0.1:" + port);
+            assertEquals(2, r.exitCode(), r.stderr());
+            assertTrue(r.stderr().contains("http://127.0.0.1:" + port + " is not slicer-api") && r.stderr().contains("8080"),
+                    r.stderr());
+        } finally {
+            Trio.kill(processor);
+        }
+
+        r = trio.client("process", "x.png", "-o", "y.tif", "--param", "foo");
+        assertEquals(2, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("KEY=VALUE") && r.stderr().contains("See 'lip process --help'."), r.stderr());
+        assertTrue(!r.stderr().contains("Usage:") && r.stderr().lines().count() <= 2, r.stderr());
+
+        for (String command : new String[]{"process", "upload", "status", "result", "list", "cancel", "algorithms", "sample"}) {
+            Trio.Run help = trio.client(command, "--help");
+            for (String line : (help.stdout() + trio.client("--help").stdout()).split("\n")) {
+                assertTrue(!line.matches(".*(http|https|file|s3):\\s*$") && !line.contains(": //"),
+                        "lip " + command + " --help breaks a URL: " + line);
+            }
+        }
+    }
 }
