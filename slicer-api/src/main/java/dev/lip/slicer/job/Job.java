@@ -181,6 +181,19 @@ final class Job {
         return true;
     }
 
+    /** A DONE job whose result file was removed behind the service's back: it has nothing to give any more. */
+    synchronized void resultLost(String reason) {
+        if (state != JobState.DONE) {
+            return;
+        }
+        // the one move out of DONE besides a deletion, made here only, on recovery: not a transition a running
+        // job can take (JobState keeps DONE final for everything else)
+        error = reason;
+        resultBytes = -1;
+        state = JobState.FAILED;
+        updatedAt = Instant.now();
+    }
+
     synchronized boolean fail(String reason) {
         if (!state.canMoveTo(JobState.FAILED)) {
             return false;

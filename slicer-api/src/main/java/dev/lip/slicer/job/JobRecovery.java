@@ -81,6 +81,14 @@ final class JobRecovery {
                     job.setState(JobState.PROCESSED); // its stitch starts over
                     jobs.save(job);
                 }
+                case DONE -> {
+                    if (!Files.isRegularFile(jobs.resultFile(job.id()))) {
+                        // a DONE job promises a download: one whose file went is not DONE any more
+                        job.resultLost("The result file " + jobs.resultFile(job.id()).getFileName() + " was removed "
+                                + "while the service was stopped; process the image again for a new one.");
+                        jobs.save(job);
+                    }
+                }
                 default -> {
                 }
             }

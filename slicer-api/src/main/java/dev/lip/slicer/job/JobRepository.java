@@ -27,9 +27,13 @@ final class JobRepository {
     private final Path workDir;
     private final ObjectMapper json;
 
-    JobRepository(Path workDir, ObjectMapper json) {
+    /** Directories under the work directory that are the service's own and never a job's (results, uploads). */
+    private final java.util.Set<Path> notJobs = new java.util.HashSet<>();
+
+    JobRepository(Path workDir, ObjectMapper json, java.util.Collection<Path> notJobs) {
         this.workDir = workDir;
         this.json = json;
+        notJobs.forEach(p -> this.notJobs.add(p.toAbsolutePath().normalize()));
     }
 
     void save(Job job) {
@@ -53,9 +57,17 @@ final class JobRepository {
         WorkTrees.finishRemovals(workDir);
         for (JobDirectory d : JobDirectory.all(workDir)) {
             Path status = d.statusFile();
+            if (notJobs.contains(d.dir().toAbsolutePath().normalize())) {
+                continue; // the result directory inside the work directory (run.sh's temp/results), say
+            }
             if (!Files.exists(status, LinkOption.NOFOLLOW_LINKS)) {
-                log.info("removing {}: an upload that a previous run did not finish receiving", d.jobId());
-                WorkTrees.remove(d.dir());
+                if (onlyAnUpload(d)) {
+                    log.info("removing {}: an upload that a previous run did not finish receiving", d.jobId());
+                    WorkTrees.remove(d.dir());
+                } else {
+                    log.warn("leaving {} alone: named like a job's directory, but neither a job nor an upload",
+                            d.dir());
+                }
                 continue;
             }
             try {
@@ -65,5 +77,18 @@ final class JobRepository {
             }
         }
         return found;
+    }
+
+    /** Whether the directory holds nothing but an upload being received (and its temporary files). */
+    private static boolean onlyAnUpload(JobDirectory d) throws IOException {
+        try (var entries = Files.newDirectoryStream(d.dir())) {
+            for (Path e : entries) {
+                String name = e.getFileName().toString();
+                if (!name.equals(JobDirectory.UPLOAD) && !name.startsWith(".")) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 }

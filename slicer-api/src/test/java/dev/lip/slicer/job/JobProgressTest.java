@@ -43,7 +43,7 @@ class JobProgressTest {
 
     @BeforeEach
     void setUp() {
-        repository = new JobRepository(work, JsonMapper.builder().findAndAddModules().build());
+        repository = new JobRepository(work, JsonMapper.builder().findAndAddModules().build(), java.util.List.of());
         jobs = new Jobs(work, results, repository);
     }
 

@@ -50,7 +50,7 @@ class JobRecoveryTest {
     final List<Job> resumed = new java.util.ArrayList<>();
 
     private List<Job> recover() throws Exception {
-        JobRepository repository = new JobRepository(work, json);
+        JobRepository repository = new JobRepository(work, json, java.util.List.of());
         return new JobRecovery(new Jobs(work, results, repository), repository, results, resumed::add).recover();
     }
 
@@ -124,6 +124,9 @@ class JobRecoveryTest {
     @EnumSource(value = JobState.class, names = {"PROCESSING", "PROCESSED", "DONE", "FAILED", "CANCELLED"})
     void everyOtherStateIsTakenUpAsSaved(JobState state) throws Exception {
         JobDirectory dir = leave("job-1", state);
+        if (state == JobState.DONE) {
+            Files.writeString(results.resolve("job-1.tif"), "its result");
+        }
         Job job = recover().get(0);
         assertEquals(state, job.state());
         assertEquals(state, reloaded(dir).state());
@@ -131,6 +134,32 @@ class JobRecoveryTest {
         if (state != JobState.FAILED) {
             assertNull(job.view().error());
         }
+    }
+
+    /** Issue 26: a DONE job whose result file went while the service was stopped is not DONE any more. */
+    @Test
+    void aDoneJobWhoseResultFileIsGoneIsFailedSayingSo() throws Exception {
+        JobDirectory dir = leave("job-1", JobState.DONE);
+        Job job = recover().get(0);
+        assertEquals(JobState.FAILED, job.state());
+        assertTrue(job.view().error().contains("job-1.tif was removed"), job.view().error());
+        assertEquals(JobState.FAILED, reloaded(dir).state());
+    }
+
+    /** The result directory inside the work directory (run.sh's temp/results) is never taken for an upload. */
+    @Test
+    void theResultDirectoryInsideTheWorkDirectoryIsLeftAlone() throws Exception {
+        Path inside = Files.createDirectories(work.resolve("results"));
+        Files.writeString(inside.resolve("0f0e.tif"), "an earlier result");
+        Path stray = Files.createDirectories(work.resolve("notes"));
+        Files.writeString(stray.resolve("readme.txt"), "someone's");
+        Path upload = Files.createDirectories(work.resolve("job-2"));
+        Files.writeString(upload.resolve(JobDirectory.UPLOAD), "half an upload");
+        JobRepository repository = new JobRepository(work, json, java.util.List.of(inside));
+        new JobRecovery(new Jobs(work, inside, repository), repository, inside, resumed::add).recover();
+        assertTrue(Files.exists(inside.resolve("0f0e.tif")), "results kept");
+        assertTrue(Files.exists(stray.resolve("readme.txt")), "not ours: left alone");
+        assertTrue(Files.notExists(upload), "an unfinished upload is removed");
     }
 
     @Test
