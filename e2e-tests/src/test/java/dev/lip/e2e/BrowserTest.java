@@ -78,6 +78,30 @@ class BrowserTest {
         }
     }
 
+    /**
+     * Issue 26: the interactive API page (/ui/api.html, Swagger UI over /v3/api-docs) asks for the token as the
+     * other pages do, then shows every operation, and an operation tried from it carries the token.
+     */
+    @Test
+    void theApiPageShowsEveryOperationAndTriesThemWithTheToken() throws Exception {
+        String token = "api-page-secret-51c0";
+        try (Trio trio = new Trio(false, "--lip.api-token=" + token)) {
+            driver.get(trio.api() + "/ui/api.html");
+            WebDriverWait wait = new WebDriverWait(driver, DEADLINE);
+            wait.until(d -> d.findElement(By.id("login")).isDisplayed());
+            driver.findElement(By.cssSelector("#login input")).sendKeys(token);
+            driver.findElement(By.cssSelector("#login button")).click();
+            wait.until(d -> d.findElements(By.cssSelector(".opblock")).size() >= 15);
+            shot("api-page.png");
+            // try GET /api/v1/algorithms from the page: answered 200, with the token in the header
+            Object status = ((JavascriptExecutor) driver).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "const r = { url: '/api/v1/algorithms', method: 'GET', headers: {} };"
+                    + "fetch(r.url, { headers: lipApi.getConfigs().requestInterceptor(r).headers }).then(x => done(x.status));");
+            assertEquals(200L, status);
+            assertFalse(driver.getCurrentUrl().contains(token));
+        }
+    }
+
     @Test
     void anImageWhereItLivesIsProcessedFromThePage() throws Exception {
         Path root = java.nio.file.Files.createDirectories(dir.resolve("archive"));

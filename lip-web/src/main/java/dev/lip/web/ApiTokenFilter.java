@@ -33,7 +33,8 @@ public class ApiTokenFilter extends OncePerRequestFilter {
     }
 
     /**
-     * The pages' static shell (slicer-api's {@code /}, {@code /jobs/<id>} and {@code /ui/...}: HTML, scripts, styles),
+     * The pages' static shell (slicer-api's {@code /}, {@code /jobs/<id>}, {@code /ui/...} and Swagger UI's files under
+     * {@code /swagger-ui/}: HTML, scripts, styles),
      * read with GET by its plain path only: it holds no data, and must load so that it can ask for the token that
      * every request for data then carries.
      */
@@ -42,7 +43,10 @@ public class ApiTokenFilter extends OncePerRequestFilter {
         String raw = request.getRequestURI().substring(request.getContextPath().length());
         boolean read = request.getMethod().equals("GET") || request.getMethod().equals("HEAD");
         return read && raw.equals(mapped) && (mapped.equals("/") || mapped.matches("/jobs/[A-Za-z0-9-]{1,64}")
-                || mapped.matches("/ui/[A-Za-z0-9/._-]{1,200}") && !mapped.contains(".."));
+                || mapped.matches("/ui/[A-Za-z0-9/._-]{1,200}") && !mapped.contains("..")
+                // Swagger UI's scripts and styles, which the API page (/ui/api.html) loads; the description itself,
+                // /v3/api-docs, is behind the token
+                || mapped.matches("/swagger-ui/[A-Za-z0-9._-]{1,100}"));
     }
 
     /** Health and its groups ({@code /actuator/health/liveness}), asked for by their plain path only. */

@@ -4,6 +4,11 @@ import dev.lip.slicer.view.DeepZoom;
 import dev.lip.slicer.view.InputPreview;
 import dev.lip.slicer.view.ResultTiles;
 import dev.lip.slicer.view.TilePng;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -26,6 +31,7 @@ import java.util.regex.Pattern;
  * geometry, or not there yet, is a 404. Finished tiles are cached by browsers; tiles of a running job are not.
  */
 @RestController
+@Tag(name = "viewer", description = "Deep Zoom tiles of a job's result and input, for any viewer")
 public class DeepZoomController {
     private static final Pattern TILE = Pattern.compile("(\\d{1,6})_(\\d{1,6})\\.(png|jpg)");
     private static final Pattern TINT = Pattern.compile("[0-9a-fA-F]{6}");
@@ -37,8 +43,16 @@ public class DeepZoomController {
         this.previews = previews;
     }
 
+    @Operation(summary = "A Deep Zoom layer's descriptor", description = "result.dzi (PNG tiles of the result) or "
+            + "input.dzi (JPEG tiles of the input's preview, for a job with preview=true).",
+            responses = {
+                    @ApiResponse(responseCode = "200", description = "The descriptor (Deep Zoom XML).",
+                            content = @Content(mediaType = "application/xml")),
+                    @ApiResponse(responseCode = "400", description = "Not a job id."),
+                    @ApiResponse(responseCode = "404", description = "No such job or layer, the job has no image yet, or no preview.")})
     @GetMapping(path = "/api/v1/jobs/{id}/dzi/{descriptor}")
-    public ResponseEntity<String> descriptor(@PathVariable String id, @PathVariable String descriptor) {
+    public ResponseEntity<String> descriptor(@Parameter(description = "The job's id.") @PathVariable String id,
+                                             @Parameter(description = "result.dzi or input.dzi.") @PathVariable String descriptor) {
         DeepZoom zoom = results.geometry(id);
         String format = switch (descriptor) {
             case "result.dzi" -> "png";
@@ -53,9 +67,24 @@ public class DeepZoomController {
                 .body(zoom.descriptor(format));
     }
 
+    @Operation(summary = "A Deep Zoom tile", description = "result_files/<level>/<column>_<row>.png: the result's "
+            + "values (or a tint of them with tint=rrggbb); input_files/<level>/<column>_<row>.jpg: the input's preview. "
+            + "While the job runs, a tile not written yet is drawn from what is finished, or is a 404; finished tiles "
+            + "are cached by browsers (ETag), live ones are not.",
+            responses = {
+                    @ApiResponse(responseCode = "200", description = "The tile.",
+                            content = {@Content(mediaType = "image/png"), @Content(mediaType = "image/jpeg")}),
+                    @ApiResponse(responseCode = "304", description = "A finished tile the client has (If-None-Match)."),
+                    @ApiResponse(responseCode = "400", description = "Not a job id, or a tint that is not rrggbb."),
+                    @ApiResponse(responseCode = "404", description = "No such job, tile or layer, or not written yet.")})
     @GetMapping(path = "/api/v1/jobs/{id}/dzi/{layer}/{level}/{tile}")
-    public ResponseEntity<byte[]> tile(@PathVariable String id, @PathVariable String layer, @PathVariable String level,
-                                       @PathVariable String tile, @RequestParam(required = false) String tint,
+    public ResponseEntity<byte[]> tile(@Parameter(description = "The job's id.") @PathVariable String id,
+                                       @Parameter(description = "result_files or input_files.") @PathVariable String layer,
+                                       @Parameter(description = "The Deep Zoom level: 0 is one pixel, the largest the "
+                                               + "full resolution.") @PathVariable String level,
+                                       @Parameter(description = "<column>_<row>.png (result) or .jpg (input).") @PathVariable String tile,
+                                       @Parameter(description = "The mask in a colour, six hexadecimal digits (ff2020); "
+                                               + "without it, the result's grey values.") @RequestParam(required = false) String tint,
                                        @RequestHeader(value = "If-None-Match", required = false) String ifNoneMatch)
             throws IOException {
         Matcher m = TILE.matcher(tile);

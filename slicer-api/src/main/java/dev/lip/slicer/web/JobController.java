@@ -39,7 +39,7 @@ import java.util.Map;
 /** The REST API; thin: it parses and answers, {@link JobService} does the work. See README "REST API". */
 @RestController
 @RequestMapping("/api/v1/jobs")
-public class JobController {
+public class JobController implements JobsApi {
     private final JobService jobs;
     private final UploadReceiver uploads;
 

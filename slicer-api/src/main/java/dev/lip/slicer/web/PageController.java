@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.PathVariable;
  * viewer. They hold no data; everything they show comes from the API with the token the page asks for.
  */
 @Controller
+@io.swagger.v3.oas.annotations.Hidden // pages, not the API
 public class PageController {
     @GetMapping("/")
     public String jobs() {
