@@ -114,8 +114,8 @@ final class Jobs {
             while (true) {
                 String state = job.path("state").asText();
                 JsonNode patches = job.path("patches");
-                p.to(patches.path("processed").asLong(), patches.path("total").asLong(),
-                        state + " (sliced " + patches.path("sliced").asLong() + ")");
+                Shown shown = shown(job);
+                p.to(shown.done(), shown.total(), shown.message());
                 if (ENDED.contains(state)) {
                     break;
                 }
@@ -127,6 +127,26 @@ final class Jobs {
             }
         }
         return job;
+    }
+
+    /** What the progress bar shows of a job. */
+    record Shown(long done, long total, String message) {
+    }
+
+    /**
+     * Processed patches against the total; while nothing is processed yet during slicing (an algorithm like otsu
+     * waits for the whole image's statistics), the slicing, rather than a bar standing at 0 with no time to tell.
+     */
+    static Shown shown(JsonNode job) {
+        String state = job.path("state").asText();
+        JsonNode patches = job.path("patches");
+        long processed = patches.path("processed").asLong();
+        long sliced = patches.path("sliced").asLong();
+        long total = patches.path("total").asLong();
+        if (state.equals("SLICING") && processed == 0) {
+            return new Shown(sliced, total, "SLICING, nothing processed yet");
+        }
+        return new Shown(processed, total, state + " (sliced " + sliced + ")");
     }
 
     static void requireDone(JsonNode job) {

@@ -1,0 +1,41 @@
+package dev.lip.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JobsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Issue 26: an otsu job slicing with nothing processed showed 0/1692 (0:00:00 / ?); it shows the slicing. */
+    @Test
+    void aJobWaitingForItsStatisticsShowsItsSlicing() throws Exception {
+        var waiting = JSON.readTree("{\"state\":\"SLICING\",\"patches\":{\"total\":1692,\"sliced\":600,\"processed\":0}}");
+        assertEquals(new Jobs.Shown(600, 1692, "SLICING, nothing processed yet"), Jobs.shown(waiting));
+        var processing = JSON.readTree("{\"state\":\"PROCESSING\",\"patches\":{\"total\":1692,\"sliced\":1692,\"processed\":40}}");
+        assertEquals(new Jobs.Shown(40, 1692, "PROCESSING (sliced 1692)"), Jobs.shown(processing));
+    }
+
+    @Test
+    void theListIsATableNewestFirstWithAges() throws Exception {
+        var jobs = JSON.readTree("[{\"id\":\"a\",\"state\":\"DONE\",\"name\":\"old.png\",\"algorithm\":\"otsu\","
+                + "\"image\":{\"width\":10,\"height\":20,\"format\":\"PNG\"},\"patches\":{\"total\":4,\"processed\":4},"
+                + "\"createdAt\":\"2026-12-07T10:00:00Z\"},{\"id\":\"b\",\"state\":\"SLICING\",\"source\":\"s3://b/new.tif\","
+                + "\"algorithm\":\"threshold\",\"patches\":{\"total\":9,\"processed\":1,\"failed\":2},"
+                + "\"createdAt\":\"2026-12-07T11:59:30Z\"}]");
+        StringWriter out = new StringWriter();
+        Jobs.printList(new PrintWriter(out, true), jobs, Instant.parse("2026-12-07T12:00:00Z"));
+        String[] lines = out.toString().split("\n");
+        assertTrue(lines[0].startsWith("JOB") && lines[0].contains("AGE"), lines[0]);
+        assertTrue(lines[1].startsWith("b ") && lines[1].contains("s3://b/new.tif") && lines[1].contains("1/9 !2")
+                && lines[1].trim().endsWith("30 s"), lines[1]);
+        assertTrue(lines[2].startsWith("a ") && lines[2].contains("old.png") && lines[2].contains("10x20 PNG")
+                && lines[2].trim().endsWith("2 h"), lines[2]);
+    }
+}
