@@ -108,6 +108,40 @@ class DeepZoomTest {
         assertEquals(200, getBytes(job + id + "/dzi/input_files/0/0_0.jpg").statusCode());
     }
 
+    /**
+     * Issue 26: a uint16 scene of values up to 4000 (a satellite band, say) was nearly black in the viewer (the
+     * preview kept the high byte: 0 to 15). It is shown stretched between its percentiles: dark to bright.
+     */
+    @Test
+    void aSixteenBitSceneIsShownStretched(Trio trio) throws Exception {
+        java.awt.image.BufferedImage scene = new java.awt.image.BufferedImage(640, 480,
+                java.awt.image.BufferedImage.TYPE_USHORT_GRAY);
+        java.util.Random random = new java.util.Random(3);
+        for (int y = 0; y < 480; y++) {
+            for (int x = 0; x < 640; x++) {
+                scene.getRaster().setSample(x, y, 0, 300 + (x * 3000) / 640 + random.nextInt(200)); // 300..3500
+            }
+        }
+        Path png = dir.resolve("uint16.png");
+        javax.imageio.ImageIO.write(scene, "png", png.toFile());
+        String id = submit(trio, "/api/v1/jobs?preview=true&tileSize=128&threshold=2000", png);
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                JSON.readTree(get(trio.api() + "/api/v1/jobs/" + id).body()).path("state").asText().equals("PROCESSED")
+                        || JSON.readTree(get(trio.api() + "/api/v1/jobs/" + id).body()).path("state").asText().equals("DONE"));
+        // level 7: the whole 640x480 in one tile of 80x60
+        HttpResponse<byte[]> tile = getBytes(trio.api() + "/api/v1/jobs/" + id + "/dzi/input_files/7/0_0.jpg");
+        assertEquals(200, tile.statusCode());
+        java.awt.image.BufferedImage shown = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(tile.body()));
+        int left = 0;
+        int right = 0;
+        for (int y = 5; y < 55; y++) {
+            left += shown.getRaster().getSample(2, y, 0);
+            right += shown.getRaster().getSample(77, y, 0);
+        }
+        assertTrue(left / 50 < 60, "the scene's dark side is dark: " + left / 50);
+        assertTrue(right / 50 > 190, "its bright side is bright, not 13 of 255: " + right / 50);
+    }
+
     @Test
     void aPreviewIsAJobOption(Trio trio) throws Exception {
         Path png = dir.resolve("small.png");

@@ -115,6 +115,11 @@ public final class PreviewLayout {
         return encode(image);
     }
 
+    /** A preview tile's JPEG, as the slicer writes them. */
+    public static byte[] encodeImage(BufferedImage image) throws IOException {
+        return encode(image);
+    }
+
     static byte[] encode(BufferedImage image) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 << 10);
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();

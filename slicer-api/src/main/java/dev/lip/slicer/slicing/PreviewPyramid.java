@@ -5,6 +5,7 @@ import dev.lip.common.geometry.Tile;
 import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.pixels.PixelRegion;
 import dev.lip.slicer.view.LiveOverview;
+import dev.lip.slicer.view.PreviewStretch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +30,9 @@ import java.util.concurrent.TimeUnit;
  * would not fit {@link PreviewLayout#GATHER_BUDGET}; each sliced core goes straight into it as box means.
  *
  * <p>Memory: the row of tiles being gathered in each stored level (tiles may arrive out of order when several
- * threads slice; a row is written once all of its tiles are in). Samples become 8-bit grey or RGB: 16-bit ones keep
- * their high byte, alpha and bands past the third are left out. Images of other sample formats have no preview.
+ * threads slice; a row is written once all of its tiles are in). Samples become 8-bit grey or RGB: 16-bit ones on a
+ * log scale, counted for the viewer's stretch ({@link PreviewStretch}); alpha and bands past the third are left out.
+ * Images of other sample formats have no preview.
  *
  * <p>The slicer only copies each core's pixels ({@link #add}); reducing and encoding run on a thread of the
  * preview's own, a few tiles behind (a bounded queue: a slicer further ahead does the work itself), so that the
@@ -60,6 +62,9 @@ public final class PreviewPyramid implements AutoCloseable {
     /** The input so far, for a viewer's coarse levels before their tiles are written; saved about once a second. */
     private final LiveOverview sketch;
     private long sketchSaved;
+    /** For 16-bit inputs, stored on a log scale: the stored values counted, for the viewer's stretch. */
+    private final boolean sixteen;
+    private final long[] histogram = new long[256];
 
     private static final class Row {
         final byte[] pixels;
@@ -87,6 +92,7 @@ public final class PreviewPyramid implements AutoCloseable {
         heights = h.stream().mapToInt(Integer::intValue).toArray();
         first = PreviewLayout.firstStored(info.width(), info.height(), tileSize, channels);
         sketch = new LiveOverview(info.width(), info.height(), channels, LiveOverview.INPUT_SIDE);
+        sixteen = info.sampleFormat().bits() == 16;
         sketchSaved = System.nanoTime() - SKETCH_EVERY_NANOS; // the first tile is shown at once
         for (int k = 0; k < widths.length; k++) {
             if (k >= first) {
@@ -126,7 +132,8 @@ public final class PreviewPyramid implements AutoCloseable {
                 for (int x = 0; x < core.width(); x++) {
                     for (int c = 0; c < channels; c++) {
                         int v = patch.sample(ox + x, oy + y, c);
-                        pixels[(y * core.width() + x) * channels + c] = (byte) (wide ? v >>> 8 : v);
+                        // 16-bit: a log scale keeps a scene of values up to a few thousand from being black
+                        pixels[(y * core.width() + x) * channels + c] = wide ? PreviewStretch.LOG16[v] : (byte) v;
                     }
                 }
             }
@@ -159,6 +166,11 @@ public final class PreviewPyramid implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
+            if (sixteen && !failed) {
+                synchronized (this) {
+                    PreviewStretch.save(dir, histogram);
+                }
+            }
             Files.deleteIfExists(PreviewLayout.sketchFile(dir));
         } catch (IOException e) {
             log.debug("cannot remove {}: {}", PreviewLayout.sketchFile(dir), e.toString());
@@ -168,6 +180,11 @@ public final class PreviewPyramid implements AutoCloseable {
     /** A full-resolution core into the first stored level: its box means, into that level's row. */
     private synchronized void place(int column, int row, byte[] pixels, int w, int h) throws IOException {
         sketch.add(column * tileSize, row * tileSize, w, h, pixels);
+        if (sixteen) {
+            for (int i = 0; i < pixels.length; i += 5) { // a sample of them is enough for two percentiles
+                histogram[pixels[i] & 0xFF]++;
+            }
+        }
         if (System.nanoTime() - sketchSaved > SKETCH_EVERY_NANOS) {
             sketch.save(PreviewLayout.sketchFile(dir));
             sketchSaved = System.nanoTime();

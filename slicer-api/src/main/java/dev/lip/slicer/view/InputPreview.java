@@ -51,6 +51,22 @@ public class InputPreview {
 
     public Optional<byte[]> tile(String id, int level, int column, int row) throws IOException {
         requireEnabled(id);
+        ImageInfo image = jobs.get(id).image();
+        Optional<byte[]> tile = stored(id, level, column, row);
+        if (tile.isEmpty() || image.sampleFormat().bits() != 16) {
+            return tile;
+        }
+        // a 16-bit input's preview is stored on a log scale: shown stretched between its percentiles
+        Path dir = jobs.previewDirectory(id);
+        int[] cut = PreviewStretch.saved(dir);
+        if (cut == null) {
+            LiveOverview sketch = sketch(dir);
+            cut = sketch == null ? null : PreviewStretch.cut(sketch.histogram());
+        }
+        return cut == null ? tile : Optional.of(PreviewStretch.apply(tile.get(), cut));
+    }
+
+    private Optional<byte[]> stored(String id, int level, int column, int row) throws IOException {
         DeepZoom zoom = results.geometry(id);
         if (!zoom.contains(level, column, row)) {
             throw JobException.notFound("Level " + level + " of the input has no tile " + column + "," + row + ".");
@@ -76,8 +92,15 @@ public class InputPreview {
 
     /** A tile not written yet, from the decoder's sketch of the input sliced so far; empty when there is none. */
     private Optional<byte[]> sketched(Path dir, int level, int column, int row, int tileSize) throws IOException {
+        LiveOverview overview = sketch(dir);
+        LiveOverview.Pixels pixels = overview == null ? null : overview.tile(level, column, row, tileSize);
+        return pixels == null ? Optional.empty() : Optional.of(PreviewLayout.jpeg(pixels.data(), pixels.width(),
+                pixels.height(), overview.channels()));
+    }
+
+    /** The decoder's sketch of the input sliced so far, read again when it is saved anew; null when there is none. */
+    private LiveOverview sketch(Path dir) {
         Path file = PreviewLayout.sketchFile(dir);
-        LiveOverview overview;
         try {
             var saved = Files.getLastModifiedTime(file);
             Sketch cached = sketches.get(file);
@@ -88,14 +111,9 @@ public class InputPreview {
                 cached = new Sketch(saved, LiveOverview.load(file, MAX_TILE_BYTES));
                 sketches.put(file, cached);
             }
-            overview = cached.overview();
-        } catch (NoSuchFileException e) {
-            return Optional.empty(); // not begun, or slicing has ended and every tile is written
+            return cached.overview();
         } catch (IOException e) {
-            return Optional.empty(); // replaced while read: the next request reads the new one
+            return null; // not begun, slicing has ended (every tile is written), or replaced while read
         }
-        LiveOverview.Pixels pixels = overview.tile(level, column, row, tileSize);
-        return pixels == null ? Optional.empty() : Optional.of(PreviewLayout.jpeg(pixels.data(), pixels.width(),
-                pixels.height(), overview.channels()));
     }
 }

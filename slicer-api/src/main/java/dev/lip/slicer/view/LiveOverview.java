@@ -140,6 +140,19 @@ public final class LiveOverview {
     public record Pixels(int width, int height, byte[] data) {
     }
 
+    /** The values of the pixels seen so far, counted (every channel). */
+    public long[] histogram() {
+        long[] h = new long[256];
+        for (int o = 0; o < seen.length; o++) {
+            if (seen[o] != 0) {
+                for (int c = 0; c < channels; c++) {
+                    h[pixels[o * channels + c] & 0xFF]++;
+                }
+            }
+        }
+        return h;
+    }
+
     public int channels() {
         return channels;
     }
