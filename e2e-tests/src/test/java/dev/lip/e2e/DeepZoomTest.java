@@ -110,27 +110,43 @@ class DeepZoomTest {
 
     /**
      * Issue 26: a uint16 scene of values up to 4000 (a satellite band, say) was nearly black in the viewer (the
-     * preview kept the high byte: 0 to 15). It is shown stretched between its percentiles: dark to bright.
+     * preview kept the high byte: 0 to 15), and a float32 elevation model had no preview at all. Both are shown
+     * stretched between their percentiles: dark to bright.
      */
     @Test
-    void aSixteenBitSceneIsShownStretched(Trio trio) throws Exception {
+    void wideSamplesAreShownStretched(Trio trio) throws Exception {
         java.awt.image.BufferedImage scene = new java.awt.image.BufferedImage(640, 480,
                 java.awt.image.BufferedImage.TYPE_USHORT_GRAY);
+        java.awt.image.BufferedImage grey = new java.awt.image.BufferedImage(640, 480,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
         java.util.Random random = new java.util.Random(3);
         for (int y = 0; y < 480; y++) {
             for (int x = 0; x < 640; x++) {
                 scene.getRaster().setSample(x, y, 0, 300 + (x * 3000) / 640 + random.nextInt(200)); // 300..3500
+                grey.getRaster().setSample(x, y, 0, (x * 240) / 640 + random.nextInt(16));
             }
         }
         Path png = dir.resolve("uint16.png");
         javax.imageio.ImageIO.write(scene, "png", png.toFile());
-        String id = submit(trio, "/api/v1/jobs?preview=true&tileSize=128&threshold=2000", png);
-        await().atMost(Duration.ofSeconds(60)).until(() ->
-                JSON.readTree(get(trio.api() + "/api/v1/jobs/" + id).body()).path("state").asText().equals("PROCESSED")
-                        || JSON.readTree(get(trio.api() + "/api/v1/jobs/" + id).body()).path("state").asText().equals("DONE"));
+        assertStretched(trio, submit(trio, "/api/v1/jobs?preview=true&tileSize=128&threshold=2000", png), "uint16");
+        if (dev.lip.formats.testing.FieldTools.installed("gdal_translate")) {
+            Path grey8 = dir.resolve("grey.png");
+            javax.imageio.ImageIO.write(grey, "png", grey8.toFile());
+            Path dem = dir.resolve("dem.tif"); // heights from -50 to 1500 m, as GDAL writes a float32 DEM
+            dev.lip.formats.testing.FieldTools.run("gdal_translate", "-q", "-ot", "Float32", "-scale", "0", "255",
+                    "-50", "1500", grey8.toString(), dem.toString());
+            assertStretched(trio, submit(trio, "/api/v1/jobs?preview=true&tileSize=128&threshold=700", dem), "float32");
+        }
+    }
+
+    private static void assertStretched(Trio trio, String id, String what) throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            String state = JSON.readTree(get(trio.api() + "/api/v1/jobs/" + id).body()).path("state").asText();
+            return state.equals("PROCESSED") || state.equals("DONE");
+        });
         // level 7: the whole 640x480 in one tile of 80x60
         HttpResponse<byte[]> tile = getBytes(trio.api() + "/api/v1/jobs/" + id + "/dzi/input_files/7/0_0.jpg");
-        assertEquals(200, tile.statusCode());
+        assertEquals(200, tile.statusCode(), what);
         java.awt.image.BufferedImage shown = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(tile.body()));
         int left = 0;
         int right = 0;
@@ -138,8 +154,8 @@ class DeepZoomTest {
             left += shown.getRaster().getSample(2, y, 0);
             right += shown.getRaster().getSample(77, y, 0);
         }
-        assertTrue(left / 50 < 60, "the scene's dark side is dark: " + left / 50);
-        assertTrue(right / 50 > 190, "its bright side is bright, not 13 of 255: " + right / 50);
+        assertTrue(left / 50 < 60, what + ": the scene's dark side is dark: " + left / 50);
+        assertTrue(right / 50 > 190, what + ": its bright side is bright: " + right / 50);
     }
 
     @Test

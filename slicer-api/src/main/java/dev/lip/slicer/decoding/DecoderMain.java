@@ -185,7 +185,7 @@ public final class DecoderMain {
         Slicer slicer = new Slicer(s.threads());
         PreviewPyramid preview = null;
         // the preview is written on a first slicing only: a resumed one skips the patches it published before
-        if (s.preview() && PreviewPyramid.supports(info) && !Files.exists(dir.preview())) {
+        if (s.preview() && !Files.exists(dir.preview())) {
             preview = new PreviewPyramid(dir.preview(), info, grid.tileSize());
             slicer.withCores(preview::add);
         }

@@ -4,6 +4,7 @@ import dev.lip.common.geometry.Rect;
 import dev.lip.common.geometry.Tile;
 import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.pixels.PixelRegion;
+import dev.lip.common.pixels.SampleFormat;
 import dev.lip.slicer.view.LiveOverview;
 import dev.lip.slicer.view.PreviewStretch;
 import org.slf4j.Logger;
@@ -30,9 +31,8 @@ import java.util.concurrent.TimeUnit;
  * would not fit {@link PreviewLayout#GATHER_BUDGET}; each sliced core goes straight into it as box means.
  *
  * <p>Memory: the row of tiles being gathered in each stored level (tiles may arrive out of order when several
- * threads slice; a row is written once all of its tiles are in). Samples become 8-bit grey or RGB: 16-bit ones on a
+ * threads slice; a row is written once all of its tiles are in). Samples become 8-bit grey or RGB: wider ones on a
  * log scale, counted for the viewer's stretch ({@link PreviewStretch}); alpha and bands past the third are left out.
- * Images of other sample formats have no preview.
  *
  * <p>The slicer only copies each core's pixels ({@link #add}); reducing and encoding run on a thread of the
  * preview's own, a few tiles behind (a bounded queue: a slicer further ahead does the work itself), so that the
@@ -62,9 +62,10 @@ public final class PreviewPyramid implements AutoCloseable {
     /** The input so far, for a viewer's coarse levels before their tiles are written; saved about once a second. */
     private final LiveOverview sketch;
     private long sketchSaved;
-    /** For 16-bit inputs, stored on a log scale: the stored values counted, for the viewer's stretch. */
-    private final boolean sixteen;
+    /** For inputs wider than 8 bits, stored on a log scale: the stored values counted, for the viewer's stretch. */
+    private final boolean stretched;
     private final long[] histogram = new long[256];
+    private double wideScale;
 
     private static final class Row {
         final byte[] pixels;
@@ -76,9 +77,6 @@ public final class PreviewPyramid implements AutoCloseable {
     }
 
     public PreviewPyramid(Path dir, ImageInfo info, int tileSize) throws IOException {
-        if (!supports(info)) {
-            throw new IllegalArgumentException("no preview of " + info.sampleFormat().label() + " samples");
-        }
         this.dir = dir;
         this.tileSize = tileSize;
         this.channels = channels(info);
@@ -92,7 +90,7 @@ public final class PreviewPyramid implements AutoCloseable {
         heights = h.stream().mapToInt(Integer::intValue).toArray();
         first = PreviewLayout.firstStored(info.width(), info.height(), tileSize, channels);
         sketch = new LiveOverview(info.width(), info.height(), channels, LiveOverview.INPUT_SIDE);
-        sixteen = info.sampleFormat().bits() == 16;
+        stretched = info.sampleFormat() != SampleFormat.UINT8;
         sketchSaved = System.nanoTime() - SKETCH_EVERY_NANOS; // the first tile is shown at once
         for (int k = 0; k < widths.length; k++) {
             if (k >= first) {
@@ -100,11 +98,6 @@ public final class PreviewPyramid implements AutoCloseable {
             }
             gathering.add(new HashMap<>());
         }
-    }
-
-    /** Whether images of this kind get a preview: 8 and 16-bit unsigned samples. */
-    public static boolean supports(ImageInfo info) {
-        return info.sampleFormat().isUnsignedSmall();
     }
 
     /** The preview's channels: RGB for three bands or more, else grey. */
@@ -126,7 +119,7 @@ public final class PreviewPyramid implements AutoCloseable {
             for (int y = 0; y < core.height(); y++) {
                 System.arraycopy(patch.data(), ((oy + y) * patch.width() + ox) * channels, pixels, y * row, row);
             }
-        } else {
+        } else if (patch.sampleFormat() == SampleFormat.UINT8 || patch.sampleFormat() == SampleFormat.UINT16) {
             boolean wide = patch.bitsPerSample() == 16;
             for (int y = 0; y < core.height(); y++) {
                 for (int x = 0; x < core.width(); x++) {
@@ -134,6 +127,16 @@ public final class PreviewPyramid implements AutoCloseable {
                         int v = patch.sample(ox + x, oy + y, c);
                         // 16-bit: a log scale keeps a scene of values up to a few thousand from being black
                         pixels[(y * core.width() + x) * channels + c] = wide ? PreviewStretch.LOG16[v] : (byte) v;
+                    }
+                }
+            }
+        } else {
+            double scale = wideScale(patch, ox, oy, core);
+            for (int y = 0; y < core.height(); y++) {
+                for (int x = 0; x < core.width(); x++) {
+                    for (int c = 0; c < channels; c++) {
+                        pixels[(y * core.width() + x) * channels + c] =
+                                PreviewStretch.wide(patch.value(ox + x, oy + y, c), scale);
                     }
                 }
             }
@@ -148,6 +151,26 @@ public final class PreviewPyramid implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /**
+     * The scale of an int16, 32-bit or float input's values, from the first core that has any (finite, not zero):
+     * kept for the whole preview, so that every tile is stored alike.
+     */
+    private synchronized double wideScale(PixelRegion patch, int ox, int oy, Rect core) {
+        if (wideScale == 0) {
+            double[] values = new double[((core.width() + 1) / 2) * ((core.height() + 1) / 2) * channels];
+            int n = 0;
+            for (int y = 0; y < core.height(); y += 2) {
+                for (int x = 0; x < core.width(); x += 2) {
+                    for (int c = 0; c < channels; c++) {
+                        values[n++] = patch.value(ox + x, oy + y, c);
+                    }
+                }
+            }
+            wideScale = PreviewStretch.scaleOf(values, n);
+        }
+        return wideScale;
     }
 
     /**
@@ -166,7 +189,7 @@ public final class PreviewPyramid implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            if (sixteen && !failed) {
+            if (stretched && !failed) {
                 synchronized (this) {
                     PreviewStretch.save(dir, histogram);
                 }
@@ -180,7 +203,7 @@ public final class PreviewPyramid implements AutoCloseable {
     /** A full-resolution core into the first stored level: its box means, into that level's row. */
     private synchronized void place(int column, int row, byte[] pixels, int w, int h) throws IOException {
         sketch.add(column * tileSize, row * tileSize, w, h, pixels);
-        if (sixteen) {
+        if (stretched) {
             for (int i = 0; i < pixels.length; i += 5) { // a sample of them is enough for two percentiles
                 histogram[pixels[i] & 0xFF]++;
             }

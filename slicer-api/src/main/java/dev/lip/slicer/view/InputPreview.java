@@ -43,20 +43,16 @@ public class InputPreview {
             throw JobException.notFound("Job " + id + " has no input preview: ask for one with preview=true when "
                     + "submitting (the web page does).");
         }
-        if (job.image() != null && !job.image().sampleFormat().isUnsignedSmall()) {
-            throw JobException.notFound("Job " + id + "'s input has " + job.image().sampleFormat().label()
-                    + " samples, which have no preview (no fixed range to show).");
-        }
     }
 
     public Optional<byte[]> tile(String id, int level, int column, int row) throws IOException {
         requireEnabled(id);
         ImageInfo image = jobs.get(id).image();
         Optional<byte[]> tile = stored(id, level, column, row);
-        if (tile.isEmpty() || image.sampleFormat().bits() != 16) {
+        if (tile.isEmpty() || image.sampleFormat() == dev.lip.common.pixels.SampleFormat.UINT8) {
             return tile;
         }
-        // a 16-bit input's preview is stored on a log scale: shown stretched between its percentiles
+        // the preview of samples wider than 8 bits is stored on a log scale: shown stretched between its percentiles
         Path dir = jobs.previewDirectory(id);
         int[] cut = PreviewStretch.saved(dir);
         if (cut == null) {

@@ -12,9 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * How a 16-bit input is shown (issue 26: a uint16 scene of values up to a few thousand was nearly black, its preview
- * keeping the samples' high byte). The preview stores each sample on a logarithmic scale, {@link #LOG16}, which
- * keeps the low values' detail in 8 bits whatever the range used; a viewer's tile is then stretched between the 2nd
+ * How an input of samples wider than 8 bits is shown (issue 26: a uint16 scene of values up to a few thousand was
+ * nearly black, its preview keeping the samples' high byte; int16 and float inputs had no preview). The preview
+ * stores each sample on a logarithmic scale, {@link #LOG16} for uint16 and a symmetric one around the values' own
+ * size for the others ({@link #wide}), which keeps the detail of the range used in 8 bits; a viewer's tile is then stretched between the 2nd
  * and 98th percentiles of the stored values (QGIS' default cumulative cut), counted over the whole input as it was
  * sliced, zeros left out (the no-data border of a scene). The percentiles come from the slicer's count once slicing
  * ends ({@value #FILE}), and from the live sketch before; 8-bit inputs are shown as they are.
@@ -31,7 +32,45 @@ public final class PreviewStretch {
         }
     }
 
+    /** The range of the symmetric log scale of wider samples: out to 10,000 times the scale either side of 0. */
+    private static final double WIDE_SPAN = asinh(10_000);
+
     private PreviewStretch() {
+    }
+
+    /**
+     * An int16, 32-bit or floating-point sample stored in 8 bits on a symmetric log scale around {@code scale} (the
+     * size of the values, as {@link #scaleOf} finds it): 128 for 0, 1 to 255 out to 10,000 times the scale either
+     * way; 0 for no value (NaN, infinity) or no scale yet.
+     */
+    public static byte wide(double v, double scale) {
+        if (!Double.isFinite(v) || !(scale > 0)) {
+            return 0;
+        }
+        double t = asinh(v / scale) / WIDE_SPAN;
+        return (byte) Math.max(1, Math.min(255, Math.round(128 + 127 * t)));
+    }
+
+    /** The median of the finite, non-zero magnitudes among {@code values}; 0 when there are none. */
+    public static double scaleOf(double[] values, int count) {
+        double[] m = new double[count];
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            double a = Math.abs(values[i]);
+            if (Double.isFinite(a) && a > 0) {
+                m[n++] = a;
+            }
+        }
+        if (n == 0) {
+            return 0;
+        }
+        java.util.Arrays.sort(m, 0, n);
+        return m[n / 2];
+    }
+
+    private static double asinh(double x) {
+        double a = Math.abs(x);
+        return Math.copySign(Math.log(a + Math.sqrt(a * a + 1)), x);
     }
 
     /** The stored values' 2nd and 98th percentiles, zeros left out; null when there is nothing to count. */
