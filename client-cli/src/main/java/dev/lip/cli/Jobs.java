@@ -43,7 +43,11 @@ final class Jobs {
         Map<String, String> query = query(options);
         query.putAll(more);
         query.putIfAbsent("name", image.getFileName().toString()); // what lists and pages call the job
-        api.checkJob(query); // mistakes are reported before the first byte is sent
+        try {
+            api.checkJob(query); // mistakes are reported before the first byte is sent
+        } catch (CliException e) {
+            throw new CliException(e.exitCode(), inFlags(e.getMessage(), options.params));
+        }
         long size = image.toFile().length();
         String uploadId;
         try (Progress p = Progress.bytes(quiet, "Upload", size)) {
@@ -64,7 +68,11 @@ final class Jobs {
         Map<String, String> query = query(options);
         query.putAll(more);
         query.put("source", source);
-        return api.createJob(null, query);
+        try {
+            return api.createJob(null, query);
+        } catch (CliException e) {
+            throw new CliException(e.exitCode(), inFlags(e.getMessage(), options.params));
+        }
     }
 
     /** The job's parameters as the API names them. */
@@ -127,6 +135,33 @@ final class Jobs {
             }
         }
         return job;
+    }
+
+    private static final Map<String, String> FLAGS = Map.of("tileSize", "--tile-size", "resultFormat", "--result-format",
+            "overlap", "--overlap");
+
+    /**
+     * A refusal of the job's parameters in the client's words (issue 26): the REST names of the job's settings become
+     * the flags that set them ("--tile-size must be a multiple of 16 ..."), an algorithm parameter's name the --param
+     * that gave it ("--param threshold must be a whole number ..."), and the HTTP status of a 400 goes.
+     */
+    static String inFlags(String message, Map<String, String> params) {
+        if (!message.endsWith("(HTTP 400)")) {
+            return message;
+        }
+        String m = message.substring(0, message.length() - "(HTTP 400)".length()).trim();
+        for (Map.Entry<String, String> f : FLAGS.entrySet()) {
+            m = m.replaceAll("(?<![\\w-])" + f.getKey() + "(?= must| is |:| ')", f.getValue())
+                    .replace("Unknown " + f.getKey() + " '", "Unknown " + f.getValue() + " '");
+        }
+        if (params != null) {
+            for (String p : params.keySet()) {
+                if (m.startsWith(p + " ")) {
+                    return "--param " + m;
+                }
+            }
+        }
+        return m;
     }
 
     /** What the progress bar shows of a job. */

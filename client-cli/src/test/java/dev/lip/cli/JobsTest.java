@@ -22,6 +22,21 @@ class JobsTest {
         assertEquals(new Jobs.Shown(40, 1692, "PROCESSING (sliced 1692)"), Jobs.shown(processing));
     }
 
+    /** Issue 26: the server's refusals name the client's flags, not the REST fields. */
+    @Test
+    void refusalsNameTheClientsFlags() {
+        assertEquals("--tile-size must be a multiple of 16 between 16 and 8192, not 1000.",
+                Jobs.inFlags("tileSize must be a multiple of 16 between 16 and 8192, not 1000. (HTTP 400)", null));
+        assertEquals("Unknown --result-format 'png'. Valid result formats: cog, ome-tiff, tiff.",
+                Jobs.inFlags("Unknown resultFormat 'png'. Valid result formats: cog, ome-tiff, tiff. (HTTP 400)", null));
+        assertEquals("--overlap must be at least 0 and less than the tile size (512), not 600.",
+                Jobs.inFlags("overlap must be at least 0 and less than the tile size (512), not 600. (HTTP 400)", null));
+        assertEquals("--param threshold must be a whole number, not 'abc'.",
+                Jobs.inFlags("threshold must be a whole number, not 'abc'. (HTTP 400)", java.util.Map.of("threshold", "abc")));
+        assertEquals("There is no job with id x. (HTTP 404)", Jobs.inFlags("There is no job with id x. (HTTP 404)", null),
+                "other answers are left as they are");
+    }
+
     @Test
     void theListIsATableNewestFirstWithAges() throws Exception {
         var jobs = JSON.readTree("[{\"id\":\"a\",\"state\":\"DONE\",\"name\":\"old.png\",\"algorithm\":\"otsu\","

@@ -102,6 +102,27 @@ class BrowserTest {
         }
     }
 
+    /** Issue 26: a mistake in the form is reported before the upload starts, not after the whole file is sent. */
+    @Test
+    void theFormReportsAMistakeBeforeUploading() throws Exception {
+        SampleImage img = SampleImage.generate(400, 300, 3, 8, 12);
+        Path png = dir.resolve("mistake.png");
+        img.writePng(png);
+        try (Trio trio = new Trio(false)) {
+            driver.get(trio.api() + "/");
+            WebDriverWait wait = new WebDriverWait(driver, DEADLINE);
+            wait.until(d -> !new Select(d.findElement(By.id("algorithm"))).getOptions().isEmpty()
+                    && !d.findElements(By.cssSelector("#params input[name=threshold]")).isEmpty());
+            driver.findElement(By.id("file")).sendKeys(png.toString());
+            driver.findElement(By.cssSelector("#params input[name=threshold]")).sendKeys("abc");
+            driver.findElement(By.id("start")).click();
+            wait.until(d -> d.findElement(By.id("uploadError")).getText().contains("threshold must be a whole number"));
+            Path received = trio.resultDir.resolve(".uploads").resolve("uploads"); // tus' storage: an entry an upload
+            assertFalse(Files.isDirectory(received) && Files.list(received).findAny().isPresent(), "no upload was started");
+            assertTrue(driver.getCurrentUrl().endsWith("/"), "still on the form: " + driver.getCurrentUrl());
+        }
+    }
+
     @Test
     void anImageWhereItLivesIsProcessedFromThePage() throws Exception {
         Path root = java.nio.file.Files.createDirectories(dir.resolve("archive"));

@@ -128,6 +128,16 @@ class SubmissionCheckTest {
             Trio.kill(processor);
         }
 
+        SampleImage img = SampleImage.generate(64, 48, 3, 8, 4);
+        Path png = dir.resolve("flags.png");
+        img.writePng(png);
+        r = trio.client("process", png.toString(), "-o", dir.resolve("f.tif").toString(), "-q", "--tile-size", "1000");
+        assertEquals(1, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("--tile-size must be a multiple of 16") && !r.stderr().contains("tileSize")
+                && !r.stderr().contains("HTTP 400"), r.stderr());
+        r = trio.client("process", png.toString(), "-o", dir.resolve("f.tif").toString(), "-q", "--param", "threshold=abc");
+        assertTrue(r.stderr().contains("--param threshold must be a whole number, not 'abc'."), r.stderr());
+
         r = trio.client("process", "x.png", "-o", "y.tif", "--param", "foo");
         assertEquals(2, r.exitCode(), r.stderr());
         assertTrue(r.stderr().contains("KEY=VALUE") && r.stderr().contains("See 'lip process --help'."), r.stderr());
