@@ -95,6 +95,72 @@ class UploadsTest {
         assertTrue(extensions.containsAll(List.of("creation", "termination", "expiration")), extensions.toString());
     }
 
+    private static String b64(String s) {
+        return java.util.Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> createWithJob(Trio t, long length, String jobQuery) throws Exception {
+        return send(tus(t, "/api/v1/uploads").header("Upload-Length", Long.toString(length))
+                .header("Upload-Metadata", "filename " + b64("scan.png") + ",job " + b64(jobQuery))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private String state(Trio t, String job) throws Exception {
+        return JSON.readTree(send(HttpRequest.newBuilder(URI.create(t.api() + "/api/v1/jobs/" + job)).GET()).body())
+                .path("state").asText();
+    }
+
+    /**
+     * Issue 27 (the job at the upload's creation): the job's parameters ride in the upload's metadata, are checked
+     * before the upload exists (a mistake is a 400, no upload), and the job exists from the start, waiting; it takes
+     * the image as the last byte arrives (no POST /api/v1/jobs?upload=), through a restart of slicer-api between two
+     * PATCHes, and fails saying so when its upload is deleted.
+     */
+    @Test
+    void aJobMadeWithItsUploadTakesTheImageWhenTheLastByteArrives() throws Exception {
+        Trio t = trio(true);
+        SampleImage img = SampleImage.generate(300, 200, 3, 8, 17);
+        Path in = dir.resolve("scan.png");
+        img.writePng(in);
+        byte[] bytes = Files.readAllBytes(in);
+
+        HttpResponse<String> refused = createWithJob(t, bytes.length, "tileSize=64&threshold=abc");
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("threshold"), refused.body());
+        assertTrue(refused.headers().firstValue("Location").isEmpty(), "no upload was created");
+
+        HttpResponse<String> created = createWithJob(t, bytes.length, "tileSize=64&threshold=100");
+        assertEquals(201, created.statusCode(), created.body());
+        String location = created.headers().firstValue("Location").orElseThrow();
+        String job = created.headers().firstValue("Lip-Job").orElseThrow();
+        var view = JSON.readTree(send(HttpRequest.newBuilder(URI.create(t.api() + "/api/v1/jobs/" + job)).GET()).body());
+        assertEquals("RECEIVING", view.path("state").asText());
+        assertEquals("scan.png", view.path("name").asText());
+        assertEquals(location.substring(location.lastIndexOf('/') + 1), view.path("upload").asText());
+        assertEquals(202, send(HttpRequest.newBuilder(URI.create(t.api() + "/api/v1/jobs/" + job + "/result"))
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode(), "the result may be asked for at once");
+
+        int half = bytes.length / 2;
+        assertEquals(204, patch(t, location, 0, Arrays.copyOf(bytes, half)).statusCode());
+        t.killApi();
+        t.startApi();
+        assertEquals("RECEIVING", state(t, job), "a restart keeps the job waiting for its upload");
+        assertEquals(204, patch(t, location, half, Arrays.copyOfRange(bytes, half, bytes.length)).statusCode());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> state(t, job).equals("DONE"));
+        Path out = dir.resolve("made-with-upload.tif");
+        Trio.Run result = t.client("result", job, "-o", out.toString(), "-q");
+        assertEquals(0, result.exitCode(), result.stderr());
+        Masks.assertMaskEquals(img.thresholdMask(100, false), img.width, img.height, out, "a job made with its upload");
+
+        HttpResponse<String> another = createWithJob(t, bytes.length, "tileSize=64");
+        String other = another.headers().firstValue("Lip-Job").orElseThrow();
+        String otherUpload = another.headers().firstValue("Location").orElseThrow();
+        assertEquals(204, send(tus(t, otherUpload).DELETE()).statusCode());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> state(t, other).equals("FAILED"));
+        var failed = JSON.readTree(send(HttpRequest.newBuilder(URI.create(t.api() + "/api/v1/jobs/" + other)).GET()).body());
+        assertTrue(failed.path("error").asText().contains("deleted"), failed.toString());
+    }
+
     /**
      * Issue 26: the job's upload stage lasts as long as its resumable upload did (it said 0.0 s for a 1.4 s upload,
      * timing only the job's creation from the finished upload), and the job carries the name it is given.

@@ -35,6 +35,9 @@ final class Job {
     /** Where the finished result is also uploaded (s3://bucket/key), and once it is, the object's size. */
     private volatile String destination;
     private volatile String name;
+    /** A job made when its resumable upload was created: that upload, and the parameters, until the image is in. */
+    private volatile String awaitedUpload;
+    private volatile Submission pending;
     private volatile long destinationBytes = -1;
     private boolean resultRequested;
     private String error;
@@ -74,6 +77,8 @@ final class Job {
         this.source = v.source();
         this.destination = v.destination();
         this.name = v.name();
+        this.awaitedUpload = v.upload();
+        this.pending = v.submission();
         if (v.resultObject() != null) {
             this.destinationBytes = v.resultObject().bytes();
         }
@@ -129,6 +134,26 @@ final class Job {
 
     void name(String name) {
         this.name = name;
+    }
+
+    /** Made at its upload's creation: it waits in RECEIVING for that upload, with these parameters. */
+    void awaitUpload(String uploadId, Submission submission) {
+        this.awaitedUpload = uploadId;
+        this.pending = submission;
+    }
+
+    String awaitedUpload() {
+        return awaitedUpload;
+    }
+
+    Submission pendingSubmission() {
+        return pending;
+    }
+
+    /** The awaited upload has been taken in: nothing is pending any more. */
+    void uploadTaken() {
+        this.awaitedUpload = null;
+        this.pending = null;
     }
 
     String destination() {
@@ -315,6 +340,6 @@ final class Job {
                 notes.isEmpty() ? null : java.util.List.copyOf(notes), createdAt, updatedAt, st,
                 placement.equals(Placement.NONE) ? null : placement, resultLayout.label(), preview, source, destination,
                 destination != null && destinationBytes >= 0 ? new JobView.Result(destination, destinationBytes) : null,
-                name);
+                name, awaitedUpload, pending);
     }
 }

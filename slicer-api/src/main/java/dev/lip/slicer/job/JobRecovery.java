@@ -60,7 +60,11 @@ final class JobRecovery {
         for (Job job : loaded) {
             jobs.add(job);
             switch (job.state()) {
-                case RECEIVING -> jobs.fail(job, INTERRUPTED_UPLOAD);
+                case RECEIVING -> {
+                    if (job.awaitedUpload() == null) { // a job waiting for its resumable upload waits on
+                        jobs.fail(job, INTERRUPTED_UPLOAD);
+                    }
+                }
                 case SLICING -> {
                     Path input = jobs.input(job);
                     Path upload = jobs.directory(job.id()).uploadFile();

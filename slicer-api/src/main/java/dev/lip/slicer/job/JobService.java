@@ -1,20 +1,9 @@
 package dev.lip.slicer.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lip.algorithms.Algorithm;
-import dev.lip.algorithms.Algorithms;
-import dev.lip.algorithms.JobSettings;
-import dev.lip.algorithms.JobStatistics;
-import dev.lip.common.geometry.TileGrid;
-import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.slicer.config.LipProperties;
 import dev.lip.formats.source.SourceLimits;
-import dev.lip.formats.tiff.Placement;
-import dev.lip.slicer.decoding.DecoderEvent;
-import dev.lip.slicer.decoding.DecoderFailure;
-import dev.lip.slicer.decoding.DecoderRequest;
-import dev.lip.slicer.decoding.DecoderSession;
 import dev.lip.slicer.decoding.Decoders;
 import dev.lip.slicer.stitching.Stitcher;
 import dev.lip.slicer.source.ObjectStorage;
@@ -31,15 +20,10 @@ import org.springframework.stereotype.Service;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The jobs as the API sees them: accepts uploads, answers for jobs, cancels them, takes result requests. It is the
@@ -62,6 +46,8 @@ public class JobService {
     private final Jobs jobs;
     private final DiskSpace disk;
     private final ModelCheck models;
+    private final JobIntake intake;
+    private final AwaitedUploads awaited;
     private final JobSlicing slicing;
     private final JobStitching stitching;
     private final JobProgress progress;
@@ -82,12 +68,17 @@ public class JobService {
         this.jobs = new Jobs(props.tempDir(), props.resultDir(), repository);
         this.disk = new DiskSpace(props.tempDir(), props.minFreeBytes());
         this.models = new ModelCheck(props.tempDir());
-        this.slicing = new JobSlicing(jobs, decoders, limits, this::allowedDirs, disk, props.effectiveSliceThreads());
+        this.intake = new JobIntake(props, limits, decoders, files, jobs, disk, models);
+        this.slicing = new JobSlicing(jobs, decoders, limits, intake::allowedDirs, disk, props.effectiveSliceThreads());
+        intake.slicing(slicing);
+        this.awaited = new AwaitedUploads(jobs, intake, tusUploads);
         this.stitching = new JobStitching(jobs, stitcher, objects);
         this.progress = new JobProgress(jobs, stitching, props.leaseTimeout(), props.retention(), java.time.Clock.systemUTC());
         Files.createDirectories(props.tempDir());
         Files.createDirectories(props.resultDir());
         new JobRecovery(jobs, repository, props.resultDir(), slicing::resume).recover();
+        awaited.recover();
+        tusUploads.events(awaited);
         this.monitor = new JobMonitor<>(props.monitorInterval(), props.monitorStepDeadline(), progress::activeJobs,
                 Job::id, progress::follow, System::currentTimeMillis);
         monitor.start();
@@ -95,21 +86,13 @@ public class JobService {
         relay.start();
     }
 
-    /** Where a job's image comes from: {@link #arrive} gives a file to read its header from, {@link #keep} makes it the job's. */
-    private interface ImageArrival {
-        Path arrive(Job job, JobDirectory dir) throws IOException;
-
-        /** Once the job is accepted: the image must end up at {@code dir.uploadFile()}. */
-        default void keep(JobDirectory dir) throws IOException {
-        }
-    }
 
     /**
      * Receives an upload: streams the body to disk, reads the image header, and starts slicing. Unreadable images
      * are refused here when their header shows it; damage further in fails the job later.
      */
     public JobView create(Submission submission, InputStream body) throws IOException {
-        return accept(submission, (job, dir) -> {
+        return intake.accept(submission, (job, dir) -> {
             long bytes = uploads.receive(body, dir.uploadFile(), () -> job.state() == JobState.CANCELLED);
             if (bytes == 0) {
                 throw JobException.invalid("The request body is empty: send the image as the request body, "
@@ -125,7 +108,7 @@ public class JobService {
      * parameters, an unreadable header, too little disk) leaves the upload as it was, for another try.
      */
     public JobView createFromUpload(Submission submission, String uploadId) throws IOException {
-        return accept(submission, new ImageArrival() {
+        return intake.accept(submission, new JobIntake.ImageArrival() {
             @Override
             public Path arrive(Job job, JobDirectory dir) throws IOException {
                 Path data = tusUploads.finished(uploadId);
@@ -156,7 +139,7 @@ public class JobService {
             throw JobException.invalid("destination " + submission.destination() + " is the job's own source: the "
                     + "result would overwrite the image. Name another key.");
         }
-        return accept(submission, (job, dir) -> {
+        return intake.accept(submission, (job, dir) -> {
             job.source(reference.uri());
             try {
                 if (reference instanceof SourceReference.LocalFile file) {
@@ -182,6 +165,14 @@ public class JobService {
     }
 
     /**
+     * Makes the job of a resumable upload being created with the job's parameters in its metadata: the submission
+     * must have passed {@link #check} (the upload is created only then), the job waits for the upload's last byte.
+     */
+    public JobView createForUpload(Submission submission, String jobId, String uploadId) throws IOException {
+        return awaited.create(submission, jobId, uploadId);
+    }
+
+    /**
      * Checks a submission before its image is sent: its parameters against stand-in images, and an onnx model
      * against the models the running processors have.
      */
@@ -190,135 +181,7 @@ public class JobService {
         models.check(submission);
     }
 
-    private JobView accept(Submission submission, ImageArrival arrival) throws IOException {
-        models.check(submission);
-        String id = UUID.randomUUID().toString();
-        JobDirectory dir = jobs.directory(id);
-        Job job = new Job(id, submission.algorithm(), submission.resultLayout(), submission.preview());
-        job.destination(submission.destination());
-        job.name(submission.name());
-        Files.createDirectories(dir.dir());
-        jobs.add(job);
-        DecoderSession decoder = null;
-        try {
-            Path image = arrival.arrive(job, dir);
-            job.endStage(Job.UPLOAD);
-            decoder = decoders.open("job " + id);
-            ImageInfo info = probe(decoder, job, image);
-            Algorithm algorithm = Algorithms.byName(submission.algorithm()).orElseThrow();
-            Map<String, String> resolved;
-            JobSettings settings;
-            try {
-                resolved = algorithm.resolve(submission.algorithmParameters(), info);
-                settings = algorithm.settings(resolved);
-            } catch (IllegalArgumentException e) {
-                throw JobException.invalid(e.getMessage());
-            }
-            int halo = settings.halo();
-            int overlap = Math.max(submission.overlap(), halo);
-            if (overlap > TileGrid.MAX_OVERLAP) {
-                throw JobException.invalid(algorithm.name() + " with these parameters needs a halo of " + halo
-                        + " pixels; at most " + TileGrid.MAX_OVERLAP + " is supported.");
-            }
-            if (overlap > submission.overlap()) {
-                job.note("overlap raised from " + submission.overlap() + " to " + overlap + ": " + algorithm.name()
-                        + " needs a halo of " + halo + " pixels for an exact result");
-            }
-            TileGrid grid = new TileGrid(info.width(), info.height(), submission.tileSize(), overlap);
-            reserveSpace(id, info, grid, settings.blend().blends());
-            job.configure(info, grid, resolved, settings);
-            arrival.keep(dir);
-            dir.createDirectories();
-            JobStatistics statistics = new JobStatistics(algorithm.requiredStatistics());
-            if (statistics.isEmpty()) {
-                // Patches are claimable as soon as they are written: processing overlaps slicing.
-                dir.writeManifest(Jobs.manifest(job, Map.of()));
-            } else {
-                job.note("patches are processed once slicing has gathered " + algorithm.requiredStatistics());
-            }
-            job.setState(JobState.SLICING);
-            job.startStage(Job.SLICING);
-            job.startStage(Job.PROCESSING);
-            jobs.save(job);
-            slicing.start(job, dir, jobs.input(job), statistics, decoder);
-            decoder = null; // the slicing has it now
-            log.info("job {}: {} {}x{} {}-band {}, {} patches of {} (+{} halo), {} {}", id, info.format(),
-                    info.width(), info.height(), info.bands(), info.sampleFormat().label(), grid.tileCount(),
-                    grid.tileSize(), grid.overlap(), submission.algorithm(), resolved);
-            return job.view();
-        } catch (RuntimeException | IOException e) {
-            abandon(id);
-            throw e;
-        } catch (Error e) {
-            // the job must not stay RECEIVING with its upload on disk
-            abandon(id);
-            log.error("job {}: refused after an error", id, e);
-            throw new JobException(JobException.Kind.INTERNAL,
-                    "The service could not take this job within its memory; its log has the details.");
-        } finally {
-            if (decoder != null) {
-                decoder.close();
-            }
-        }
-    }
 
-    /**
-     * Reads the image's header in a decoder process (OpenSlide's vendor detection and every native decoder run
-     * there, never in this JVM); a file it cannot read, or that crashes it, is refused with its sentence.
-     */
-    private ImageInfo probe(DecoderSession decoder, Job job, Path image) throws IOException {
-        DecoderRequest request = new DecoderRequest(DecoderRequest.PROBE, image.toAbsolutePath().toString(),
-                allowedDirs(job), limits.maxPixels(), limits.wholeDecodeMaxPixels(), limits.maxExpansion(), null);
-        AtomicReference<DecoderEvent> info = new AtomicReference<>();
-        DecoderEvent end;
-        try {
-            end = decoder.run(request, info::set, () -> job.state() == JobState.CANCELLED);
-        } catch (DecoderFailure e) {
-            throw JobException.invalid(e.getMessage());
-        }
-        if (!DecoderEvent.DONE.equals(end.kind()) || info.get() == null || info.get().info() == null) {
-            throw JobException.invalid(end.message() != null ? end.message() : "The image cannot be read.");
-        }
-        job.placement(info.get().placement() != null ? info.get().placement() : Placement.NONE);
-        return info.get().info();
-    }
-
-    /** Where a decoder may find the job's image: the file it names under a source root, or our own directories. */
-    private List<String> allowedDirs(Job job) {
-        List<Path> dirs = job.source() != null && job.source().startsWith("file:") ? files.realRoots()
-                : List.of(props.tempDir(), props.effectiveUploadDir());
-        List<String> out = new java.util.ArrayList<>();
-        for (Path d : dirs) {
-            try {
-                out.add(d.toRealPath().toString());
-            } catch (IOException e) {
-                // a directory that is not there holds no image
-            }
-        }
-        return out;
-    }
-
-    /** Forgets a job that was never accepted, with its files. */
-    private void abandon(String id) {
-        jobs.remove(id);
-        disk.release(id);
-    }
-
-    /**
-     * Refuses an image whose patches need more space than the disk holds beside what the jobs accepted before it
-     * will write; otherwise reserves that space until slicing ends. (Too many pixels are refused by the sources,
-     * from the header alone.)
-     */
-    private void reserveSpace(String id, ImageInfo info, TileGrid grid, boolean blends) throws IOException {
-        long needed = DiskSpace.estimate(info, grid, blends);
-        OptionalLong available = disk.reserve(id, needed);
-        if (available.isPresent()) {
-            throw new JobException(JobException.Kind.INSUFFICIENT_STORAGE, "Slicing this image needs about "
-                    + (needed >> 20) + " MiB in the work directory but only " + available.getAsLong() + " MiB are free "
-                    + "beside what accepted jobs will still write (keeping lip.min-free-bytes = " + props.minFreeBytes()
-                    + " free). Try again when running jobs have finished.");
-        }
-    }
 
     /** Whether the monitor keeps up: health reports it. */
     public JobMonitor.Health monitorHealth() {
@@ -378,6 +241,7 @@ public class JobService {
     /** Picks up the jobs a previous run of the service left in the work directory. */
     @PreDestroy
     void shutdown() {
+        awaited.close();
         relay.stop();
         monitor.close();
         slicing.close();

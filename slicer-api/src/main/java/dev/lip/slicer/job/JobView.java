@@ -23,6 +23,9 @@ import java.util.Map;
  * @param destination  where the finished result is also uploaded ({@code s3://bucket/key}), when asked for
  * @param resultObject the uploaded result: the object's URL and size, once it is there
  * @param name         what the client calls the job: the image's file name, as the CLI and the page send it
+ * @param upload       the resumable upload bringing the image of a job made at that upload's creation, while it is
+ *                     awaited (the job is RECEIVING)
+ * @param submission   that job's parameters, kept until the image has arrived (a restart takes them up again)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -31,7 +34,7 @@ public record JobView(String id, JobState state, ImageInfo image, JobManifest.Gr
                       boolean resultRequested, Result result, String error, java.util.List<String> notes,
                       Instant createdAt, Instant updatedAt, Map<String, Stage> stages, Placement placement,
                       String resultFormat, Boolean preview, String source, String destination,
-                      Result resultObject, String name) {
+                      Result resultObject, String name, String upload, Submission submission) {
 
     public record Patches(int total, int sliced, int processed, int failed) {
     }

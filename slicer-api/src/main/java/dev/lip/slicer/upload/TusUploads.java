@@ -44,6 +44,7 @@ public class TusUploads {
     private static final String UPLOADS = "uploads", DATA = "data";
 
     private final TusFileUploadService tus;
+    private volatile UploadEvents events = UploadEvents.NONE;
     /** Uploads a request is working on now (see {@link #handle}). */
     private final java.util.Set<String> busy = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Path storage;
@@ -100,9 +101,15 @@ public class TusUploads {
                     + "was cut off is noticed within the read timeout); try again in a few seconds.");
             return;
         }
+        boolean deleting = id != null && "DELETE".equals(request.getMethod()) && state(id) != State.GONE;
+        boolean finished = false;
         try {
             tus.process("PATCH".equals(request.getMethod()) ? new RateChecked(request, new MinimumRate(
                     props.minUploadRate(), props.uploadRateGrace())) : request, new ProblemErrors(response));
+            finished = id != null && "PATCH".equals(request.getMethod()) && state(id) == State.FINISHED;
+            if (deleting && state(id) == State.GONE) {
+                events.deleted(id);
+            }
         } catch (UploadInterruptedException e) {
             // What arrived is kept: the client resumes from the offset HEAD reports.
             if (!response.isCommitted()) {
@@ -115,6 +122,9 @@ public class TusUploads {
             if (id != null) {
                 busy.remove(id);
             }
+        }
+        if (finished) {
+            events.finished(id); // after the upload is free again: its job takes it now
         }
     }
 
@@ -237,8 +247,29 @@ public class TusUploads {
     void removeExpired() {
         try {
             tus.cleanup();
+            events.swept();
         } catch (Exception e) {
             log.warn("removing expired uploads failed: {}", e.toString());
+        }
+    }
+
+    /** Who follows the uploads (the jobs made at an upload's creation). */
+    public void events(UploadEvents events) {
+        this.events = events;
+    }
+
+    /** Where an upload is: receiving, finished (all its bytes in), or gone (never was, expired, deleted, taken). */
+    public enum State { RECEIVING, FINISHED, GONE }
+
+    public synchronized State state(String uploadId) {
+        try {
+            UploadInfo info = tus.getUploadInfo(PATH + "/" + uploadId);
+            if (info == null) {
+                return State.GONE;
+            }
+            return info.isUploadInProgress() || !info.hasLength() ? State.RECEIVING : State.FINISHED;
+        } catch (TusException | IOException e) {
+            return State.GONE;
         }
     }
 

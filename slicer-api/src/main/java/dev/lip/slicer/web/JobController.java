@@ -25,14 +25,12 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
-import org.springframework.web.util.UriComponentsBuilder;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -112,25 +110,7 @@ public class JobController implements JobsApi {
     }
 
     private static Map<String, String> queryParameters(HttpServletRequest request) {
-        Map<String, String> out = new LinkedHashMap<>();
-        String query = request.getQueryString();
-        if (query == null) {
-            return out;
-        }
-        UriComponentsBuilder.newInstance().query(query).build().getQueryParams().forEach((k, v) -> {
-            String value = v.isEmpty() || v.get(0) == null ? "" : v.get(0);
-            out.put(decode(k), decode(value));
-        });
-        return out;
-    }
-
-    private static String decode(String s) {
-        try {
-            return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("The query string is not valid URL encoding: a '%' must be followed by two "
-                    + "hexadecimal digits (write a literal % as %25).");
-        }
+        return SubmissionParser.query(request.getQueryString());
     }
 
     @GetMapping

@@ -86,6 +86,29 @@ final class SubmissionParser {
         return n.isEmpty() ? null : n;
     }
 
+    /** A query string's parameters, decoded, the first of each name (as the job's creation reads them). */
+    static Map<String, String> query(String query) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (query == null) {
+            return out;
+        }
+        org.springframework.web.util.UriComponentsBuilder.newInstance().query(query).build().getQueryParams()
+                .forEach((k, v) -> {
+                    String value = v.isEmpty() || v.get(0) == null ? "" : v.get(0);
+                    out.put(decode(k), decode(value));
+                });
+        return out;
+    }
+
+    private static String decode(String s) {
+        try {
+            return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("The query string is not valid URL encoding: a '%' must be followed by two "
+                    + "hexadecimal digits (write a literal % as %25).");
+        }
+    }
+
     private static int intParameter(Map<String, String> query, String name, int def) {
         String v = query.get(name);
         if (v == null) {

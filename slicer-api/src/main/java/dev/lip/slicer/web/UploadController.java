@@ -1,5 +1,7 @@
 package dev.lip.slicer.web;
 
+import dev.lip.slicer.job.JobService;
+import dev.lip.slicer.job.Submission;
 import dev.lip.slicer.upload.TusUploads;
 import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
@@ -15,6 +17,11 @@ import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * Resumable uploads, tus 1.0 (core, creation, termination, expiration): {@code POST /api/v1/uploads} with
@@ -27,24 +34,76 @@ import java.io.IOException;
 @Tag(name = "uploads", description = "Resumable uploads, the tus 1.0 protocol (https://tus.io/protocols/resumable-upload)")
 public class UploadController {
     private static final String ID = TusUploads.PATH + "/{id}";
+    /** The id of the job made with an upload whose metadata names the job's parameters. */
+    public static final String JOB_HEADER = "Lip-Job";
     private final TusUploads uploads;
+    private final JobService jobs;
 
-    public UploadController(TusUploads uploads) {
+    public UploadController(TusUploads uploads, JobService jobs) {
         this.uploads = uploads;
+        this.jobs = jobs;
     }
 
     @Operation(summary = "Create an upload", description = "Upload-Length says how many bytes will come; "
-            + "Upload-Metadata may carry the file's name (filename, base64).",
+            + "Upload-Metadata may carry the file's name (filename) and the job's parameters (job: a query string "
+            + "as POST /api/v1/jobs takes, algorithm=otsu&tileSize=1024; both base64 as tus has it). With job, the "
+            + "parameters are checked before the upload is created (a 400 with the reason, no upload), the job is "
+            + "made at once (its id in the Lip-Job header, RECEIVING) and takes the image when its last byte arrives: "
+            + "no POST /api/v1/jobs?upload= is needed.",
             parameters = {@Parameter(name = "Tus-Resumable", in = ParameterIn.HEADER, required = true, schema = @Schema(type = "string", example = "1.0.0")),
                     @Parameter(name = "Upload-Length", in = ParameterIn.HEADER, required = true, schema = @Schema(type = "integer"))},
-            responses = {@ApiResponse(responseCode = "201", description = "Created; Location is the upload's URL."),
-                    @ApiResponse(responseCode = "400", description = "Upload-Length missing or not a number."),
+            responses = {@ApiResponse(responseCode = "201", description = "Created; Location is the upload's URL, "
+                    + "Lip-Job the id of the job made with it (when the metadata names the job's parameters)."),
+                    @ApiResponse(responseCode = "400", description = "Upload-Length missing or not a number, or the "
+                            + "job's parameters cannot work."),
                     @ApiResponse(responseCode = "412", description = "No Tus-Resumable header, or another version."),
                     @ApiResponse(responseCode = "413", description = "Longer than lip.max-upload-size."),
                     @ApiResponse(responseCode = "507", description = "Too little disk space for it.")})
     @RequestMapping(path = TusUploads.PATH, method = RequestMethod.POST)
     public void create(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Map<String, String> metadata = metadata(request.getHeader("Upload-Metadata"));
+        String query = metadata.get("job");
+        if (query == null) {
+            uploads.handle(request, response);
+            return;
+        }
+        // the job's parameters, checked before the upload exists: a mistake costs no byte
+        Map<String, String> parameters = SubmissionParser.query(query);
+        if (!parameters.containsKey("name") && metadata.containsKey("filename")) {
+            parameters.put("name", metadata.get("filename"));
+        }
+        parameters.remove("upload");
+        parameters.remove("source");
+        Submission submission = SubmissionParser.parse(parameters);
+        jobs.check(submission);
+        String jobId = UUID.randomUUID().toString();
+        response.setHeader(JOB_HEADER, jobId);
         uploads.handle(request, response);
+        String location = response.getHeader("Location");
+        if (response.getStatus() == HttpServletResponse.SC_CREATED && location != null) {
+            jobs.createForUpload(submission, jobId, location.substring(location.lastIndexOf('/') + 1));
+        }
+    }
+
+    /** tus' Upload-Metadata: comma-separated pairs of a key and its value in base64 (a key alone has no value). */
+    static Map<String, String> metadata(String header) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (header == null || header.isBlank()) {
+            return out;
+        }
+        for (String pair : header.split(",")) {
+            String[] kv = pair.trim().split(" ", 2);
+            if (kv[0].isEmpty()) {
+                continue;
+            }
+            try {
+                out.put(kv[0], kv.length < 2 ? "" : new String(Base64.getDecoder().decode(kv[1].trim()),
+                        StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("Upload-Metadata's " + kv[0] + " is not base64.");
+            }
+        }
+        return out;
     }
 
     @Operation(summary = "Append bytes", description = "At Upload-Offset, which must be the upload's offset; "

@@ -38,7 +38,7 @@ class JobRecoveryTest {
         JobView v = job.view();
         JobView saved = new JobView(v.id(), state, v.image(), v.grid(), v.algorithm(), v.parameters(), v.jobValues(),
                 v.patches(), v.resultRequested(), v.result(), state == JobState.FAILED ? "an earlier failure" : null,
-                v.notes(), v.createdAt(), v.updatedAt(), v.stages(), null, v.resultFormat(), v.preview(), v.source(), v.destination(), v.resultObject(), v.name());
+                v.notes(), v.createdAt(), v.updatedAt(), v.stages(), null, v.resultFormat(), v.preview(), v.source(), v.destination(), v.resultObject(), v.name(), v.upload(), v.submission());
         JobDirectory dir = new JobDirectory(work, id);
         dir.createDirectories();
         Files.writeString(dir.pending().resolve(new PatchName(0, 0).fileName()), "patch");
