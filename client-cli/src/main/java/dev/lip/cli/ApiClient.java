@@ -41,10 +41,15 @@ final class ApiClient {
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
+    /** The job's parameters as a query string (URL-encoded), as the job's creation and an upload's metadata take them. */
+    static String queryString(Map<String, String> query) {
+        return query.entrySet().stream()
+                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
+    }
+
     /** Creates a job from a finished resumable upload. */
     JsonNode createJob(String uploadId, Map<String, String> query) {
-        String q = query.entrySet().stream()
-                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
+        String q = queryString(query);
         String upload = uploadId == null ? "" : "upload=" + enc(uploadId);
         String all = upload.isEmpty() ? q : q.isEmpty() ? upload : upload + "&" + q;
         // a job from an object in storage is created once the object is copied: allow the time that takes
@@ -59,8 +64,7 @@ final class ApiClient {
      * check (older) is not asked again.
      */
     void checkJob(Map<String, String> query) {
-        String q = query.entrySet().stream()
-                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
+        String q = queryString(query);
         HttpRequest req = HttpRequest.newBuilder(uri("/api/v1/jobs/check" + (q.isEmpty() ? "" : "?" + q)))
                 .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build();
         try {

@@ -49,12 +49,31 @@ final class Jobs {
             throw new CliException(e.exitCode(), inFlags(e.getMessage(), options.params));
         }
         long size = image.toFile().length();
-        String uploadId;
+        String jobQuery = ApiClient.queryString(query);
+        ResumableUpload.Sent sent;
         try (Progress p = Progress.bytes(quiet, "Upload", size)) {
-            uploadId = upload.send(image, !options.noResume, err, p::step, p::step);
+            // the job's parameters ride in the upload's metadata: the server makes the job with the upload
+            sent = upload.send(image, !options.noResume, err, p::step, p::step, jobQuery);
         }
-        JsonNode job = api.createJob(uploadId, query);
-        upload.forget(image);
+        JsonNode job = sent.jobId() != null ? taken(api, sent.jobId()) : null;
+        if (job == null || job.path("state").asText().equals("FAILED")) {
+            // no job made with the upload (an older server), or it refused the image: asking again the old way
+            // makes a job of the kept upload when the refusal passed (a full disk), or says why it cannot in a
+            // sentence
+            job = api.createJob(sent.uploadId(), query);
+        }
+        upload.forget(image, jobQuery);
+        return job;
+    }
+
+    /** The job made with its upload, once it has taken the image in (its header read, its patches counted). */
+    private static JsonNode taken(ApiClient api, String id) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+        JsonNode job = api.job(id);
+        while (job.path("state").asText().equals("RECEIVING") && System.nanoTime() < deadline) {
+            sleep(50);
+            job = api.job(id);
+        }
         return job;
     }
 

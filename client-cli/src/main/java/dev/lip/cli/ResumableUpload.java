@@ -44,6 +44,7 @@ final class ResumableUpload {
             .connectTimeout(Duration.ofSeconds(10)).build();
     private volatile long offset = -1;
     private volatile long size = -1;
+    private volatile String job;
 
     ResumableUpload(String api, String token, UploadStore store) {
         this.api = api;
@@ -74,15 +75,22 @@ final class ResumableUpload {
         }
     }
 
+    /** A finished upload, and the job made with it when its creation named the job's parameters (else null). */
+    record Sent(String uploadId, String jobId) {
+    }
+
     /**
-     * @param resume false: forget any earlier upload of this file and start over
-     * @param start  told the offset the upload starts at (more than 0 when it resumes)
-     * @return the upload's id, finished
+     * @param resume   false: forget any earlier upload of this file and start over
+     * @param start    told the offset the upload starts at (more than 0 when it resumes)
+     * @param jobQuery the job's parameters as a query string, sent in the upload's metadata so that the server makes
+     *                 the job with the upload (and checks them before a byte); an earlier upload of the same file is
+     *                 resumed only for the same parameters
+     * @return the upload, finished, and its job
      */
-    String send(Path image, boolean resume, PrintWriter err, LongConsumer start, LongConsumer progress) {
+    Sent send(Path image, boolean resume, PrintWriter err, LongConsumer start, LongConsumer progress, String jobQuery) {
         String fingerprint;
         try {
-            fingerprint = UploadStore.fingerprint(api, image);
+            fingerprint = UploadStore.fingerprint(api, image, jobQuery);
             size = Files.size(image);
         } catch (IOException e) {
             throw new CliException(LipCli.USAGE, "Cannot read " + image + ": " + e.getMessage());
@@ -93,13 +101,16 @@ final class ResumableUpload {
         boolean started = false;
         for (int attempt = 0; ; attempt++) {
             try {
-                URI upload = store.get(fingerprint);
+                UploadStore.Entry entry = store.get(fingerprint);
+                URI upload = entry == null ? null : entry.upload();
                 offset = upload == null ? -1 : head(upload);
                 if (offset < 0) { // none, or the server no longer has it (expired, taken by a job)
-                    upload = create(image);
-                    store.set(fingerprint, upload);
+                    entry = create(image, jobQuery);
+                    upload = entry.upload();
+                    store.set(fingerprint, entry);
                     offset = 0;
                 }
+                job = entry.jobId();
                 if (!started) {
                     started = true;
                     start.accept(offset);
@@ -119,7 +130,7 @@ final class ResumableUpload {
                 if (offset < size) {
                     throw new IOException("the server has " + offset + " of " + size + " bytes after the upload");
                 }
-                return idOf(upload);
+                return new Sent(idOf(upload), job);
             } catch (Refused e) {
                 if (!e.retry() || attempt >= RETRY_DELAYS_MS.length) {
                     throw new CliException(LipCli.FAILED, e.getMessage());
@@ -143,22 +154,30 @@ final class ResumableUpload {
     }
 
     /** Forgets the file's upload once a job has taken it: running the command again uploads anew. */
-    void forget(Path image) {
+    void forget(Path image, String jobQuery) {
         try {
-            store.remove(UploadStore.fingerprint(api, image));
+            store.remove(UploadStore.fingerprint(api, image, jobQuery));
         } catch (IOException e) {
             // the file changed meanwhile: its fingerprint no longer matches anything
         }
     }
 
-    private URI create(Path image) throws IOException, InterruptedException, Refused {
-        String name = Base64.getEncoder().encodeToString(image.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+    private UploadStore.Entry create(Path image, String jobQuery) throws IOException, InterruptedException, Refused {
+        String metadata = "filename " + base64(image.getFileName().toString())
+                + (jobQuery == null ? "" : ",job " + base64(jobQuery));
         HttpResponse<String> r = send(request(URI.create(api + "/api/v1/uploads")).header("Upload-Length", Long.toString(size))
-                .header("Upload-Metadata", "filename " + name).POST(HttpRequest.BodyPublishers.noBody()));
+                .header("Upload-Metadata", metadata).POST(HttpRequest.BodyPublishers.noBody()));
         if (r.statusCode() != 201 || r.headers().firstValue("Location").isEmpty()) {
             throw refused(r, "creating the upload");
         }
-        return URI.create(api).resolve(r.headers().firstValue("Location").get());
+        // a server that makes the job with its upload names it (Lip-Job); an older one does not, and the job is made
+        // after the upload, as before
+        return new UploadStore.Entry(URI.create(api).resolve(r.headers().firstValue("Location").get()),
+                r.headers().firstValue("Lip-Job").orElse(null));
+    }
+
+    private static String base64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 
     /** @return the server's offset, or -1 when it does not have the upload */

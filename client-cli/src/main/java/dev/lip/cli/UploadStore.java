@@ -9,8 +9,9 @@ import java.nio.file.Path;
 /**
  * Where the client remembers its unfinished uploads between runs, so that running the same command again continues
  * one: a file a fingerprint under {@code $LIP_CACHE_DIR}, else {@code $XDG_CACHE_HOME/lip/uploads}, else
- * {@code ~/.cache/lip/uploads}, holding the upload's URL. The fingerprint names the server, the file's absolute path,
- * its size and its modification time: a changed file starts a new upload.
+ * {@code ~/.cache/lip/uploads}, holding the upload's URL and the id of the job made with it. The fingerprint names
+ * the server, the file's absolute path, its size, its modification time and the job's parameters: a changed file,
+ * or other parameters, start a new upload.
  */
 final class UploadStore {
     private final Path dir;
@@ -29,9 +30,14 @@ final class UploadStore {
         return new UploadStore(base.resolve("lip").resolve("uploads"));
     }
 
-    static String fingerprint(String api, Path file) throws IOException {
+    /** An upload's URL, and the job made with it (null when the job is made after the upload). */
+    record Entry(URI upload, String jobId) {
+    }
+
+    static String fingerprint(String api, Path file, String jobQuery) throws IOException {
         Path abs = file.toAbsolutePath().normalize();
-        String key = api + "\n" + abs + "\n" + Files.size(abs) + "\n" + Files.getLastModifiedTime(abs).toMillis();
+        String key = api + "\n" + abs + "\n" + Files.size(abs) + "\n" + Files.getLastModifiedTime(abs).toMillis()
+                + (jobQuery == null ? "" : "\n" + jobQuery);
         try {
             byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
             return java.util.HexFormat.of().formatHex(h);
@@ -40,20 +46,24 @@ final class UploadStore {
         }
     }
 
-    URI get(String fingerprint) {
+    Entry get(String fingerprint) {
         Path f = dir.resolve(fingerprint);
         try {
-            return Files.isRegularFile(f) ? URI.create(Files.readString(f).trim()) : null;
+            if (!Files.isRegularFile(f)) {
+                return null;
+            }
+            String[] lines = Files.readString(f).trim().split("\n");
+            return new Entry(URI.create(lines[0].trim()), lines.length > 1 && !lines[1].isBlank() ? lines[1].trim() : null);
         } catch (IOException | IllegalArgumentException e) {
             return null; // unreadable or not a URL: start a new upload
         }
     }
 
-    void set(String fingerprint, URI url) {
+    void set(String fingerprint, Entry entry) {
         try {
             Files.createDirectories(dir);
             Path tmp = dir.resolve("." + fingerprint + ".tmp");
-            Files.writeString(tmp, url.toString());
+            Files.writeString(tmp, entry.upload() + (entry.jobId() == null ? "" : "\n" + entry.jobId()));
             Files.move(tmp, dir.resolve(fingerprint), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
