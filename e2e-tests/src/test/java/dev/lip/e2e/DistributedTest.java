@@ -87,6 +87,14 @@ class DistributedTest {
                             "a processor keeps no patch on its own disk");
                 }
             }
+
+            // processors here share no directory with slicer-api: they say which models they have on the broker,
+            // and an onnx job naming a model none has is refused at submission all the same (issue 26)
+            Files.writeString(trio.modelsDir.resolve("present.onnx"), "a model file (its name is what counts here)");
+            Http check = new Http(trio.api(), null);
+            trio.awaitModels("present.onnx");
+            Http.assertProblem(check.send(check.request("/api/v1/jobs/check?algorithm=onnx&model=absent.onnx")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody())), 400, "No running processor has the model 'absent.onnx'");
         }
     }
 

@@ -96,7 +96,8 @@ class FieldFilesEndToEndTest {
         Trio.Run bad = trio.client("process", in.toString(), "-o", dir.resolve("x.tif").toString(), "-q",
                 "--result-format", "png");
         assertEquals(1, bad.exitCode());
-        assertTrue(bad.stderr().contains("Unknown resultFormat 'png'. Valid result formats: cog, ome-tiff, tiff."), bad.stderr());
+        // in the client's words: the flag, not the REST field (issue 26)
+        assertTrue(bad.stderr().contains("Unknown --result-format 'png'. Valid result formats: cog, ome-tiff, tiff."), bad.stderr());
     }
 
     /** A four-band 16-bit scene (R, G, B, NIR) thresholded on its fourth band alone, as `--param band=4` asks. */

@@ -151,8 +151,15 @@ class LimitsTest {
             Trio.Run run = tight.client("upload", in.toString(), "-q");
             assertEquals(1, run.exitCode());
             assertTrue(run.stderr().contains("HTTP 507") && run.stderr().contains("free"), run.stderr());
+            // the job made with its upload (issue 27) stays as a FAILED record, its status alone: no patch, no image
             try (var jobs = Files.list(tight.tempDir)) {
-                assertEquals(0, jobs.filter(Files::isDirectory).count(), "nothing is left of the refused job");
+                for (Path job : jobs.filter(p -> Files.isDirectory(p) && !p.getFileName().toString().startsWith(".")).toList()) {
+                    try (var files = Files.list(job)) {
+                        assertEquals(java.util.List.of("status.json"), files.map(f -> f.getFileName().toString()).toList(),
+                                "nothing is left of the refused job but its record");
+                    }
+                    assertTrue(Files.readString(job.resolve("status.json")).contains("FAILED"));
+                }
             }
         }
     }

@@ -58,6 +58,7 @@ class TextDetectionEndToEndTest {
         if (!Files.exists(link)) {
             Files.createSymbolicLink(link, model);
         }
+        trio.awaitModels(MODEL);
 
         BufferedImage canvas = new BufferedImage(W, H, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = canvas.createGraphics();

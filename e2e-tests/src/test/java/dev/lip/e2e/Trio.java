@@ -224,6 +224,21 @@ public final class Trio implements ExtensionContext.Store.CloseableResource, Aut
     public record Run(int exitCode, String stdout, String stderr) {
     }
 
+    /**
+     * Waits until the running processors have announced these models (every 3 s), so that a job naming them is not
+     * refused at submission for a model that was put in the models directory a moment ago.
+     */
+    public void awaitModels(String... models) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (String m : models) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(api() + "/api/v1/jobs/check?algorithm=onnx&model="
+                            + java.net.URLEncoder.encode(m, java.nio.charset.StandardCharsets.UTF_8)))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        }
+    }
+
     /** Runs the client jar with {@code args} (the API address is added), as a user would in a terminal. */
     public Run client(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-jar", CLIENT_JAR.toString()));

@@ -52,6 +52,7 @@ public final class ArtemisPatchQueue implements PatchQueue {
     private final Connection connection;
     private final int maxAttempts;
     private final ArtemisPublisher publisher;
+    private final ArtemisRoster roster;
 
     /**
      * @param brokerUrl   Artemis' URL ({@code tcp://host:61616}); the consumer window is set to 0 here
@@ -73,6 +74,7 @@ public final class ArtemisPatchQueue implements PatchQueue {
             this.connection = user == null ? factory.createConnection() : factory.createConnection(user, password);
             connection.start();
             this.publisher = new ArtemisPublisher(connection.createSession(false, Session.AUTO_ACKNOWLEDGE));
+            this.roster = new ArtemisRoster(connection);
         } catch (JMSException e) {
             throw io("cannot connect to the broker at " + brokerUrl, e);
         }
@@ -95,6 +97,16 @@ public final class ArtemisPatchQueue implements PatchQueue {
     @Override
     public void publishAll(java.util.List<PatchMessage> messages, long jobPatches) throws IOException {
         publisher.publishAll(messages, jobPatches);
+    }
+
+    @Override
+    public void announce(dev.lip.common.protocol.ProcessorRoster.Announcement announcement) throws IOException {
+        roster.announce(announcement);
+    }
+
+    @Override
+    public List<dev.lip.common.protocol.ProcessorRoster.Announcement> announced(Duration maxAge) throws IOException {
+        return roster.announced(maxAge);
     }
 
     @Override

@@ -56,6 +56,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         config.addQueueConfiguration(QueueConfiguration.of(ArtemisPatchQueue.QUEUE).setRoutingType(RoutingType.ANYCAST));
         config.addQueueConfiguration(QueueConfiguration.of(ArtemisPatchQueue.DEAD_LETTERS).setRoutingType(RoutingType.ANYCAST));
         config.addQueueConfiguration(QueueConfiguration.of(ArtemisPatchQueue.RESULTS).setRoutingType(RoutingType.ANYCAST));
+        config.addQueueConfiguration(QueueConfiguration.of(ArtemisRoster.QUEUE).setRoutingType(RoutingType.ANYCAST)
+                .setLastValue(true));
         EmbeddedBroker broker = new EmbeddedBroker("tcp://127.0.0.1:" + chosen);
         broker.server.setConfiguration(config);
         broker.server.start();

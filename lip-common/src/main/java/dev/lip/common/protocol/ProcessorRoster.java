@@ -32,14 +32,18 @@ public final class ProcessorRoster {
     }
 
     /** Writes (or renews) the processor's announcement, whole or not at all. */
-    public static void announce(Path workDir, String id, List<String> models) throws IOException {
-        if (!ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("not a processor id: " + id);
+    public static void announce(Path workDir, Announcement a) throws IOException {
+        if (!ID.matcher(a.id()).matches()) {
+            throw new IllegalArgumentException("not a processor id: " + a.id());
         }
         Path dir = workDir.resolve(DIRECTORY);
         Files.createDirectories(dir);
-        JobDirectory.writeAtomically(dir.resolve(id + ".json"),
-                JSON.writeValueAsBytes(new Announcement(id, List.copyOf(models), System.currentTimeMillis())));
+        JobDirectory.writeAtomically(dir.resolve(a.id() + ".json"), JSON.writeValueAsBytes(a));
+    }
+
+    /** A processor's announcement made now. */
+    public static Announcement now(String id, List<String> models) {
+        return new Announcement(id, List.copyOf(models), System.currentTimeMillis());
     }
 
     /** Removes the processor's announcement (it is stopping). */

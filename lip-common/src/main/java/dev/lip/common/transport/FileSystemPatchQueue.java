@@ -243,4 +243,15 @@ public final class FileSystemPatchQueue implements PatchQueue {
             consumer.unsettled = null;
         }
     }
+
+    /** In the work directory, where slicer-api reads them ({@link dev.lip.common.protocol.ProcessorRoster}). */
+    @Override
+    public void announce(dev.lip.common.protocol.ProcessorRoster.Announcement a) throws IOException {
+        dev.lip.common.protocol.ProcessorRoster.announce(workDir, a);
+    }
+
+    @Override
+    public List<dev.lip.common.protocol.ProcessorRoster.Announcement> announced(Duration maxAge) {
+        return dev.lip.common.protocol.ProcessorRoster.current(workDir, maxAge);
+    }
 }

@@ -40,6 +40,15 @@ public interface PatchQueue extends AutoCloseable {
         }
     }
 
+    /**
+     * Says that a processor runs and which models it has, for the slicer to refuse a job naming a model none has
+     * (renewed every few seconds by each processor; the latest of a processor replaces its earlier ones).
+     */
+    void announce(dev.lip.common.protocol.ProcessorRoster.Announcement announcement) throws IOException;
+
+    /** The processors' announcements made within {@code maxAge}, the latest of each. */
+    List<dev.lip.common.protocol.ProcessorRoster.Announcement> announced(java.time.Duration maxAge) throws IOException;
+
     /** A consumer for one thread: it holds at most one unsettled delivery, and takes nothing ahead of it. */
     Consumer consumer() throws IOException;
 

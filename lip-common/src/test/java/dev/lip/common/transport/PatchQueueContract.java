@@ -130,6 +130,30 @@ public abstract class PatchQueueContract {
         assertTrue(consumer.receive(NONE).isEmpty(), "a duplicate was delivered");
     }
 
+    /** Processors say which models they have; the latest of each counts, and old ones do not. */
+    @Test
+    void processorsAnnouncedAreListedTheLatestOfEach() throws Exception {
+        PatchQueue q = queue(3);
+        long now = System.currentTimeMillis();
+        q.announce(new dev.lip.common.protocol.ProcessorRoster.Announcement("proc-a", List.of("a.onnx"), now));
+        q.announce(new dev.lip.common.protocol.ProcessorRoster.Announcement("proc-b", List.of(), now));
+        q.announce(new dev.lip.common.protocol.ProcessorRoster.Announcement("proc-a", List.of("a.onnx", "b.onnx"), now + 1));
+        q.announce(new dev.lip.common.protocol.ProcessorRoster.Announcement("proc-old", List.of("x.onnx"), now - 300_000));
+        List<dev.lip.common.protocol.ProcessorRoster.Announcement> seen = List.of();
+        long deadline = System.nanoTime() + WAIT.toNanos() * 5;
+        while (System.nanoTime() < deadline) { // a broker may take a moment to have them
+            seen = q.announced(Duration.ofMinutes(1));
+            if (seen.size() == 2 && seen.stream().anyMatch(a -> a.models().size() == 2)) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertEquals(Set.of("proc-a", "proc-b"), seen.stream().map(a -> a.id()).collect(java.util.stream.Collectors.toSet()),
+                "latest of each, none older than a minute: " + seen);
+        assertEquals(List.of("a.onnx", "b.onnx"), seen.stream().filter(a -> a.id().equals("proc-a")).findFirst()
+                .orElseThrow().models());
+    }
+
     @Test
     void aConsumerHoldsOneUnsettledDeliveryAtATime() throws Exception {
         prepareJob("job-1");

@@ -180,4 +180,10 @@ public class BrokerWorkers implements Workers {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** On the broker (a last-value queue slicer-api browses): processors here share no directory with it. */
+    @Override
+    public void announce(dev.lip.common.protocol.ProcessorRoster.Announcement announcement) throws IOException {
+        transport.queue().announce(announcement);
+    }
 }

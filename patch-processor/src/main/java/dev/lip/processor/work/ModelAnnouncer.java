@@ -5,7 +5,6 @@ import dev.lip.processor.config.ProcessorProperties;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -17,35 +16,37 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Tells slicer-api, through the work directory, that this processor runs and which ONNX models its
- * {@code lip.models-dir} holds ({@link ProcessorRoster}), renewed every ten seconds: a job naming a model no
- * processor has is refused at submission instead of failing after its upload and slicing.
+ * Tells slicer-api that this processor runs and which ONNX models its {@code lip.models-dir} holds, renewed every three
+ * seconds, where slicer-api reads its patch queue (the work directory's {@code .processors/}, or the broker's
+ * last-value queue): a job naming a model no processor has is refused at submission instead of failing after its
+ * upload and slicing.
  */
 @Component
-@ConditionalOnProperty(name = "lip.queue", havingValue = "filesystem", matchIfMissing = true)
 public class ModelAnnouncer {
     private static final Logger log = LoggerFactory.getLogger(ModelAnnouncer.class);
     private static final int MAX_MODELS = 1000;
     private final ProcessorProperties props;
+    private final Workers workers;
     private final String id = (hostName() + "-" + ProcessHandle.current().pid()).replaceAll("[^A-Za-z0-9._-]", "_");
 
-    public ModelAnnouncer(ProcessorProperties props) {
+    public ModelAnnouncer(ProcessorProperties props, Workers workers) {
         this.props = props;
+        this.workers = workers;
     }
 
-    @Scheduled(initialDelay = 0, fixedDelayString = "${lip.announce-interval:10s}")
+    @Scheduled(initialDelay = 0, fixedDelayString = "${lip.announce-interval:3s}")
     public void announce() {
         try {
-            ProcessorRoster.announce(props.tempDir(), id, models(props.modelsDir()));
+            workers.announce(ProcessorRoster.now(id, models(props.modelsDir())));
         } catch (IOException | RuntimeException e) {
-            log.debug("cannot announce this processor in {}: {}", props.tempDir(), e.toString());
+            log.debug("cannot announce this processor: {}", e.toString());
         }
     }
 
     @PreDestroy
     public void withdraw() {
         try {
-            ProcessorRoster.withdraw(props.tempDir(), id);
+            workers.withdraw(id);
         } catch (IOException e) {
             log.debug("cannot withdraw this processor's announcement: {}", e.toString());
         }

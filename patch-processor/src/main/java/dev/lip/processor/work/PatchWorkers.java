@@ -141,4 +141,15 @@ public class PatchWorkers implements Workers {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** In the work directory ({@link dev.lip.common.protocol.ProcessorRoster}), where slicer-api reads it. */
+    @Override
+    public void announce(dev.lip.common.protocol.ProcessorRoster.Announcement announcement) throws IOException {
+        dev.lip.common.protocol.ProcessorRoster.announce(props.tempDir(), announcement);
+    }
+
+    @Override
+    public void withdraw(String id) throws IOException {
+        dev.lip.common.protocol.ProcessorRoster.withdraw(props.tempDir(), id);
+    }
 }

@@ -12,4 +12,11 @@ public interface Workers {
     long failedAttempts();
 
     int threads();
+
+    /** Tells slicer-api, where it reads the queue, that this processor runs and which models it has. */
+    void announce(dev.lip.common.protocol.ProcessorRoster.Announcement announcement) throws java.io.IOException;
+
+    /** Takes the announcement back (stopping); one that is not taken back expires. */
+    default void withdraw(String id) throws java.io.IOException {
+    }
 }

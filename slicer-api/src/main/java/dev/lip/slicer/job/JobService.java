@@ -67,7 +67,7 @@ public class JobService {
         this.repository = new JobRepository(props.tempDir(), json, List.of(props.resultDir(), props.effectiveUploadDir()));
         this.jobs = new Jobs(props.tempDir(), props.resultDir(), repository);
         this.disk = new DiskSpace(props.tempDir(), props.minFreeBytes());
-        this.models = new ModelCheck(props.tempDir());
+        this.models = new ModelCheck(transport.queue());
         this.intake = new JobIntake(props, limits, decoders, files, jobs, disk, models);
         this.slicing = new JobSlicing(jobs, decoders, limits, intake::allowedDirs, disk, props.effectiveSliceThreads());
         intake.slicing(slicing);

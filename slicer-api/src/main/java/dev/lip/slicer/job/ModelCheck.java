@@ -2,41 +2,44 @@ package dev.lip.slicer.job;
 
 import dev.lip.common.protocol.ProcessorRoster;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * An onnx job naming a model that none of the running processors has is refused at submission, before its upload
  * (issue 26: it used to fail after slicing, three attempts a patch). The processors say which models they have
- * through the work directory ({@link ProcessorRoster}); with none running yet, the job is accepted and waits for
- * them, as any job does. Processors in the distributed mode share no directory with slicer-api, so there a
- * missing model is still reported when a patch is processed.
+ * where slicer-api reads its patch queue ({@link dev.lip.common.transport.PatchQueue#announced}: the work
+ * directory's {@code .processors/}, or the broker); with none running yet, the job is accepted and waits for them,
+ * as any job does.
  */
 final class ModelCheck {
-    /** Three missed renewals: a processor that stopped no longer counts. */
-    private static final Duration FRESH = Duration.ofSeconds(35);
-    private final Path workDir;
+    /** Three missed renewals (every 3 s): a processor that stopped no longer counts. */
+    private static final Duration FRESH = Duration.ofSeconds(10);
+    private final dev.lip.common.transport.PatchQueue queue;
 
-    ModelCheck(Path workDir) {
-        this.workDir = workDir;
+    ModelCheck(dev.lip.common.transport.PatchQueue queue) {
+        this.queue = queue;
     }
 
-    /** @throws JobException (400) naming the model and the models the running processors have */
+    /** @throws JobException (400) naming the model */
     void check(Submission submission) {
         if (!"onnx".equals(submission.algorithm())) {
             return;
         }
         String model = submission.algorithmParameters().get("model");
-        List<ProcessorRoster.Announcement> running = ProcessorRoster.current(workDir, FRESH);
+        List<ProcessorRoster.Announcement> running;
+        try {
+            running = queue.announced(FRESH);
+        } catch (java.io.IOException e) {
+            return; // the broker cannot be asked now: the job goes on, and a missing model is reported by the patches
+        }
         if (model == null || running.isEmpty() || running.stream().anyMatch(a -> a.models().contains(model))) {
             return;
         }
-        TreeSet<String> have = new TreeSet<>();
-        running.forEach(a -> have.addAll(a.models()));
+        // which models they have stays in their logs, as for a model missing at processing: job errors are read
+        // by API clients
         throw JobException.invalid("No running processor has the model '" + model + "' in its models directory "
-                + "(lip.models-dir). " + (have.isEmpty() ? "They have no models: put the .onnx file there."
-                : "They have: " + String.join(", ", have) + "."));
+                + "(lip.models-dir): put the .onnx file there (the processors see it within seconds); their logs "
+                + "list the models they have.");
     }
 }
