@@ -166,16 +166,7 @@ class BrowserTest {
         Path png = dir.resolve("live.png");
         img.writePng(png);
         try (Trio trio = new Trio(false)) {
-            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-            var created = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(trio.api()
-                            + "/api/v1/jobs?tileSize=128&preview=true&algorithm=threshold"))
-                    .header("Content-Type", "application/octet-stream")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofFile(png)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertEquals(202, created.statusCode(), created.body());
-            String id = created.body().replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
-            http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(trio.api() + "/api/v1/jobs/" + id + "/result"))
-                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            String id = submit(trio, "tileSize=128&preview=true&algorithm=threshold", png);
 
             driver.get(trio.api() + "/jobs/" + id);
             WebDriverWait wait = new WebDriverWait(driver, DEADLINE);
@@ -275,16 +266,25 @@ class BrowserTest {
         }
     }
 
-    /** Uploads through the API with the page's parameters, opens the job page, waits for DONE. */
-    private String submitAndOpen(Trio trio, Path image) throws Exception {
+    /**
+     * Submits {@code image} through the API as the page does (its result asked for at once); returns the job's id.
+     */
+    private static String submit(Trio trio, String query, Path image) throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        var created = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(trio.api()
-                        + "/api/v1/jobs?tileSize=256&preview=true"))
+        var created = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(trio.api() + "/api/v1/jobs?" + query))
                 .header("Content-Type", "application/octet-stream")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofFile(image)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(202, created.statusCode(), created.body());
         String id = created.body().replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(trio.api() + "/api/v1/jobs/" + id + "/result"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        return id;
+    }
+
+    /** Uploads through the API with the page's parameters, opens the job page, waits for DONE. */
+    private String submitAndOpen(Trio trio, Path image) throws Exception {
+        String id = submit(trio, "tileSize=256&preview=true", image);
         driver.get(trio.api() + "/jobs/" + id);
         new WebDriverWait(driver, DEADLINE).until(d -> "DONE".equals(d.findElement(By.tagName("body")).getDomAttribute("data-state")));
         return id;
