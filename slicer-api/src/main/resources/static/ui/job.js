@@ -136,6 +136,21 @@
     }
   }
 
+  // a job made with its resumable upload: how much of the image has arrived, from the upload itself (tus HEAD)
+  async function showReceiving(upload) {
+    try {
+      const r = await Lip.api('/api/v1/uploads/' + upload, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0' } });
+      const done = Number(r.headers.get('Upload-Offset'));
+      const total = Number(r.headers.get('Upload-Length'));
+      if (!r.ok || !(total > 0)) return;
+      $('bar').style.width = (100 * done / total) + '%';
+      $('progress').textContent = 'Receiving the image: ' + Lip.bytes(done) + ' of ' + Lip.bytes(total)
+        + ' (' + Math.floor(100 * done / total) + ' %)';
+    } catch (e) {
+      // the upload was taken by its job meanwhile: the next poll shows the job
+    }
+  }
+
   async function download(e) {
     e.preventDefault();
     const r = await Lip.api(base + '/result');
@@ -157,6 +172,7 @@
       return;
     }
     show(job);
+    if (job.state === 'RECEIVING' && job.upload) await showReceiving(job.upload);
     if (!job.resultRequested && !Lip.terminal(job.state) && !askedForResult) {
       // a job submitted without asking for its result (lip upload) waits at PROCESSED until someone does: the
       // viewer is someone, and the stitch it starts is what it shows

@@ -110,6 +110,11 @@ final class ResumableUpload {
                     store.set(fingerprint, entry);
                     offset = 0;
                 }
+                if (entry.jobId() != null && job == null) {
+                    // made with the upload: followable from now on, though it takes the image only at its end
+                    err.printf("Job %s receives %s: its page is %s/jobs/%s%n", entry.jobId(), image.getFileName(), api,
+                            entry.jobId());
+                }
                 job = entry.jobId();
                 if (!started) {
                     started = true;

@@ -276,6 +276,9 @@ class ApiBehaviourTest {
         Trio.Run upload = trio.client("upload", img.toString(), "-q", "--tile-size", "16");
         assertEquals(0, upload.exitCode(), upload.stderr());
         String id = upload.stdout().trim();
+        // the job exists from the upload's start (issue 27), and the client says where to follow it
+        assertTrue(upload.stderr().contains("Job " + id + " receives i.png: its page is " + trio.api() + "/jobs/" + id),
+                upload.stderr());
         Trio.Run watch = trio.client("status", id, "--watch", "-q");
         assertEquals(0, watch.exitCode(), watch.stderr());
         assertTrue(watch.stdout().contains(id), watch.stdout());
