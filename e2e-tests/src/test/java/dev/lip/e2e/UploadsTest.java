@@ -162,6 +162,61 @@ class UploadsTest {
     }
 
     /**
+     * The upload's metadata is the client's to write: malformed, it is a 400 with a sentence and no upload; fuzzed
+     * from two threads, creation answers 201, 400 or 413 and never a 5xx, and the service stays up.
+     */
+    @Test
+    @ExtendWith(Trio.Started.class)
+    void malformedUploadMetadataIsA400AndFuzzedCreationsNeverA5xx(Trio t) throws Exception {
+        for (String metadata : new String[]{"job !!!not-base64", "job " + b64("tileSize=%zz"), "job " + b64("algorithm=nope"),
+                "job " + b64("tileSize=1000"), "job " + b64("upload=x&source=file:///etc/passwd&tileSize=7")}) {
+            HttpResponse<String> r = send(tus(t, "/api/v1/uploads").header("Upload-Length", "100")
+                    .header("Upload-Metadata", metadata).POST(HttpRequest.BodyPublishers.noBody()));
+            assertEquals(400, r.statusCode(), metadata + ": " + r.body());
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), metadata);
+            assertTrue(r.headers().firstValue("Location").isEmpty(), "no upload for " + metadata);
+        }
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<String>> outcomes = new ArrayList<>();
+            for (int thread = 0; thread < 2; thread++) {
+                long seed = thread;
+                outcomes.add(two.submit(() -> {
+                    java.util.Random random = new java.util.Random(seed);
+                    String alphabet = "job filename , =&%aZ9+/ \t\u00e9";
+                    for (int i = 0; i < 60; i++) {
+                        StringBuilder m = new StringBuilder(random.nextBoolean() ? "job " : "");
+                        for (int k = random.nextInt(60); k > 0; k--) {
+                            m.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                        }
+                        if (random.nextBoolean()) {
+                            m.append(",job ").append(b64("tileSize=" + (random.nextInt(200) - 20) + "&threshold="
+                                    + random.nextInt(300) + (random.nextBoolean() ? "&x=%" : "")));
+                        }
+                        HttpResponse<String> r;
+                        try {
+                            r = send(tus(t, "/api/v1/uploads").header("Upload-Length", Integer.toString(random.nextInt(1000)))
+                                    .header("Upload-Metadata", m.toString()).POST(HttpRequest.BodyPublishers.noBody()));
+                        } catch (IllegalArgumentException e) {
+                            continue; // a header the HTTP client itself will not send
+                        }
+                        if (r.statusCode() != 201 && r.statusCode() != 400 && r.statusCode() != 413) {
+                            return m + " -> " + r.statusCode() + " " + r.body();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var f : outcomes) {
+                assertEquals(null, f.get(), "a fuzzed creation");
+            }
+        } finally {
+            two.shutdownNow();
+        }
+        assertEquals(200, send(HttpRequest.newBuilder(URI.create(t.api() + "/actuator/health")).GET()).statusCode());
+    }
+
+    /**
      * Issue 26: the job's upload stage lasts as long as its resumable upload did (it said 0.0 s for a 1.4 s upload,
      * timing only the job's creation from the finished upload), and the job carries the name it is given.
      */

@@ -73,10 +73,12 @@ public final class LiveOverview {
 
     /**
      * Adds full-resolution pixels of the region at ({@code x}, {@code y}), {@code w × h}, channels interleaved:
-     * each overview pixel whose block the region meets becomes the mean of the region's part of that block.
+     * each overview pixel whose block the region meets becomes the mean of the region's part of that block, taken
+     * from at most 4 × 4 of its pixels (a sketch: reading every pixel cost a 20000² job with a preview 1.7 s).
      */
     public void add(int x, int y, int w, int h, byte[] region) {
         int f = 1 << shift;
+        int step = Math.max(1, f / 4);
         int[] sums = new int[channels];
         for (int by = y >> shift; by <= (y + h - 1) >> shift; by++) {
             int y0 = Math.max(y, by * f);
@@ -85,15 +87,16 @@ public final class LiveOverview {
                 int x0 = Math.max(x, bx * f);
                 int x1 = Math.min(x + w, (bx + 1) * f);
                 java.util.Arrays.fill(sums, 0);
-                for (int yy = y0; yy < y1; yy++) {
-                    int i = ((yy - y) * w + (x0 - x)) * channels;
-                    for (int xx = x0; xx < x1; xx++) {
+                int n = 0;
+                for (int yy = y0; yy < y1; yy += step) {
+                    for (int xx = x0; xx < x1; xx += step) {
+                        int i = ((yy - y) * w + (xx - x)) * channels;
                         for (int c = 0; c < channels; c++) {
-                            sums[c] += region[i++] & 0xFF;
+                            sums[c] += region[i + c] & 0xFF;
                         }
+                        n++;
                     }
                 }
-                int n = (y1 - y0) * (x1 - x0);
                 int o = by * ow + bx;
                 for (int c = 0; c < channels; c++) {
                     pixels[o * channels + c] = (byte) ((sums[c] + n / 2) / n);
