@@ -115,9 +115,11 @@
     document.title = 'Job ' + id.substring(0, 8) + ' · ' + job.state;
     $('state').textContent = job.state;
     const p = job.patches || { total: 0, processed: 0, sliced: 0, failed: 0 };
-    $('bar').style.width = (p.total ? 100 * p.processed / p.total : 0) + '%';
-    $('progress').textContent = p.processed + ' of ' + p.total + ' patches processed (' + p.sliced + ' sliced'
-      + (p.failed ? ', ' + p.failed + ' failed' : '') + ')';
+    if (!(job.state === 'RECEIVING' && job.upload)) { // while its image arrives, showReceiving says how much
+      $('bar').style.width = (p.total ? 100 * p.processed / p.total : 0) + '%';
+      $('progress').textContent = p.processed + ' of ' + p.total + ' patches processed (' + p.sliced + ' sliced'
+        + (p.failed ? ', ' + p.failed + ' failed' : '') + ')';
+    }
     $('title').textContent = (job.name ? job.name + ' · ' : '')
       + (job.image ? job.image.width + ' × ' + job.image.height + ' ' + job.image.format : '');
     $('summary').textContent = job.algorithm + ' ' + JSON.stringify(job.parameters || {}) + (job.grid

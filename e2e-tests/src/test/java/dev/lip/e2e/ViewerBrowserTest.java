@@ -93,8 +93,14 @@ class ViewerBrowserTest extends BrowserSession {
             driver.get(trio.api() + "/jobs/" + job);
             WebDriverWait wait = new WebDriverWait(driver, DEADLINE);
             wait.until(d -> d.findElement(By.id("progress")).getText().startsWith("Receiving the image:"));
+            // through the next polls (two a second) the text stays: it used to flick back to "0 of 0 patches"
             String progress = driver.findElement(By.id("progress")).getText();
-            assertTrue(progress.contains("(" + (100 * half / bytes.length) + " %)"), progress);
+            for (long end = System.nanoTime() + 1_500_000_000L; System.nanoTime() < end; ) {
+                progress = driver.findElement(By.id("progress")).getText();
+                assertTrue(progress.startsWith("Receiving the image:"), progress);
+            }
+            assertTrue(progress.startsWith("Receiving the image:")
+                    && progress.contains("(" + (100 * half / bytes.length) + " %)"), progress);
             assertEquals("RECEIVING", driver.findElement(By.tagName("body")).getDomAttribute("data-state"));
         }
     }
