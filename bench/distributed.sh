@@ -8,7 +8,9 @@
 #
 #   bench/distributed.sh [IMAGE...]      default: the realistic 20000² JPEG and PNG (bench/make-images.sh)
 #   REPEAT=3 bench/distributed.sh ...   each mode runs the image 3 times in the same processes; the last is shown
-#   SLICER_OPTS=-XX:StartFlightRecording=filename=bench/work/slicer.jfr bench/distributed.sh ...   (a profile)
+#   SLICER_OPTS=-XX:StartFlightRecording=filename=bench/work/slicer.jfr bench/distributed.sh ...   (a profile;
+#   PROCESSOR_OPTS likewise for the processors, with %p in the file name)
+#   MODES=distributed bench/distributed.sh ...   one mode only (its column alone is measured)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=bench/work
@@ -67,8 +69,8 @@ start_mode() {
     healthy $api
     for i in 1 2; do
       mkdir -p "$work/p$i"
-      java $HEAP -jar patch-processor/target/patch-processor.jar --server.port=$((api+i)) --lip.temp-dir="$work/p$i" \
-        --lip.threads=1 "${d[@]}" --spring.artemis.broker-url=tcp://127.0.0.1:$broker > "$work/d-p$i.log" 2>&1 &
+      java $HEAP ${PROCESSOR_OPTS:-} -jar patch-processor/target/patch-processor.jar --server.port=$((api+i)) \
+        --lip.temp-dir="$work/p$i" --lip.threads=1 "${d[@]}" --spring.artemis.broker-url=tcp://127.0.0.1:$broker > "$work/d-p$i.log" 2>&1 &
       pids+=($!); eval "p$i=$!"
     done
   fi
@@ -89,14 +91,17 @@ run_image() {
 start_s3
 printf '%-24s %9s %9s %6s  %s\n' image workdir_s distrib_s ratio "peak MB (slicer, processors) workdir | distributed; CPU s (slicer, processors, s3proxy) distributed"
 for img in "${images[@]}"; do
+  w=-; wpeak=-
+  if [[ "${MODES:-workdir distributed}" == *workdir* ]]; then
   start_mode workdir; "${client[@]}" process "$work/warmup.jpg" -o "$work/warm.tif" -q --api "http://127.0.0.1:$api" >/dev/null
   [ "${REPEAT:-1}" -gt 1 ] && for _ in $(seq 2 "${REPEAT}"); do echo "  work directory, first runs: $(run_image "$img") s" >&2; done
   w=$(run_image "$img"); wpeak="$(peak $api_pid), $(peak $p1)"; stop_mode
+  fi
   start_mode distributed; "${client[@]}" process "$work/warmup.jpg" -o "$work/warm.tif" -q --api "http://127.0.0.1:$api" >/dev/null
   c0="$(cpu $api_pid) $(cpu $p1) $(cpu $p2) $(cpu $s3_pid)"
   [ "${REPEAT:-1}" -gt 1 ] && for _ in $(seq 2 "${REPEAT}"); do echo "  distributed, first runs: $(run_image "$img") s" >&2; c0="$(cpu $api_pid) $(cpu $p1) $(cpu $p2) $(cpu $s3_pid)"; done
   d=$(run_image "$img"); dpeak="$(peak $api_pid), $(peak $p1), $(peak $p2)"
   dcpu=$(echo "$c0 $(cpu $api_pid) $(cpu $p1) $(cpu $p2) $(cpu $s3_pid)" | awk '{printf "%.1f, %.1f, %.1f, %.1f", $5-$1, $6-$2, $7-$3, $8-$4}')
   stop_mode
-  printf '%-24s %9s %9s %6s  %s | %s; %s\n' "$(basename "$img")" "$w" "$d" "$(echo "$d $w" | awk '{printf "%.2f", $1/$2}')" "$wpeak" "$dpeak" "$dcpu"
+  printf '%-24s %9s %9s %6s  %s | %s; %s\n' "$(basename "$img")" "$w" "$d" "$(echo "$d $w" | awk '{if ($2 == "-") printf "-"; else printf "%.2f", $1/$2}')" "$wpeak" "$dpeak" "$dcpu"
 done

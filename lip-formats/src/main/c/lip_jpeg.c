@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <jpeglib.h>
+#include <jerror.h>
 
 typedef struct {
     struct jpeg_error_mgr pub;
@@ -18,11 +20,27 @@ typedef struct {
     char message[JMSG_LENGTH_MAX];
 } lip_error;
 
+/*
+ * A source for a file still arriving (an upload sliced as its bytes come in): where stdio's source would find the
+ * end of the file and pad with a fake EOI, this one waits for the bytes the declared length promises. The Java side
+ * ends the whole process if the upload is abandoned, so the wait needs no limit of its own.
+ */
+#define ARRIVING_BUFFER 65536
+
+typedef struct {
+    struct jpeg_source_mgr pub;
+    FILE *file;
+    long long length;   /* the file's declared length */
+    long long consumed; /* bytes handed to libjpeg so far */
+    JOCTET buffer[ARRIVING_BUFFER];
+} arriving_source;
+
 typedef struct {
     struct jpeg_decompress_struct cinfo;
     lip_error err;
     FILE *file;
     int finished;
+    arriving_source *arriving;
 } lip_jpeg;
 
 static void on_error(j_common_ptr cinfo) {
@@ -44,6 +62,51 @@ static void copy_message(const char *from, char *to, int size) {
     }
 }
 
+static void arriving_init(j_decompress_ptr cinfo) {
+    (void) cinfo;
+}
+
+static boolean arriving_fill(j_decompress_ptr cinfo) {
+    arriving_source *src = (arriving_source *) cinfo->src;
+    static const JOCTET eoi[2] = {0xFF, JPEG_EOI};
+    for (;;) {
+        size_t n = fread(src->buffer, 1, ARRIVING_BUFFER, src->file);
+        if (n > 0) {
+            src->consumed += (long long) n;
+            src->pub.next_input_byte = src->buffer;
+            src->pub.bytes_in_buffer = n;
+            return TRUE;
+        }
+        if (src->consumed >= src->length || ferror(src->file)) {
+            /* past the declared length: libjpeg's own behaviour at a file's end (a warning, which is an error here) */
+            WARNMS(cinfo, JWRN_JPEG_EOF);
+            src->pub.next_input_byte = eoi;
+            src->pub.bytes_in_buffer = 2;
+            return TRUE;
+        }
+        clearerr(src->file);
+        struct timespec pause = {0, 5 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+}
+
+static void arriving_skip(j_decompress_ptr cinfo, long count) {
+    arriving_source *src = (arriving_source *) cinfo->src;
+    while (count > 0) {
+        while (count > (long) src->pub.bytes_in_buffer) {
+            count -= (long) src->pub.bytes_in_buffer;
+            arriving_fill(cinfo);
+        }
+        src->pub.next_input_byte += count;
+        src->pub.bytes_in_buffer -= (size_t) count;
+        count = 0;
+    }
+}
+
+static void arriving_term(j_decompress_ptr cinfo) {
+    (void) cinfo;
+}
+
 void lip_jpeg_close(lip_jpeg *j) {
     if (j == NULL) {
         return;
@@ -52,6 +115,7 @@ void lip_jpeg_close(lip_jpeg *j) {
     if (j->file != NULL) {
         fclose(j->file);
     }
+    free(j->arriving);
     free(j);
 }
 
@@ -61,7 +125,20 @@ static int start(lip_jpeg *j, int *info) {
         return -1;
     }
     jpeg_create_decompress(&j->cinfo);
-    jpeg_stdio_src(&j->cinfo, j->file);
+    if (j->arriving != NULL) {
+        arriving_source *src = j->arriving;
+        src->file = j->file;
+        src->pub.init_source = arriving_init;
+        src->pub.fill_input_buffer = arriving_fill;
+        src->pub.skip_input_data = arriving_skip;
+        src->pub.resync_to_restart = jpeg_resync_to_restart;
+        src->pub.term_source = arriving_term;
+        src->pub.bytes_in_buffer = 0;
+        src->pub.next_input_byte = NULL;
+        j->cinfo.src = &src->pub;
+    } else {
+        jpeg_stdio_src(&j->cinfo, j->file);
+    }
     jpeg_read_header(&j->cinfo, TRUE);
     /* four components (CMYK, or YCCK which libjpeg turns into CMYK): handed over as CMYK, converted by the caller */
     j->cinfo.out_color_space = j->cinfo.num_components == 1 ? JCS_GRAYSCALE
@@ -77,15 +154,25 @@ static int start(lip_jpeg *j, int *info) {
  * Opens the file and starts decompression to RGB (three components) or grey (one). info receives width, height and
  * output components. Returns NULL with a sentence in message when the file cannot be opened or decoded.
  */
-lip_jpeg *lip_jpeg_open(const char *path, int *info, char *message, int message_size) {
+static lip_jpeg *open_file(const char *path, long long arriving_length, int *info, char *message, int message_size) {
     lip_jpeg *j = calloc(1, sizeof(lip_jpeg));
     if (j == NULL) {
         copy_message("out of memory", message, message_size);
         return NULL;
     }
+    if (arriving_length > 0) {
+        j->arriving = calloc(1, sizeof(arriving_source));
+        if (j->arriving == NULL) {
+            copy_message("out of memory", message, message_size);
+            free(j);
+            return NULL;
+        }
+        j->arriving->length = arriving_length;
+    }
     j->file = fopen(path, "rb");
     if (j->file == NULL) {
         copy_message("the file cannot be opened", message, message_size);
+        free(j->arriving);
         free(j);
         return NULL;
     }
@@ -98,6 +185,15 @@ lip_jpeg *lip_jpeg_open(const char *path, int *info, char *message, int message_
         return NULL;
     }
     return j;
+}
+
+lip_jpeg *lip_jpeg_open(const char *path, int *info, char *message, int message_size) {
+    return open_file(path, 0, info, message, message_size);
+}
+
+/* As lip_jpeg_open, for a file still arriving that will be length bytes long: reads wait for the bytes. */
+lip_jpeg *lip_jpeg_open_arriving(const char *path, long long length, int *info, char *message, int message_size) {
+    return open_file(path, length, info, message, message_size);
 }
 
 /*

@@ -165,9 +165,16 @@ public final class Trio implements ExtensionContext.Store.CloseableResource, Aut
         return "http://localhost:" + apiPort;
     }
 
+    /** Ports handed out in this JVM: one not bound yet could be offered again, and two services given the same. */
+    private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                if (GIVEN.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
     }
 

@@ -43,6 +43,14 @@ public interface ImageFormat {
     ImageSource open(Path file, SourceLimits limits) throws IOException;
 
     /**
+     * Whether {@link #open} and the source's reading follow a file that is still arriving ({@link Arrival}), waiting
+     * for each part as they reach it; a format that cannot is opened only once the whole file is there.
+     */
+    default boolean readsArriving() {
+        return false;
+    }
+
+    /**
      * The most pixels one byte of this format can encode at its best; a header that claims more than the file's
      * bytes could hold is refused before anything is allocated (see {@link ImageSources}).
      */

@@ -61,8 +61,13 @@ public final class ImageSources {
     public static Optional<ImageFormat> sniff(Path file) throws IOException {
         byte[] h = new byte[ImageFormat.HEADER_BYTES];
         int n;
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Arrival.stream(file)) {
             n = in.readNBytes(h, 0, h.length);
+        }
+        if (Arrival.arriving(file) && FORMATS.stream().noneMatch(f -> f.readsArriving() && f.recognises(h, n))) {
+            // Only a format that reads its bytes in order is shown a file still arriving (a slide scanner's TIFF is
+            // recognised from its directory, wherever that is): every other waits for its last byte.
+            Arrival.awaitAll(file);
         }
         for (ImageFormat format : FORMATS) {
             if (format.recognises(file, h, n)) {
@@ -70,6 +75,14 @@ public final class ImageSources {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether a file starting with these bytes is read in the order it is stored, so that it can be sliced while it
+     * arrives ({@link ImageFormat#readsArriving}): the header's magic numbers alone decide, nothing is parsed.
+     */
+    public static boolean readsArriving(byte[] header, int length) {
+        return FORMATS.stream().anyMatch(f -> f.readsArriving() && f.recognises(header, length));
     }
 
     public ImageSource open(Path file) throws IOException {
@@ -90,8 +103,8 @@ public final class ImageSources {
         try {
             source = format.open(file, limits);
             limits.pixelLimit().check(source.info().width(), source.info().height());
-            checkPixelsPerByte(source.info(), format, Files.size(file));
-            checkExpansion(source.info(), Files.size(file));
+            checkPixelsPerByte(source.info(), format, Arrival.length(file));
+            checkExpansion(source.info(), Arrival.length(file));
             return source;
         } catch (UnreadableImageException e) {
             if (source != null) {

@@ -15,6 +15,12 @@ public final class JpegFormat implements ImageFormat {
         return n >= 3 && (h[0] & 0xFF) == 0xFF && (h[1] & 0xFF) == 0xD8 && (h[2] & 0xFF) == 0xFF;
     }
 
+    /** Its rows are decoded in the order the file stores them, so slicing follows an upload's bytes. */
+    @Override
+    public boolean readsArriving() {
+        return true;
+    }
+
     @Override
     public ImageSource open(Path file, SourceLimits limits) throws IOException {
         return JpegSource.open(file, limits.wholeDecodeMaxPixels());

@@ -25,6 +25,9 @@ final class JpegScanlines implements AutoCloseable {
     interface Api extends Library {
         Pointer lip_jpeg_open(byte[] path, int[] info, byte[] message, int messageSize);
 
+        /** As {@code lip_jpeg_open}, reading a file that is still arriving up to {@code length} bytes. */
+        Pointer lip_jpeg_open_arriving(byte[] path, long length, int[] info, byte[] message, int messageSize);
+
         int lip_jpeg_read(Pointer jpeg, Pointer dst, int rows, byte[] message, int messageSize);
 
         void lip_jpeg_close(Pointer jpeg);
@@ -43,11 +46,22 @@ final class JpegScanlines implements AutoCloseable {
     private final Memory rows;
     private final byte[] message = new byte[MESSAGE_BYTES];
 
-    private JpegScanlines(Api api, Path file) throws UnreadableImageException {
+    private JpegScanlines(Api api, Path file, long arrivingLength) throws java.io.IOException {
         this.api = api;
         int[] info = new int[3];
         byte[] path = (file.toAbsolutePath() + "\0").getBytes(StandardCharsets.UTF_8);
-        this.handle = api.lip_jpeg_open(path, info, message, message.length);
+        Pointer h = null;
+        if (arrivingLength > 0) {
+            try {
+                h = api.lip_jpeg_open_arriving(path, arrivingLength, info, message, message.length);
+            } catch (UnsatisfiedLinkError e) {
+                Arrival.awaitAll(file); // a library built before it could follow a file: read it once it is whole
+                h = api.lip_jpeg_open(path, info, message, message.length);
+            }
+        } else {
+            h = api.lip_jpeg_open(path, info, message, message.length);
+        }
+        this.handle = h;
         if (handle == null) {
             throw new UnreadableImageException("The JPEG cannot be decoded: " + message() + ".");
         }
@@ -62,9 +76,14 @@ final class JpegScanlines implements AutoCloseable {
         return Boolean.parseBoolean(System.getProperty("lip.jpeg-scanlines", "true")) && Holder.API != null;
     }
 
-    /** Starts decoding {@code file}; {@link #available} must be true. */
-    static JpegScanlines open(Path file) throws UnreadableImageException {
-        return new JpegScanlines(Holder.API, file);
+    /**
+     * Starts decoding {@code file}; {@link #available} must be true.
+     *
+     * @param arrivingLength the length of a file still arriving ({@link Arrival}): the decoder waits for each part
+     *                       it reads; 0 for a whole file
+     */
+    static JpegScanlines open(Path file, long arrivingLength) throws java.io.IOException {
+        return new JpegScanlines(Holder.API, file, arrivingLength);
     }
 
     int width() {

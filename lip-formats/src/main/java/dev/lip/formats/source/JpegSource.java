@@ -25,7 +25,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.BufferedInputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -101,7 +100,7 @@ final class JpegSource implements ImageSource {
     @Override
     public void streamRows(RowConsumer consumer) throws IOException {
         if (JpegScanlines.available()) {
-            try (JpegScanlines jpeg = JpegScanlines.open(file)) {
+            try (JpegScanlines jpeg = JpegScanlines.open(file, Arrival.arriving(file) ? Arrival.length(file) : 0)) {
                 if (jpeg.width() != info.width() || jpeg.height() != info.height() || jpeg.outputComponents() != info.bands()) {
                     throw new UnreadableImageException("The JPEG decodes to " + jpeg.width() + " x " + jpeg.height()
                             + " pixels of " + jpeg.components() + " samples, not what its header says.");
@@ -110,6 +109,7 @@ final class JpegSource implements ImageSource {
             }
             return;
         }
+        Arrival.awaitAll(file); // the JDK's reader finds a file still arriving short
         streamRowsThroughTheJdk(consumer);
     }
 
@@ -222,7 +222,7 @@ final class JpegSource implements ImageSource {
 
     /** Reads the SOF segment: size, components and whether the JPEG is progressive, without decoding anything. */
     static Frame readFrameHeader(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Arrival.stream(file)))) {
             if (in.readUnsignedShort() != 0xFFD8) {
                 throw new UnreadableImageException("Not a JPEG file.");
             }

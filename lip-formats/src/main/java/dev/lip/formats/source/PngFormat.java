@@ -15,6 +15,12 @@ public final class PngFormat implements ImageFormat {
         return n >= 8 && (h[0] & 0xFF) == 0x89 && h[1] == 'P' && h[2] == 'N' && h[3] == 'G';
     }
 
+    /** Its rows are decoded in the order the file stores them, so slicing follows an upload's bytes. */
+    @Override
+    public boolean readsArriving() {
+        return true;
+    }
+
     @Override
     public ImageSource open(Path file, SourceLimits limits) throws IOException {
         return PngSource.open(file, limits.wholeDecodeMaxPixels() / 4, limits.pixelLimit());

@@ -22,6 +22,8 @@ final class PngRows {
     private static final int INPUT_BYTES = 256 << 10;
 
     private final FileChannel file;
+    /** The file's path, for {@link Arrival}: a file still arriving is read as its bytes come. */
+    private final Path path;
     private final int width;
     private final int height;
     private final int bytesPerPixel;
@@ -40,8 +42,9 @@ final class PngRows {
     private boolean inChunk;
     private boolean dataOver;
 
-    private PngRows(FileChannel file, int width, int height, int channels, int bitDepth) {
+    private PngRows(FileChannel file, Path path, int width, int height, int channels, int bitDepth) {
         this.file = file;
+        this.path = path;
         this.width = width;
         this.height = height;
         this.bytesPerPixel = channels * bitDepth / 8;
@@ -61,7 +64,7 @@ final class PngRows {
             throw new UnreadableImageException("The PNG's rows of " + width + " pixels are too long to decode.");
         }
         try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
-            new PngRows(file, width, height, channels, bitDepth).stream(consumer);
+            new PngRows(file, path, width, height, channels, bitDepth).stream(consumer);
         }
     }
 
@@ -145,7 +148,7 @@ final class PngRows {
             if (dataOver) {
                 return 0;
             }
-            if (seenData && position == file.size()) {
+            if (seenData && position == Arrival.length(path)) {
                 // the file ends after whole chunks, without IEND: the rows decoded so far are all there is (GDAL
                 // reads such a file; if rows are missing, the caller refuses it)
                 dataOver = true;
@@ -174,6 +177,7 @@ final class PngRows {
             }
         }
         int n = (int) Math.min(INPUT_BYTES, chunkLeft);
+        Arrival.await(path, position + n);
         inputBuffer.clear().limit(n);
         while (inputBuffer.hasRemaining()) {
             if (file.read(inputBuffer, position + inputBuffer.position()) < 0) {
@@ -189,6 +193,7 @@ final class PngRows {
 
     /** The 4-byte big-endian integer at {@code at}, the chunk type after it left in {@link #header}. */
     private int readInt(long at) throws IOException {
+        Arrival.await(path, at + 8);
         header.clear();
         while (header.hasRemaining()) {
             if (file.read(header, at + header.position()) < 0) {

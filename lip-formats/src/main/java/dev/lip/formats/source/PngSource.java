@@ -39,6 +39,8 @@ final class PngSource implements ImageSource {
      */
     static PngSource open(Path file, long interlacedMaxPixels, PixelLimit limit) throws IOException {
         PngStructure structure = PngStructure.read(file, limit);
+        // PNGJ reads the chunks before the image data, and a little of it, through a buffer of its own
+        Arrival.await(file, structure.dataStart() + (64 << 10));
         PngReader png = newReader(file);
         try {
             ar.com.hjg.pngj.ImageInfo pi = png.imgInfo;
@@ -114,6 +116,7 @@ final class PngSource implements ImageSource {
             PngRows.stream(file, info.width(), info.height(), channels, bitDepth, consumer);
             return;
         }
+        Arrival.awaitAll(file); // PNGJ finds a file still arriving short
         PngReader png = newReader(file);
         try {
             ar.com.hjg.pngj.ImageInfo pi = png.imgInfo;

@@ -12,26 +12,33 @@ import java.nio.file.StandardOpenOption;
  * 2 GB ran it out of memory; and the compressed image data's size bounds how many rows it can hold, so a 300-byte
  * file claiming 90000 x 90000 pixels is refused here instead of after gigabytes of invented patches.
  *
- * @param idatBytes the compressed image data, all IDAT chunks together
+ * <p>A file still arriving ({@link Arrival}) is walked up to its image data, each chunk's header awaited, and the
+ * rest of its declared length bounds the image data: the row decoder checks the chunks that follow as it reads them.
+ *
+ * @param idatBytes the compressed image data, all IDAT chunks together (at most, for a file still arriving)
+ * @param dataStart where the first IDAT chunk starts
  */
-record PngStructure(long idatBytes) {
+record PngStructure(long idatBytes, long dataStart) {
     /** Deflate's best case: 258 bytes from a 2-bit code, which zlib caps at 1032:1 (its documentation). */
     static final long MAX_INFLATE_RATIO = 1032;
 
     static PngStructure read(Path file, PixelLimit limit) throws IOException {
+        boolean arriving = Arrival.arriving(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
+            long size = Arrival.length(file);
             ByteBuffer header = ByteBuffer.allocate(8);
             long pos = 8; // signature, checked by the format sniffer
             long idat = 0;
+            long dataStart = -1;
             boolean first = true;
             while (true) {
                 header.clear();
                 if (pos == size && idat > 0 && !first) {
                     // Every chunk whole and the image data there, only IEND missing: GDAL and libvips read such a
                     // file, and the row decoder still refuses it if the data does not hold every row.
-                    return new PngStructure(idat);
+                    return new PngStructure(idat, dataStart);
                 }
+                Arrival.await(file, pos + 16);
                 if (pos + 8 > size || ch.read(header, pos) < 8) {
                     throw new UnreadableImageException("The PNG ends at byte " + size + " before its IEND chunk: the file is truncated.");
                 }
@@ -58,9 +65,15 @@ record PngStructure(long idatBytes) {
                             + " bytes but the file ends at byte " + size + ": the file is truncated.");
                 }
                 if (type.equals("IDAT")) {
+                    if (dataStart < 0) {
+                        dataStart = pos;
+                    }
+                    if (arriving) {
+                        return new PngStructure(size - pos, dataStart);
+                    }
                     idat += length;
                 } else if (type.equals("IEND")) {
-                    return new PngStructure(idat);
+                    return new PngStructure(idat, dataStart);
                 }
                 pos = end;
             }

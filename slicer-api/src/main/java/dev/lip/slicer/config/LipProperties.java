@@ -41,6 +41,9 @@ import java.time.Duration;
  * @param uploadExpiry             resumable uploads not used for a job this long after their last byte are removed
  * @param maxExpansion             images whose samples would take more than this many times their file's bytes are
  *                                 refused (400): no real image compresses that well
+ * @param arrivingSlicings         jobs made with their resumable upload (a JPEG or PNG) that may start slicing while
+ *                                 the upload still arrives, at once; each holds a decoder process waiting for bytes.
+ *                                 Others wait for their last byte. 0: none
  * @param decoder                  the decoder processes every image is read in (probe and slicing): their limits
  */
 @ConfigurationProperties("lip")
@@ -64,7 +67,8 @@ public record LipProperties(
         Path uploadDir,
         @DefaultValue("24h") Duration uploadExpiry,
         @DefaultValue Decoder decoder,
-        @DefaultValue("4096") long maxExpansion) {
+        @DefaultValue("4096") long maxExpansion,
+        @DefaultValue("2") int arrivingSlicings) {
 
     /**
      * {@code lip.decoder.*}: every image is read in a process of its own (see dev.lip.slicer.decoding), so that a

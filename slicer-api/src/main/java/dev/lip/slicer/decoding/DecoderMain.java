@@ -7,6 +7,7 @@ import dev.lip.common.geometry.TileGrid;
 import dev.lip.common.pixels.ImageInfo;
 import dev.lip.common.protocol.JobDirectory;
 import dev.lip.common.protocol.PatchName;
+import dev.lip.formats.source.Arrival;
 import dev.lip.formats.source.ImageSource;
 import dev.lip.formats.source.ImageSources;
 import dev.lip.formats.source.Messages;
@@ -122,7 +123,7 @@ public final class DecoderMain {
     /** The image a request reads, kept open from the probe to the slicing. */
     static final class Image implements AutoCloseable {
         private String path;
-        private PinnedFile file;
+        private volatile PinnedFile file;
         private ImageSource source;
         private ImageSources sources;
 
@@ -135,12 +136,21 @@ public final class DecoderMain {
                     request.maxExpansion()));
             file = PinnedFile.open(Path.of(request.image()), request.allowedDirs().stream().map(Path::of).toList());
             path = request.image();
+            if (request.arrivingLength() > 0) {
+                Arrival.expect(file.path(), request.arrivingLength());
+            }
             source = sources.openChecked(file.path());
             return source;
         }
 
         ImageSource another() throws java.io.IOException {
             return sources.openChecked(file.path());
+        }
+
+        /** The path its readers read: the one {@link Arrival} knows when it is still arriving. */
+        Path path() {
+            PinnedFile f = file;
+            return f == null ? null : f.path();
         }
 
         @Override
@@ -158,14 +168,21 @@ public final class DecoderMain {
 
     /** Carries out the request; what it returns is the last event. */
     static DecoderEvent run(DecoderRequest request, Image image, Events events) {
+        Thread heartbeat = null;
         try {
+            if (request.arrivingLength() > 0) {
+                heartbeat = heartbeat(events, image);
+            }
             ImageSource source = image.open(request);
             ImageInfo info = source.info();
             if (request.slice() == null) {
                 events.send(DecoderEvent.info(info, source.placement()));
                 return DecoderEvent.done(null);
             }
-            return slice(request.slice(), source, image::another, info, events);
+            DecoderEvent end = slice(request.slice(), source, image::another, info, events);
+            // the rows are all sliced; what follows them (a PNG's last chunks) is part of the upload the job takes
+            Arrival.awaitAll(image.path());
+            return end;
         } catch (UnreadableImageException e) {
             return DecoderEvent.refused(e.getMessage());
         } catch (OutOfMemoryError e) {
@@ -174,7 +191,36 @@ public final class DecoderMain {
         } catch (Exception | Error e) {
             org.slf4j.LoggerFactory.getLogger(DecoderMain.class).error("decoding failed", e);
             return DecoderEvent.failed("Slicing failed: " + Messages.of(e));
+        } finally {
+            if (heartbeat != null) {
+                heartbeat.interrupt();
+            }
         }
+    }
+
+    /**
+     * Says every second that this process is waiting for the image's bytes, while it reads an upload still arriving:
+     * slicer-api's watchdog stops a decoder it has not heard from, and one waiting for a paused upload is not stuck
+     * (the upload's expiry or its deletion ends the job, and this process with it).
+     */
+    private static Thread heartbeat(Events events, Image image) {
+        Thread t = new Thread(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(1000);
+                    Path p = image.path();
+                    if (p != null && !Arrival.arriving(p)) {
+                        return; // all there: from now on the decoder's own progress is what is watched
+                    }
+                    events.send(DecoderEvent.waiting());
+                }
+            } catch (InterruptedException | java.io.IOException e) {
+                // the request is over
+            }
+        }, "arrival-heartbeat");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     private static DecoderEvent slice(DecoderRequest.Slice s, ImageSource source, Slicer.SourceOpener more,

@@ -16,10 +16,17 @@ import java.util.Set;
  * @param wholeDecodeMaxPixels lip.progressive-jpeg-max-pixels
  * @param maxExpansion lip.max-expansion
  * @param slice       for {@code slice}: where and how; null for a probe
+ * @param arrivingLength the image's length when it is an upload still arriving (sliced as its bytes come, issue
+ *                    27), 0 when the file is whole
  */
 public record DecoderRequest(String operation, String image, List<String> allowedDirs, long maxPixels,
-                             long wholeDecodeMaxPixels, long maxExpansion, Slice slice) {
+                             long wholeDecodeMaxPixels, long maxExpansion, Slice slice, long arrivingLength) {
     public static final String PROBE = "probe", SLICE = "slice";
+
+    public DecoderRequest(String operation, String image, List<String> allowedDirs, long maxPixels,
+                          long wholeDecodeMaxPixels, long maxExpansion, Slice slice) {
+        this(operation, image, allowedDirs, maxPixels, wholeDecodeMaxPixels, maxExpansion, slice, 0);
+    }
 
     /**
      * @param resume  a slicing after a restart: patches already in the work directory are not written again

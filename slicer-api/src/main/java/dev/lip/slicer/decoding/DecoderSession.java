@@ -74,6 +74,9 @@ public final class DecoderSession implements AutoCloseable {
                     case DecoderEvent.DONE, DecoderEvent.REFUSED, DecoderEvent.FAILED -> {
                         return e;
                     }
+                    case DecoderEvent.WAITING -> {
+                        // heard: the image is still arriving, which is no stall of the decoder's
+                    }
                     default -> events.accept(e);
                 }
             }

@@ -6,8 +6,13 @@ import dev.lip.slicer.upload.UploadEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.lip.formats.source.ImageSources;
+
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -17,6 +22,13 @@ import java.util.concurrent.Executors;
  * RECEIVING, its upload's time counted as its upload stage, and is taken in ({@link JobIntake}) as soon as the
  * upload's last byte arrives; a refusal then (an unreadable header, say) FAILS it with the reason. An upload deleted
  * or expired first fails its job, saying so; a restart finds the jobs still waiting and goes on waiting.
+ *
+ * <p>A job whose image is read in the order it is stored (a JPEG or PNG: {@link ImageSources#readsArriving}) does
+ * not wait for the last byte: once the upload's first quarter megabyte has come, it is taken in while the rest
+ * arrives (issue 27). Its work directory gets a second name for the upload's file (a hard link: the upload goes on
+ * appending to it), its decoder waits for each byte it reads, and its patches are processed as they are sliced; the
+ * last byte only ends its upload stage. A paused upload pauses the slicing, a deleted or expired one fails the job,
+ * a restart follows it again. {@code lip.arriving-slicings} bounds how many do so at once.
  */
 final class AwaitedUploads implements UploadEvents {
     private static final Logger log = LoggerFactory.getLogger(AwaitedUploads.class);
@@ -26,13 +38,27 @@ final class AwaitedUploads implements UploadEvents {
     private final Jobs jobs;
     private final JobIntake intake;
     private final TusUploads uploads;
+    private final JobSlicing slicing;
     /** The intake runs apart from the request that brought the last byte: that request is answered at once. */
     private final ExecutorService taking = Executors.newCachedThreadPool(JobMonitor.daemon("upload-intake"));
+    /** Jobs taken in while their upload arrives, and of those, the ones whose work directory links the upload's bytes. */
+    private final Set<String> arriving = ConcurrentHashMap.newKeySet();
+    private final Set<String> linked = ConcurrentHashMap.newKeySet();
 
-    AwaitedUploads(Jobs jobs, JobIntake intake, TusUploads uploads) {
+    AwaitedUploads(Jobs jobs, JobIntake intake, TusUploads uploads, JobSlicing slicing) {
         this.jobs = jobs;
         this.intake = intake;
         this.uploads = uploads;
+        this.slicing = slicing;
+    }
+
+    /** The declared length of the job's upload while the job slices it as it arrives; 0 otherwise. */
+    long arrivingLength(Job job) {
+        String upload = job.awaitedUpload();
+        if (upload == null || job.state() == JobState.RECEIVING) {
+            return 0;
+        }
+        return uploads.receiving(upload).map(TusUploads.Receiving::length).orElse(0L);
     }
 
     /** Makes the job of an upload just created; the submission was checked before the upload was. */
@@ -47,19 +73,27 @@ final class AwaitedUploads implements UploadEvents {
     /** After a restart: each job still waiting goes on waiting, or is taken in, or fails, as its upload is. */
     void recover() {
         for (Job job : jobs.all()) {
-            if (job.state() == JobState.RECEIVING && job.awaitedUpload() != null) {
-                switch (uploads.state(job.awaitedUpload())) {
-                    case FINISHED -> finished(job.awaitedUpload());
-                    case GONE -> jobs.fail(job, EXPIRED);
-                    case RECEIVING -> log.info("job {}: still waits for upload {}", job.id(), job.awaitedUpload());
-                }
+            String upload = job.awaitedUpload();
+            if (upload == null || job.state().isTerminal()) {
+                continue;
+            }
+            if (job.state() != JobState.RECEIVING) {
+                // taken in while it arrived: its slicing follows the upload again (JobRecovery)
+                arriving.add(job.id());
+                linked.add(job.id());
+            }
+            switch (uploads.state(upload)) {
+                case FINISHED -> finished(upload);
+                case GONE -> jobs.fail(job, EXPIRED);
+                case RECEIVING -> log.info("job {}: still waits for upload {}", job.id(), upload);
             }
         }
     }
 
+    /** The job waiting for the upload, or slicing it while it arrives. */
     private Job awaiting(String uploadId) {
         for (Job job : jobs.all()) {
-            if (uploadId.equals(job.awaitedUpload()) && job.state() == JobState.RECEIVING) {
+            if (uploadId.equals(job.awaitedUpload()) && !job.state().isTerminal()) {
                 return job;
             }
         }
@@ -67,10 +101,121 @@ final class AwaitedUploads implements UploadEvents {
     }
 
     @Override
+    public void received(String uploadId) {
+        Job job = awaiting(uploadId);
+        if (job == null || job.state() != JobState.RECEIVING || arriving.contains(job.id())) {
+            return;
+        }
+        if (!slicing.reserveArriving()) {
+            return; // all places taken: this job waits for its last byte
+        }
+        if (!arriving.add(job.id())) {
+            slicing.releaseArriving();
+            return;
+        }
+        taking.submit(() -> takeArriving(job, uploadId));
+    }
+
+    /** Takes the job in while its upload arrives, when its image is read in order; else it waits for the last byte. */
+    private void takeArriving(Job job, String uploadId) {
+        boolean started = false; // taken in, or refused: the job no longer waits for the last byte
+        boolean slotHeld = true; // until the slicing has it
+        try {
+            TusUploads.Receiving r = uploads.receiving(uploadId).orElse(null);
+            if (r != null && readsInOrder(r.data())) {
+                Submission submission = job.pendingSubmission();
+                intake.proceed(job, submission, new JobIntake.ImageArrival() {
+                    @Override
+                    public Path arrive(Job j, JobDirectory dir) {
+                        return r.data();
+                    }
+
+                    @Override
+                    public long arrivingLength() {
+                        return r.length();
+                    }
+
+                    @Override
+                    public void keep(JobDirectory dir) throws IOException {
+                        synchronized (job) {
+                            Files.createLink(dir.uploadFile(), r.data());
+                            linked.add(job.id());
+                            if (uploads.state(uploadId) == TusUploads.State.FINISHED) {
+                                release(job, uploadId); // it came while the header was read
+                            }
+                        }
+                    }
+                }, true);
+                started = true;
+                slotHeld = false;
+                job.note("slicing began while the image was still arriving (" + mb(Files.size(r.data())) + " of "
+                        + mb(r.length()) + ")");
+                jobs.save(job);
+            }
+        } catch (Exception e) {
+            log.info("job {}: upload {} refused while arriving: {}", job.id(), uploadId, e.getMessage());
+            started = job.state().isTerminal(); // refused: FAILED with the reason, nothing to wait for
+        } finally {
+            if (slotHeld) {
+                slicing.releaseArriving();
+            }
+            if (!started) {
+                boolean finished;
+                synchronized (job) {
+                    arriving.remove(job.id());
+                    finished = uploads.state(uploadId) == TusUploads.State.FINISHED;
+                }
+                if (finished) {
+                    finished(uploadId); // its last byte came meanwhile, and found it busy
+                }
+            }
+        }
+    }
+
+    private static String mb(long bytes) {
+        return bytes < (10 << 20) ? (bytes >> 10) + " KB" : (bytes >> 20) + " MB";
+    }
+
+    /** Whether the bytes there start like an image read in the order it is stored. */
+    private static boolean readsInOrder(Path data) {
+        byte[] head = new byte[dev.lip.formats.source.ImageFormat.HEADER_BYTES];
+        int n;
+        try (java.io.InputStream in = Files.newInputStream(data)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            return false;
+        }
+        return ImageSources.readsArriving(head, n);
+    }
+
+    /** The upload's last byte came for a job that holds its bytes: the upload is forgotten, the job's file stays. */
+    private void release(Job job, String uploadId) {
+        job.uploadTaken();
+        job.endStage(Job.UPLOAD);
+        jobs.save(job);
+        arriving.remove(job.id());
+        linked.remove(job.id());
+        try {
+            uploads.release(uploadId);
+        } catch (IOException | RuntimeException e) {
+            log.warn("job {}: upload {} arrived, but its record could not be removed: {}", job.id(), uploadId, e.toString());
+        }
+        log.info("job {}: upload {} has arrived", job.id(), uploadId);
+    }
+
+    @Override
     public void finished(String uploadId) {
         Job job = awaiting(uploadId);
         if (job == null) {
             return; // an upload without a job: POST /api/v1/jobs?upload=ID makes one
+        }
+        synchronized (job) {
+            if (arriving.contains(job.id())) {
+                if (linked.contains(job.id())) {
+                    release(job, uploadId);
+                }
+                return; // else its intake sees the upload finished when it links it, or takes it as below if it gives up
+            }
         }
         Submission submission = job.pendingSubmission();
         taking.submit(() -> {
@@ -104,7 +249,7 @@ final class AwaitedUploads implements UploadEvents {
     @Override
     public void swept() {
         for (Job job : jobs.all()) {
-            if (job.state() == JobState.RECEIVING && job.awaitedUpload() != null
+            if (!job.state().isTerminal() && job.awaitedUpload() != null
                     && uploads.state(job.awaitedUpload()) == TusUploads.State.GONE) {
                 jobs.fail(job, EXPIRED);
             }

@@ -65,6 +65,14 @@ final class JobIntake {
     interface ImageArrival {
         Path arrive(Job job, JobDirectory dir) throws IOException;
 
+        /**
+         * The length the image will have when {@link #arrive} gave a file still arriving (an upload sliced as its
+         * bytes come: the decoder waits for them), else 0. Such a job's upload stage ends when its last byte arrives.
+         */
+        default long arrivingLength() {
+            return 0;
+        }
+
         /** Once the job is accepted: the image must end up at {@code dir.uploadFile()}. */
         default void keep(JobDirectory dir) throws IOException {
         }
@@ -100,9 +108,12 @@ final class JobIntake {
         DecoderSession decoder = null;
         try {
             Path image = arrival.arrive(job, dir);
-            job.endStage(Job.UPLOAD);
+            long arriving = arrival.arrivingLength();
+            if (arriving == 0) {
+                job.endStage(Job.UPLOAD);
+            }
             decoder = decoders.open("job " + id);
-            ImageInfo info = probe(decoder, job, image);
+            ImageInfo info = probe(decoder, job, image, arriving);
             Algorithm algorithm = Algorithms.byName(submission.algorithm()).orElseThrow();
             Map<String, String> resolved;
             JobSettings settings;
@@ -138,7 +149,7 @@ final class JobIntake {
             job.startStage(Job.SLICING);
             job.startStage(Job.PROCESSING);
             jobs.save(job);
-            slicing.start(job, dir, jobs.input(job), statistics, decoder);
+            slicing.start(job, dir, jobs.input(job), statistics, decoder, arriving);
             decoder = null; // the slicing has it now
             log.info("job {}: {} {}x{} {}-band {}, {} patches of {} (+{} halo), {} {}", id, info.format(),
                     info.width(), info.height(), info.bands(), info.sampleFormat().label(), grid.tileCount(),
@@ -164,13 +175,14 @@ final class JobIntake {
      * Reads the image's header in a decoder process (OpenSlide's vendor detection and every native decoder run
      * there, never in this JVM); a file it cannot read, or that crashes it, is refused with its sentence.
      */
-    private ImageInfo probe(DecoderSession decoder, Job job, Path image) throws IOException {
+    private ImageInfo probe(DecoderSession decoder, Job job, Path image, long arrivingLength) throws IOException {
         DecoderRequest request = new DecoderRequest(DecoderRequest.PROBE, image.toAbsolutePath().toString(),
-                allowedDirs(job), limits.maxPixels(), limits.wholeDecodeMaxPixels(), limits.maxExpansion(), null);
+                allowedDirs(job), limits.maxPixels(), limits.wholeDecodeMaxPixels(), limits.maxExpansion(), null,
+                arrivingLength);
         AtomicReference<DecoderEvent> info = new AtomicReference<>();
         DecoderEvent end;
         try {
-            end = decoder.run(request, info::set, () -> job.state() == JobState.CANCELLED);
+            end = decoder.run(request, info::set, () -> job.state().isTerminal());
         } catch (DecoderFailure e) {
             throw JobException.invalid(e.getMessage());
         }

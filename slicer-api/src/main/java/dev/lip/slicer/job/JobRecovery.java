@@ -71,7 +71,8 @@ final class JobRecovery {
                     // the work directory is not trusted (no links followed there); a source file is the user's own
                     Path mark = jobs.directory(job.id()).dir().resolve(RESUMED_MARK);
                     long patches = patchesInWorkDirectory(job);
-                    if (patches <= resumedAt(mark)) {
+                    // (a job slicing an upload still arriving may have sliced nothing new: it waits for bytes)
+                    if (patches <= resumedAt(mark) && job.awaitedUpload() == null) {
                         // No crash loop: whatever stopped the service while this job was slicing may be the job
                         jobs.fail(job, SLICED_TWICE);
                     } else if (input.equals(upload) ? SafeFiles.isRegularFile(upload) : Files.isRegularFile(input)) {

@@ -69,9 +69,11 @@ public class JobService {
         this.disk = new DiskSpace(props.tempDir(), props.minFreeBytes());
         this.models = new ModelCheck(transport.queue());
         this.intake = new JobIntake(props, limits, decoders, files, jobs, disk, models);
-        this.slicing = new JobSlicing(jobs, decoders, limits, intake::allowedDirs, disk, props.effectiveSliceThreads());
+        this.slicing = new JobSlicing(jobs, decoders, limits, intake::allowedDirs, disk, props.effectiveSliceThreads(),
+                props.arrivingSlicings());
         intake.slicing(slicing);
-        this.awaited = new AwaitedUploads(jobs, intake, tusUploads);
+        this.awaited = new AwaitedUploads(jobs, intake, tusUploads, slicing);
+        slicing.arrivingLengths(awaited::arrivingLength);
         this.stitching = new JobStitching(jobs, stitcher, objects);
         this.progress = new JobProgress(jobs, stitching, props.leaseTimeout(), props.retention(), java.time.Clock.systemUTC());
         Files.createDirectories(props.tempDir());

@@ -44,20 +44,56 @@ final class JobSlicing implements AutoCloseable {
     private final DiskSpace disk;
     private final int sliceThreads;
     private final ExecutorService slicers = Executors.newFixedThreadPool(2, JobMonitor.daemon("slicer"));
+    /**
+     * Slicings of uploads still arriving (issue 27) run apart: they mostly wait for bytes, and must not hold the
+     * places of jobs whose images are all there. {@link #arrivingSlots} bounds them, and the decoders they hold.
+     */
+    private final ExecutorService arrivingSlicers = Executors.newCachedThreadPool(JobMonitor.daemon("arriving-slicer"));
+    private final java.util.concurrent.Semaphore arrivingSlots;
+    /** The declared length of a job's upload when it is still arriving, else 0 (for a slicing resumed after a restart). */
+    private volatile java.util.function.ToLongFunction<Job> arrivingLength = job -> 0;
 
     JobSlicing(Jobs jobs, Decoders decoders, SourceLimits limits, Function<Job, List<String>> allowedDirs,
-               DiskSpace disk, int sliceThreads) {
+               DiskSpace disk, int sliceThreads, int arrivingSlicings) {
         this.jobs = jobs;
         this.decoders = decoders;
         this.limits = limits;
         this.allowedDirs = allowedDirs;
         this.disk = disk;
         this.sliceThreads = sliceThreads;
+        this.arrivingSlots = new java.util.concurrent.Semaphore(Math.max(0, arrivingSlicings));
     }
 
-    /** @param decoder the process that probed the image, which slices it now and is ended after */
-    void start(Job job, JobDirectory dir, Path upload, JobStatistics statistics, DecoderSession decoder) {
-        slicers.submit(() -> slice(job, dir, upload, statistics, false, decoder));
+    void arrivingLengths(java.util.function.ToLongFunction<Job> lengths) {
+        this.arrivingLength = lengths;
+    }
+
+    /** A place for a slicing of an upload still arriving; false when all are taken (the job waits for its last byte). */
+    boolean reserveArriving() {
+        return arrivingSlots.tryAcquire();
+    }
+
+    /** Gives back a place {@link #reserveArriving} gave, for a job that did not start slicing. */
+    void releaseArriving() {
+        arrivingSlots.release();
+    }
+
+    /**
+     * @param decoder        the process that probed the image, which slices it now and is ended after
+     * @param arrivingLength the upload's declared length when it is still arriving (the slicing then holds a place
+     *                       {@link #reserveArriving} gave, until it ends), else 0
+     */
+    void start(Job job, JobDirectory dir, Path upload, JobStatistics statistics, DecoderSession decoder,
+               long arrivingLength) {
+        (arrivingLength > 0 ? arrivingSlicers : slicers).submit(() -> {
+            try {
+                slice(job, dir, upload, statistics, false, decoder, arrivingLength);
+            } finally {
+                if (arrivingLength > 0) {
+                    arrivingSlots.release();
+                }
+            }
+        });
     }
 
     /**
@@ -75,11 +111,19 @@ final class JobSlicing implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             log.warn("job {}: preparing to resume slicing: {}", job.id(), e.toString());
         }
-        slicers.submit(() -> {
+        // an upload still arriving is followed again, in a place of its own even when all are taken: it had one
+        long arriving = arrivingLength.applyAsLong(job);
+        boolean slot = arriving > 0 && arrivingSlots.tryAcquire();
+        (arriving > 0 ? arrivingSlicers : slicers).submit(() -> {
             try {
-                slice(job, dir, jobs.input(job), new JobStatistics(wanted), true, decoders.open("job " + job.id()));
+                slice(job, dir, jobs.input(job), new JobStatistics(wanted), true, decoders.open("job " + job.id()),
+                        arriving);
             } catch (IOException | RuntimeException e) {
                 jobs.fail(job, "Slicing could not start again after a restart: " + Messages.of(e));
+            } finally {
+                if (slot) {
+                    arrivingSlots.release();
+                }
             }
         });
     }
@@ -93,12 +137,13 @@ final class JobSlicing implements AutoCloseable {
     }
 
     private void slice(Job job, JobDirectory dir, Path upload, JobStatistics statistics, boolean resume,
-                       DecoderSession decoder) {
+                       DecoderSession decoder, long arrivingLength) {
         try (decoder) {
             DecoderRequest request = new DecoderRequest(DecoderRequest.SLICE, upload.toString(), allowedDirs.apply(job),
                     limits.maxPixels(), limits.wholeDecodeMaxPixels(), limits.maxExpansion(),
                     new DecoderRequest.Slice(dir.dir().toAbsolutePath().getParent().toString(), job.id(), job.grid().tileSize(),
-                            job.grid().overlap(), statistics.wanted(), job.preview(), resume, sliceThreads));
+                            job.grid().overlap(), statistics.wanted(), job.preview(), resume, sliceThreads),
+                    arrivingLength);
             DecoderEvent end = decoder.run(request, e -> {
                 if (DecoderEvent.SLICED.equals(e.kind())) {
                     job.sliced.set(e.sliced());
@@ -144,5 +189,6 @@ final class JobSlicing implements AutoCloseable {
     @Override
     public void close() {
         slicers.shutdownNow();
+        arrivingSlicers.shutdownNow();
     }
 }

@@ -5,10 +5,7 @@ import dev.lip.slicer.config.LipProperties;
 import dev.lip.slicer.job.JobException;
 import dev.lip.web.Problems;
 import jakarta.annotation.PreDestroy;
-import jakarta.servlet.ReadListener;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import me.desair.tus.server.TusFileUploadService;
 import me.desair.tus.server.exception.TusException;
@@ -104,8 +101,9 @@ public class TusUploads {
         boolean deleting = id != null && "DELETE".equals(request.getMethod()) && state(id) != State.GONE;
         boolean finished = false;
         try {
-            tus.process("PATCH".equals(request.getMethod()) ? new RateChecked(request, new MinimumRate(
-                    props.minUploadRate(), props.uploadRateGrace())) : request, new ProblemErrors(response));
+            tus.process("PATCH".equals(request.getMethod()) ? new RateCheckedRequest(request, new MinimumRate(
+                    props.minUploadRate(), props.uploadRateGrace()), id == null ? () -> { } : () -> events.received(id))
+                    : request, new ProblemErrors(response));
             finished = id != null && "PATCH".equals(request.getMethod()) && state(id) == State.FINISHED;
             if (deleting && state(id) == State.GONE) {
                 events.deleted(id);
@@ -125,6 +123,8 @@ public class TusUploads {
         }
         if (finished) {
             events.finished(id); // after the upload is free again: its job takes it now
+        } else if (id != null && "PATCH".equals(request.getMethod())) {
+            events.received(id);
         }
     }
 
@@ -201,6 +201,43 @@ public class TusUploads {
             throw JobException.conflict("The upload " + uploadId + " is damaged: its bytes are not all on disk.");
         }
         return data;
+    }
+
+    /**
+     * An upload still receiving, for a job that slices it as its bytes come (issue 27): where its bytes are, how many
+     * have come and how many it declared. Empty when it is not receiving or declared no length.
+     */
+    public synchronized java.util.Optional<Receiving> receiving(String uploadId) {
+        try {
+            UploadInfo info = tus.getUploadInfo(PATH + "/" + uploadId);
+            if (info == null || !info.isUploadInProgress() || !info.hasLength()) {
+                return java.util.Optional.empty();
+            }
+            Path data = storage.resolve(UPLOADS).resolve(uploadId).resolve(DATA);
+            if (!Files.isRegularFile(data, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new Receiving(data, info.getOffset(), info.getLength()));
+        } catch (TusException | IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** @param data the bytes so far, in the file they grow in; {@code offset} of {@code length} have come */
+    public record Receiving(Path data, long offset, long length) {
+    }
+
+    /**
+     * Forgets a finished upload whose bytes a job already holds (a link it made to them while they arrived):
+     * the upload's record and its own name for the bytes go, the job's file stays.
+     */
+    public synchronized void release(String uploadId) throws IOException {
+        finished(uploadId); // refuses an unfinished one
+        try {
+            tus.deleteUpload(PATH + "/" + uploadId);
+        } catch (TusException e) {
+            throw new IOException("the upload " + uploadId + " could not be removed: " + e.getMessage(), e);
+        }
     }
 
     /** When the upload was created (its first request), or null when that is not known. */
@@ -287,63 +324,6 @@ public class TusUploads {
             ObjectInputFilter.Config.setSerialFilter(ObjectInputFilter.Config.createFilter(
                     "maxdepth=10;maxrefs=1000;maxbytes=1048576;maxarray=10000;me.desair.tus.server.upload.*;"
                             + "java.lang.*;java.util.*;!*"));
-        }
-    }
-
-    /** The request with its body checked against the minimum rate as it is read. */
-    private static final class RateChecked extends HttpServletRequestWrapper {
-        private final MinimumRate rate;
-        private ServletInputStream in;
-
-        RateChecked(HttpServletRequest request, MinimumRate rate) {
-            super(request);
-            this.rate = rate;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() throws IOException {
-            if (in == null) {
-                ServletInputStream body = super.getInputStream();
-                in = new ServletInputStream() {
-                    private long total;
-
-                    @Override
-                    public int read() throws IOException {
-                        int b = body.read();
-                        if (b >= 0) {
-                            total++;
-                            rate.check(total);
-                        }
-                        return b;
-                    }
-
-                    @Override
-                    public int read(byte[] buf, int off, int len) throws IOException {
-                        int n = body.read(buf, off, len);
-                        if (n > 0) {
-                            total += n;
-                            rate.check(total);
-                        }
-                        return n;
-                    }
-
-                    @Override
-                    public boolean isFinished() {
-                        return body.isFinished();
-                    }
-
-                    @Override
-                    public boolean isReady() {
-                        return body.isReady();
-                    }
-
-                    @Override
-                    public void setReadListener(ReadListener listener) {
-                        body.setReadListener(listener);
-                    }
-                };
-            }
-            return in;
         }
     }
 }

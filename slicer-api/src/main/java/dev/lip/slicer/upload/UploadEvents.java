@@ -9,6 +9,10 @@ public interface UploadEvents {
     /** The upload's last byte has arrived. */
     void finished(String uploadId);
 
+    /** More of the upload has arrived (a PATCH ended), and it is not finished. */
+    default void received(String uploadId) {
+    }
+
     /** The upload was deleted by its client, before a job took it. */
     void deleted(String uploadId);
 

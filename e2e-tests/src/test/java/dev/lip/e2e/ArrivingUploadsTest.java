@@ -1,0 +1,191 @@
+package dev.lip.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lip.common.testing.SampleImage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 27: a job made with its resumable upload slices a JPEG or a PNG while the upload still arrives, through the
+ * real service and tus requests as a client sends them: patches are sliced before the last byte is sent, a paused
+ * upload pauses the job (longer than the decoder's watchdog allows a silent decoder), the result is exact, a kill -9
+ * of slicer-api mid-upload resumes, a deleted upload fails the job, and a TIFF waits for its last byte.
+ */
+class ArrivingUploadsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final List<Trio> trios = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stop() {
+        trios.forEach(Trio::close);
+    }
+
+    private Trio trio() throws IOException {
+        // a watchdog shorter than the pauses below: a decoder waiting for bytes must not be taken for a stuck one
+        Trio t = new Trio(true, "--lip.decoder.stall-timeout=2s");
+        trios.add(t);
+        return t;
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder tus(Trio t, String path) {
+        return HttpRequest.newBuilder(URI.create(t.api() + path)).header("Tus-Resumable", "1.0.0");
+    }
+
+    private static String b64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Creates an upload that makes its job; returns {location, job id}. */
+    private String[] create(Trio t, long length, String name) throws Exception {
+        HttpResponse<String> r = send(tus(t, "/api/v1/uploads").header("Upload-Length", Long.toString(length))
+                .header("Upload-Metadata", "filename " + b64(name) + ",job " + b64("tileSize=128&threshold=100"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(201, r.statusCode(), r.body());
+        String job = r.headers().firstValue("Lip-Job").orElseThrow();
+        assertEquals(202, send(HttpRequest.newBuilder(URI.create(t.api() + "/api/v1/jobs/" + job + "/result"))
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode(), "the result is asked for, as lip does");
+        return new String[]{r.headers().firstValue("Location").orElseThrow(), job};
+    }
+
+    private void patch(Trio t, String location, byte[] bytes, int from, int to) throws Exception {
+        HttpResponse<String> r = send(tus(t, location).header("Upload-Offset", Integer.toString(from))
+                .header("Content-Type", "application/offset+octet-stream")
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(Arrays.copyOfRange(bytes, from, to))));
+        assertEquals(204, r.statusCode(), r.body());
+    }
+
+    private JsonNode job(Trio t, String id) throws Exception {
+        return JSON.readTree(send(HttpRequest.newBuilder(URI.create(t.api() + "/api/v1/jobs/" + id)).GET()).body());
+    }
+
+    private static int sliced(JsonNode job) {
+        return job.path("patches").path("sliced").asInt();
+    }
+
+    private void awaitSliced(Trio t, String id) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            JsonNode j = job(t, id);
+            assertNotEquals("FAILED", j.path("state").asText(), j.toString());
+            return sliced(j) > 0;
+        });
+    }
+
+    private static long millis(JsonNode instant) {
+        return instant.isTextual() ? java.time.Instant.parse(instant.asText()).toEpochMilli()
+                : (long) (instant.asDouble() * 1000);
+    }
+
+    private void assertResult(Trio t, String id, SampleImage reference, String what) throws Exception {
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
+            JsonNode j = job(t, id);
+            assertNotEquals("FAILED", j.path("state").asText(), j.toString());
+            return j.path("state").asText().equals("DONE");
+        });
+        Path out = dir.resolve(id + ".tif");
+        Trio.Run result = t.client("result", id, "-o", out.toString(), "-q");
+        assertEquals(0, result.exitCode(), result.stderr());
+        Masks.assertMaskEquals(reference.thresholdMask(100, false), reference.width, reference.height, out, what);
+    }
+
+    @Test
+    void aJpegAndAPngAreSlicedWhileTheirUploadsArriveAndATiffWaitsForItsLastByte() throws Exception {
+        Trio t = trio();
+        SampleImage img = SampleImage.generate(1600, 1200, 3, 8, 27);
+        Path jpeg = dir.resolve("arriving.jpg");
+        img.writeJpeg(jpeg, false, 0.9f);
+        Path png = dir.resolve("arriving.png");
+        img.writePng(png);
+        Path tiff = dir.resolve("arriving.tif");
+        img.writeTiff(tiff, "Deflate", 256);
+        for (Path input : List.of(jpeg, png)) {
+            byte[] bytes = Files.readAllBytes(input);
+            String[] up = create(t, bytes.length, input.getFileName().toString());
+            int part = bytes.length * 3 / 5;
+            patch(t, up[0], bytes, 0, part);
+            awaitSliced(t, up[1]);
+            JsonNode early = job(t, up[1]);
+            assertEquals(up[0].substring(up[0].lastIndexOf('/') + 1), early.path("upload").asText(),
+                    "sliced while its upload is still unfinished: " + early);
+            assertTrue(early.path("notes").toString().contains("slicing began while the image was still arriving"),
+                    early.toString());
+            int slicedThen = sliced(early);
+            Thread.sleep(4000); // the upload pauses for twice the decoder's watchdog: the job pauses with it
+            JsonNode paused = job(t, up[1]);
+            assertNotEquals("FAILED", paused.path("state").asText(), paused.toString());
+            assertTrue(sliced(paused) < paused.path("patches").path("total").asInt(),
+                    "not every patch can be sliced before the rest arrives: " + paused);
+            patch(t, up[0], bytes, part, bytes.length);
+            SampleImage reference = input == jpeg ? SampleImage.decode(jpeg) : img;
+            assertResult(t, up[1], reference, input.getFileName() + " sliced while it arrived");
+            JsonNode done = job(t, up[1]);
+            assertTrue(done.path("upload").isMissingNode() || done.path("upload").isNull(), done.toString());
+            assertTrue(slicedThen > 0);
+            // the upload stage lasted until the last byte, past the start of slicing
+            assertTrue(millis(done.path("stages").path("upload").path("endedAt"))
+                    > millis(done.path("stages").path("slicing").path("startedAt")), done.toString());
+        }
+
+        byte[] bytes = Files.readAllBytes(tiff);
+        String[] up = create(t, bytes.length, "arriving.tif");
+        patch(t, up[0], bytes, 0, bytes.length * 3 / 5);
+        Thread.sleep(1500);
+        assertEquals("RECEIVING", job(t, up[1]).path("state").asText(), "a TIFF is read once it has all arrived");
+        patch(t, up[0], bytes, bytes.length * 3 / 5, bytes.length);
+        assertResult(t, up[1], img, "a TIFF taken at its last byte");
+    }
+
+    @Test
+    void aKillOfSlicerApiMidUploadResumesAndADeletedUploadFailsItsJob() throws Exception {
+        Trio t = trio();
+        SampleImage img = SampleImage.generate(1600, 1200, 3, 8, 28);
+        Path jpeg = dir.resolve("restart.jpg");
+        img.writeJpeg(jpeg, false, 0.9f);
+        byte[] bytes = Files.readAllBytes(jpeg);
+
+        String[] up = create(t, bytes.length, "restart.jpg");
+        int half = bytes.length / 2;
+        patch(t, up[0], bytes, 0, half);
+        awaitSliced(t, up[1]);
+        t.killApi();
+        t.startApi();
+        assertNotEquals("FAILED", job(t, up[1]).path("state").asText(), "a restart follows the upload again");
+        patch(t, up[0], bytes, half, bytes.length);
+        assertResult(t, up[1], SampleImage.decode(jpeg), "a JPEG sliced while it arrived, across a kill -9");
+
+        String[] other = create(t, bytes.length, "deleted.jpg");
+        patch(t, other[0], bytes, 0, half);
+        awaitSliced(t, other[1]);
+        assertEquals(204, send(tus(t, other[0]).DELETE()).statusCode());
+        await().atMost(Duration.ofSeconds(20)).until(() -> job(t, other[1]).path("state").asText().equals("FAILED"));
+        assertTrue(job(t, other[1]).path("error").asText().contains("deleted"), job(t, other[1]).toString());
+    }
+}
