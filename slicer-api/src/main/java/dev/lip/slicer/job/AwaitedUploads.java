@@ -122,7 +122,7 @@ final class AwaitedUploads implements UploadEvents {
         boolean slotHeld = true; // until the slicing has it
         try {
             TusUploads.Receiving r = uploads.receiving(uploadId).orElse(null);
-            if (r != null && readsInOrder(r.data())) {
+            if (r != null && readsInOrder(r, uploadId)) {
                 Submission submission = job.pendingSubmission();
                 intake.proceed(job, submission, new JobIntake.ImageArrival() {
                     @Override
@@ -151,6 +151,9 @@ final class AwaitedUploads implements UploadEvents {
                 job.note("slicing began while the image was still arriving (" + mb(Files.size(r.data())) + " of "
                         + mb(r.length()) + ")");
                 jobs.save(job);
+            } else {
+                log.info("job {}: waits for the last byte of upload {} (only a JPEG or PNG whose length is known is read while it arrives)",
+                        job.id(), uploadId);
             }
         } catch (Exception e) {
             log.info("job {}: upload {} refused while arriving: {}", job.id(), uploadId, e.getMessage());
@@ -176,9 +179,24 @@ final class AwaitedUploads implements UploadEvents {
         return bytes < (10 << 20) ? (bytes >> 10) + " KB" : (bytes >> 20) + " MB";
     }
 
-    /** Whether the bytes there start like an image read in the order it is stored. */
-    private static boolean readsInOrder(Path data) {
+    /**
+     * Whether the upload starts like an image read in the order it is stored. Its first bytes may still be in the
+     * upload library's buffer when the request has read more: they are waited for, a few seconds at most.
+     */
+    private boolean readsInOrder(TusUploads.Receiving r, String uploadId) throws InterruptedException {
         byte[] head = new byte[dev.lip.formats.source.ImageFormat.HEADER_BYTES];
+        Path data = r.data();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        try {
+            while (Files.size(data) < Math.min(head.length, r.length())) {
+                if (System.nanoTime() > deadline || uploads.state(uploadId) != TusUploads.State.RECEIVING) {
+                    return false;
+                }
+                Thread.sleep(10);
+            }
+        } catch (IOException e) {
+            return false;
+        }
         int n;
         try (java.io.InputStream in = Files.newInputStream(data)) {
             n = in.readNBytes(head, 0, head.length);

@@ -44,6 +44,8 @@ public class TusUploads {
     private volatile UploadEvents events = UploadEvents.NONE;
     /** Uploads a request is working on now (see {@link #handle}). */
     private final java.util.Set<String> busy = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The lengths uploads declared at their creation, while they are receiving (see {@link #receiving}). */
+    private final java.util.Map<String, Long> declaredLengths = new java.util.concurrent.ConcurrentHashMap<>();
     private final Path storage;
     private final LipProperties props;
     private final ScheduledExecutorService cleaner = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -105,6 +107,9 @@ public class TusUploads {
                     props.minUploadRate(), props.uploadRateGrace()), id == null ? () -> { } : () -> events.received(id))
                     : request, new ProblemErrors(response));
             finished = id != null && "PATCH".equals(request.getMethod()) && state(id) == State.FINISHED;
+            if (id == null && "POST".equals(request.getMethod())) {
+                created(response);
+            }
             if (deleting && state(id) == State.GONE) {
                 events.deleted(id);
             }
@@ -120,6 +125,9 @@ public class TusUploads {
             if (id != null) {
                 busy.remove(id);
             }
+        }
+        if (finished || deleting) {
+            declaredLengths.remove(id);
         }
         if (finished) {
             events.finished(id); // after the upload is free again: its job takes it now
@@ -208,18 +216,51 @@ public class TusUploads {
      * have come and how many it declared. Empty when it is not receiving or declared no length.
      */
     public synchronized java.util.Optional<Receiving> receiving(String uploadId) {
+        if (!JobDirectory.isValidJobId(uploadId)) {
+            return java.util.Optional.empty();
+        }
+        Path data = storage.resolve(UPLOADS).resolve(uploadId).resolve(DATA);
+        Long length = declaredLengths.get(uploadId);
         try {
             UploadInfo info = tus.getUploadInfo(PATH + "/" + uploadId);
             if (info == null || !info.isUploadInProgress() || !info.hasLength()) {
                 return java.util.Optional.empty();
             }
-            Path data = storage.resolve(UPLOADS).resolve(uploadId).resolve(DATA);
-            if (!Files.isRegularFile(data, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            length = info.getLength();
+        } catch (TusException e) {
+            // locked by the PATCH bringing its bytes (the library locks an upload for its record too): the length
+            // declared at its creation is what is needed
+            if (length == null) {
                 return java.util.Optional.empty();
             }
-            return java.util.Optional.of(new Receiving(data, info.getOffset(), info.getLength()));
-        } catch (TusException | IOException e) {
+        } catch (IOException e) {
             return java.util.Optional.empty();
+        }
+        try {
+            if (!Files.isRegularFile(data, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.size(data) >= length) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new Receiving(data, Files.size(data), length));
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Remembers the length an upload just created declared (see {@link #receiving}). */
+    private void created(HttpServletResponse response) {
+        String location = response.getHeader("Location");
+        int at = location == null ? -1 : location.indexOf(PATH + "/");
+        String id = at < 0 ? null : uploadId(location.substring(at));
+        if (id == null || response.getStatus() != 201) {
+            return;
+        }
+        try {
+            UploadInfo info = tus.getUploadInfo(PATH + "/" + id);
+            if (info != null && info.hasLength()) {
+                declaredLengths.put(id, info.getLength());
+            }
+        } catch (TusException | IOException e) {
+            // not known: a job waits for this upload's last byte
         }
     }
 
@@ -284,6 +325,7 @@ public class TusUploads {
     void removeExpired() {
         try {
             tus.cleanup();
+            declaredLengths.keySet().removeIf(id -> state(id) == State.GONE);
             events.swept();
         } catch (Exception e) {
             log.warn("removing expired uploads failed: {}", e.toString());
@@ -305,6 +347,8 @@ public class TusUploads {
                 return State.GONE;
             }
             return info.isUploadInProgress() || !info.hasLength() ? State.RECEIVING : State.FINISHED;
+        } catch (me.desair.tus.server.exception.UploadAlreadyLockedException e) {
+            return State.RECEIVING; // a request is bringing its bytes now (it was taken for expired before)
         } catch (TusException | IOException e) {
             return State.GONE;
         }
