@@ -239,4 +239,82 @@ class ArrivingUploadsTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> job(t, other[1]).path("state").asText().equals("FAILED"));
         assertTrue(job(t, other[1]).path("error").asText().contains("deleted"), job(t, other[1]).toString());
     }
+
+    /**
+     * The attacker's view of slicing as bytes arrive: mutated JPEGs and PNGs (bits flipped, cut, header fields set to
+     * extremes; FuzzTest's mutations) sent in two PATCHes from two threads at once, while two uploads that never
+     * finish hold both places for arriving slicings. Every request answers below 500, every job ends DONE or FAILED
+     * with a sentence, the held uploads cost the others nothing but the wait for their last byte, and deleting the
+     * held uploads fails their jobs.
+     */
+    @Test
+    void mutatedArrivingUploadsFromTwoThreadsEndInAResultOrASentence() throws Exception {
+        Trio t = trio();
+        SampleImage img = SampleImage.generate(500, 400, 3, 8, 29);
+        Path jpeg = dir.resolve("seed.jpg");
+        img.writeJpeg(jpeg, false, 0.9f);
+        Path png = dir.resolve("seed.png");
+        img.writePng(png);
+        List<byte[]> seeds = List.of(Files.readAllBytes(jpeg), Files.readAllBytes(png));
+
+        runCases(t, seeds, 2026120700L, 24); // each may be sliced as it arrives
+
+        List<String[]> held = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            byte[] b = seeds.get(i);
+            String[] up = create(t, b.length * 4L, "held-" + i); // declares four times what will ever come
+            patch(t, up[0], b, 0, b.length);
+            awaitSliced(t, up[1]);
+            held.add(up);
+        }
+        runCases(t, seeds, 2026120800L, 4); // both places held: these wait for their last byte, and end all the same
+
+        for (String[] up : held) {
+            JsonNode j = job(t, up[1]);
+            assertNotEquals("FAILED", j.path("state").asText(), "still waiting for bytes that may come: " + j);
+            assertEquals(204, send(tus(t, up[0]).DELETE()).statusCode());
+            await().atMost(Duration.ofSeconds(20)).until(() -> job(t, up[1]).path("state").asText().equals("FAILED"));
+        }
+        assertEquals(200, send(HttpRequest.newBuilder(URI.create(t.api() + "/actuator/health")).GET()).statusCode());
+    }
+
+    /** Sends {@code cases} mutated seeds in two PATCHes each from two threads; each job must end with a result or a sentence. */
+    private void runCases(Trio t, List<byte[]> seeds, long firstSeed, int cases) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        List<java.util.concurrent.Future<String>> runs = new ArrayList<>();
+        for (int i = 0; i < cases; i++) {
+            long seed = firstSeed + i;
+            byte[] source = seeds.get(i % 2);
+            runs.add(pool.submit(() -> {
+                java.util.Random r = new java.util.Random(seed);
+                byte[] b = FuzzTest.mutate(source, r);
+                String[] up = create(t, b.length, "case-" + seed);
+                int part = 1 + r.nextInt(b.length - 1);
+                patch(t, up[0], b, 0, part);
+                patch(t, up[0], b, part, b.length);
+                await().atMost(Duration.ofSeconds(90)).until(() -> {
+                    String s = job(t, up[1]).path("state").asText();
+                    return s.equals("DONE") || s.equals("FAILED");
+                });
+                JsonNode j = job(t, up[1]);
+                if (j.path("state").asText().equals("FAILED")) {
+                    String error = j.path("error").asText();
+                    assertTrue(error.length() > 10 && !error.contains("Exception") && !error.contains("/tmp/"),
+                            "case " + seed + ": a failure without a plain sentence: " + error);
+                    System.out.println("case " + seed + " FAILED: " + error);
+                }
+                return j.path("state").asText();
+            }));
+        }
+        java.util.Map<String, Integer> outcomes = new java.util.TreeMap<>();
+        try {
+            for (var run : runs) {
+                outcomes.merge(run.get(3, java.util.concurrent.TimeUnit.MINUTES), 1, Integer::sum);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        System.out.println("arriving fuzz outcomes (first seed " + firstSeed + "): " + outcomes);
+        assertEquals(cases, outcomes.values().stream().mapToInt(Integer::intValue).sum());
+    }
 }

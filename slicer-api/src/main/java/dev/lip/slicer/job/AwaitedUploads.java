@@ -122,7 +122,7 @@ final class AwaitedUploads implements UploadEvents {
         boolean slotHeld = true; // until the slicing has it
         try {
             TusUploads.Receiving r = uploads.receiving(uploadId).orElse(null);
-            if (r != null && readsInOrder(r, uploadId)) {
+            if (r != null && readsInOrder(r, uploadId) && canLink(r.data(), jobs.directory(job.id()).dir())) {
                 Submission submission = job.pendingSubmission();
                 intake.proceed(job, submission, new JobIntake.ImageArrival() {
                     @Override
@@ -204,6 +204,27 @@ final class AwaitedUploads implements UploadEvents {
             return false;
         }
         return ImageSources.readsArriving(head, n);
+    }
+
+    /**
+     * Whether the job's directory can hold a second name for the upload's file: not when uploads are kept on another
+     * file system (lip.upload-dir), where the job waits for the last byte and moves the file as before.
+     */
+    private static boolean canLink(Path data, Path jobDir) {
+        Path check = jobDir.resolve(".link-check");
+        try {
+            Files.deleteIfExists(check);
+            Files.createLink(check, data);
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        } finally {
+            try {
+                Files.deleteIfExists(check);
+            } catch (IOException e) {
+                // a name of the upload's bytes left in the job's directory goes with the job
+            }
+        }
     }
 
     /** The upload's last byte came for a job that holds its bytes: the upload is forgotten, the job's file stays. */
