@@ -143,4 +143,54 @@ public final class Arrival {
             }
         };
     }
+
+    /** The file for an ImageIO reader, each read waiting for what it reads; its length the declared one. */
+    public static javax.imageio.stream.ImageInputStream imageStream(Path file) throws IOException {
+        Expected e = FILES.get(file);
+        if (e == null) {
+            return javax.imageio.ImageIO.createImageInputStream(file.toFile());
+        }
+        java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "r");
+        return new javax.imageio.stream.ImageInputStreamImpl() {
+            @Override
+            public int read() throws IOException {
+                checkClosed();
+                bitOffset = 0;
+                await(file, streamPos + 1);
+                raf.seek(streamPos);
+                int v = raf.read();
+                if (v >= 0) {
+                    streamPos++;
+                }
+                return v;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                checkClosed();
+                bitOffset = 0;
+                if (len == 0) {
+                    return 0;
+                }
+                await(file, streamPos + len); // ImageIO reads a tile or a directory at once
+                raf.seek(streamPos);
+                int n = raf.read(b, off, len);
+                if (n > 0) {
+                    streamPos += n;
+                }
+                return n;
+            }
+
+            @Override
+            public long length() {
+                return e.length;
+            }
+
+            @Override
+            public void close() throws IOException {
+                super.close();
+                raf.close();
+            }
+        };
+    }
 }

@@ -20,6 +20,7 @@ import java.util.BitSet;
  */
 final class BlockEndCheck implements AutoCloseable {
     private final FileChannel file;
+    private final Path path;
     private final TiffLayout layout;
     private final long rowBytes;
     private final int planes;
@@ -28,6 +29,7 @@ final class BlockEndCheck implements AutoCloseable {
 
     private BlockEndCheck(Path path, TiffLayout layout) throws IOException {
         this.file = FileChannel.open(path, StandardOpenOption.READ);
+        this.path = path;
         this.layout = layout;
         // a planar file's block holds one band's samples: its rows are a band's, and each band has its blocks
         this.planes = layout.isPlanar() ? layout.bands() : 1;
@@ -69,6 +71,7 @@ final class BlockEndCheck implements AutoCloseable {
             data = new byte[count];
         }
         ByteBuffer buf = ByteBuffer.wrap(data, 0, count);
+        Arrival.await(path, offset + count);
         while (buf.hasRemaining() && file.read(buf, offset + buf.position()) >= 0) {
             // until full
         }

@@ -101,6 +101,9 @@ public final class ImageSources {
                 "The upload is not an image we can read: expected " + expected() + "."));
         ImageSource source = null;
         try {
+            if (!format.readsArriving()) {
+                Arrival.awaitAll(file); // a slide scanner's TIFF, say: its reader (OpenSlide) reads the file itself
+            }
             source = format.open(file, limits);
             limits.pixelLimit().check(source.info().width(), source.info().height());
             checkPixelsPerByte(source.info(), format, Arrival.length(file));

@@ -37,8 +37,8 @@ final class SlideVendors {
 
     static Marks of(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            ByteBuffer head = read(ch, 0, 16, size);
+            long size = Arrival.length(file); // the declared length of a file still arriving
+            ByteBuffer head = read(file, ch, 0, 16, size);
             if (head == null) {
                 return new Marks(null, 1);
             }
@@ -46,7 +46,7 @@ final class SlideVendors {
             head.order(order);
             boolean big = head.getShort(2) == 43;
             long ifd = big ? head.getLong(8) : Integer.toUnsignedLong(head.getInt(4));
-            ByteBuffer c = read(ch, ifd, big ? 8 : 2, size);
+            ByteBuffer c = read(file, ch, ifd, big ? 8 : 2, size);
             if (c == null) {
                 return new Marks(null, 1);
             }
@@ -54,7 +54,7 @@ final class SlideVendors {
             long entries = big ? c.getLong(0) : Short.toUnsignedInt(c.getShort(0));
             int entryBytes = big ? 20 : 12;
             ByteBuffer all = entries <= 0 || entries > 4096 ? null
-                    : read(ch, ifd + (big ? 8 : 2), (int) entries * entryBytes, size);
+                    : read(file, ch, ifd + (big ? 8 : 2), (int) entries * entryBytes, size);
             if (all == null) {
                 return new Marks(null, 1);
             }
@@ -87,7 +87,7 @@ final class SlideVendors {
                 } else if ((tag == DESCRIPTION || tag == XMP) && count > 0 && count <= MAX_TEXT && (type == 2 || type == 1 || type == 7)) {
                     ByteBuffer text = count <= (big ? 8 : 4)
                             ? all.duplicate().position(valueAt).limit(valueAt + (int) count).slice()
-                            : read(ch, big ? all.getLong(valueAt) : Integer.toUnsignedLong(all.getInt(valueAt)), (int) count, size);
+                            : read(file, ch, big ? all.getLong(valueAt) : Integer.toUnsignedLong(all.getInt(valueAt)), (int) count, size);
                     String s = text == null ? "" : StandardCharsets.ISO_8859_1.decode(text).toString();
                     if (tag == DESCRIPTION) {
                         description = s;
@@ -122,8 +122,8 @@ final class SlideVendors {
      */
     static int directoryCount(Path file, int limit) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            ByteBuffer head = read(ch, 0, 16, size);
+            long size = Arrival.length(file); // the declared length of a file still arriving
+            ByteBuffer head = read(file, ch, 0, 16, size);
             if (head == null) {
                 return 0;
             }
@@ -133,7 +133,7 @@ final class SlideVendors {
             long ifd = big ? head.getLong(8) : Integer.toUnsignedLong(head.getInt(4));
             int n = 0;
             while (ifd != 0 && n <= limit) {
-                ByteBuffer c = read(ch, ifd, big ? 8 : 2, size);
+                ByteBuffer c = read(file, ch, ifd, big ? 8 : 2, size);
                 if (c == null) {
                     break;
                 }
@@ -143,7 +143,7 @@ final class SlideVendors {
                     break;
                 }
                 long nextAt = ifd + (big ? 8 + entries * 20 : 2 + entries * 12);
-                ByteBuffer next = read(ch, nextAt, big ? 8 : 4, size);
+                ByteBuffer next = read(file, ch, nextAt, big ? 8 : 4, size);
                 n++;
                 if (next == null) {
                     break;
@@ -162,14 +162,14 @@ final class SlideVendors {
      */
     static boolean jpegHasRestartMarkers(Path file, long offset) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            ByteBuffer soi = read(ch, offset, 2, size);
+            long size = Arrival.length(file); // the declared length of a file still arriving
+            ByteBuffer soi = read(file, ch, offset, 2, size);
             if (soi == null || soi.getShort(0) != (short) 0xFFD8) {
                 return false;
             }
             long at = offset + 2;
             for (int segments = 0; segments < 256; segments++) {
-                ByteBuffer m = read(ch, at, 4, size);
+                ByteBuffer m = read(file, ch, at, 4, size);
                 if (m == null || (m.get(0) & 0xFF) != 0xFF) {
                     return false;
                 }
@@ -179,7 +179,7 @@ final class SlideVendors {
                     return false; // the scan starts with no restart interval defined
                 }
                 if (marker == 0xDD) {
-                    ByteBuffer dri = read(ch, at + 4, 2, size);
+                    ByteBuffer dri = read(file, ch, at + 4, 2, size);
                     return dri != null && dri.getShort(0) != 0;
                 }
                 at += 2 + length;
@@ -188,10 +188,11 @@ final class SlideVendors {
         }
     }
 
-    private static ByteBuffer read(FileChannel ch, long at, int n, long size) throws IOException {
+    private static ByteBuffer read(Path file, FileChannel ch, long at, int n, long size) throws IOException {
         if (at < 0 || at + n > size) {
             return null;
         }
+        Arrival.await(file, at + n);
         ByteBuffer b = ByteBuffer.allocate(n);
         while (b.hasRemaining() && ch.read(b, at + b.position()) >= 0) {
             // until full

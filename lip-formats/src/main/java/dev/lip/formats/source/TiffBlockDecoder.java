@@ -39,8 +39,15 @@ final class TiffBlockDecoder implements AutoCloseable {
      */
     private final byte[] packed;
 
-    TiffBlockDecoder(FileChannel file, java.nio.file.Path path, TiffLayout layout) throws UnreadableImageException {
+    /** The file's path, for {@link Arrival}: a file still arriving is read as its blocks come. */
+    private final java.nio.file.Path path;
+
+    TiffBlockDecoder(FileChannel file, java.nio.file.Path path, TiffLayout layout) throws java.io.IOException {
         this.file = file;
+        this.path = path;
+        if (layout.viaLibTiff()) {
+            Arrival.awaitAll(path); // libtiff reads the file itself, and would find it short
+        }
         this.layout = layout;
         this.bytesPerSample = layout.readBits() / 8;
         this.block = new byte[layout.blockWidth() * layout.blockHeight() * Math.max(layout.bands(), layout.readBands())
@@ -115,6 +122,7 @@ final class TiffBlockDecoder implements AutoCloseable {
             compressed = new byte[count];
         }
         ByteBuffer buf = ByteBuffer.wrap(compressed, 0, count);
+        Arrival.await(path, offsets[index] + count); // a file still arriving: the block's bytes, once they are there
         while (buf.hasRemaining()) {
             if (file.read(buf, offsets[index] + buf.position()) < 0) {
                 throw new UnreadableImageException("The TIFF ends inside its " + unit() + " " + index + ".");

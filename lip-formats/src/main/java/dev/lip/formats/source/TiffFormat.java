@@ -15,6 +15,16 @@ public final class TiffFormat implements ImageFormat {
         return magic(h, n) == 42;
     }
 
+    /**
+     * Its directory is read where it is and its blocks as the slicer reaches them, so a TIFF whose directory comes
+     * first (GDAL's, a COG) is sliced as it arrives; one whose directory is at its end (libtiff's and libvips'
+     * default) starts when the directory arrives.
+     */
+    @Override
+    public boolean readsArriving() {
+        return true;
+    }
+
     @Override
     public ImageSource open(Path file, SourceLimits limits) throws IOException {
         return TiffSource.open(file, limits.pixelLimit());

@@ -61,7 +61,7 @@ final class TiffSource implements ImageSource {
 
     static TiffSource open(Path file, PixelLimit limit) throws IOException {
         TiffStructure.Facts facts = TiffStructure.check(file, false, limit);
-        ImageInputStream stream = ImageIO.createImageInputStream(file.toFile());
+        ImageInputStream stream = Arrival.imageStream(file);
         ImageReader reader = JdkReaders.get("tiff", "com.sun.imageio.plugins.tiff.TIFFImageReader");
         try {
             reader.setInput(stream, false, true);

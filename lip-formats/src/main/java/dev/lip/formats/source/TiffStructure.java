@@ -69,8 +69,8 @@ final class TiffStructure {
     /** @param limit applied first, to the width and length the directory states, whatever else is wrong with it */
     static Facts check(Path file, boolean big, PixelLimit limit) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            ByteBuffer head = read(ch, 0, 16, size);
+            long size = Arrival.length(file); // the declared length of a file still arriving
+            ByteBuffer head = read(file, ch, 0, 16, size);
             ByteOrder order = head.get(0) == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
             head.order(order);
             long ifd = big ? head.getLong(8) : Integer.toUnsignedLong(head.getInt(4));
@@ -78,13 +78,13 @@ final class TiffStructure {
             if (ifd < (big ? 16 : 8) || ifd > size - countBytes) {
                 throw damaged("its first directory is at byte " + ifd + ", outside the file's " + size + " bytes");
             }
-            ByteBuffer c = read(ch, ifd, countBytes, size).order(order);
+            ByteBuffer c = read(file, ch, ifd, countBytes, size).order(order);
             long entries = big ? c.getLong(0) : Short.toUnsignedInt(c.getShort(0));
             int entryBytes = big ? 20 : 12;
             if (entries == 0 || entries > MAX_ENTRIES || ifd + countBytes + entries * entryBytes > size) {
                 throw damaged("its directory claims " + entries + " entries");
             }
-            ByteBuffer all = read(ch, ifd + countBytes, (int) (entries * entryBytes), size).order(order);
+            ByteBuffer all = read(file, ch, ifd + countBytes, (int) (entries * entryBytes), size).order(order);
             checkSize(all, entries, entryBytes, big, limit);
             Set<Integer> tags = new HashSet<>();
             java.util.Map<Integer, long[]> blocks = new java.util.HashMap<>();
@@ -129,21 +129,21 @@ final class TiffStructure {
                 } else if (tag == 262 && count > 0) {
                     photometric = Short.toUnsignedInt(all.getShort(at + (big ? 12 : 8)));
                 } else if ((tag == 273 || tag == 279 || tag == 324 || tag == 325) && count <= 1 << 24) {
-                    blocks.put(tag, values(ch, offset, (int) count, type, order));
+                    blocks.put(tag, values(file, ch, offset, (int) count, type, order));
                 } else if (GEO_TYPES.containsKey(tag) && GEO_TYPES.get(tag) == type && count > 0 && count <= MAX_GEO_VALUES) {
-                    geo.put(tag, read(ch, offset, (int) bytes, size).order(order));
+                    geo.put(tag, read(file, ch, offset, (int) bytes, size).order(order));
                 } else if ((tag == 282 || tag == 283) && type == 5 && count == 1) {
-                    ByteBuffer r = read(ch, offset, 8, size).order(order);
+                    ByteBuffer r = read(file, ch, offset, 8, size).order(order);
                     long den = Integer.toUnsignedLong(r.getInt(4));
                     double v = den == 0 ? 0 : Integer.toUnsignedLong(r.getInt(0)) / (double) den;
                     resolution[tag - 282] = v;
                 } else if (tag == 296 && type == SHORT && count == 1) {
-                    resolutionUnit = Short.toUnsignedInt(read(ch, offset, 2, size).order(order).getShort(0));
+                    resolutionUnit = Short.toUnsignedInt(read(file, ch, offset, 2, size).order(order).getShort(0));
                 } else if (tag == 270 && type == 2 && count > 0 && count <= MAX_DESCRIPTION) {
                     // OME-XML is UTF-8 (its unit "µm" is two bytes); Aperio's text is ASCII, which UTF-8 reads alike
-                    description = text(read(ch, offset, (int) count, size), java.nio.charset.StandardCharsets.UTF_8);
+                    description = text(read(file, ch, offset, (int) count, size), java.nio.charset.StandardCharsets.UTF_8);
                 } else if (tag == GDAL_NODATA && type == 2 && count > 0 && count <= 64) {
-                    nodata = ascii(read(ch, offset, (int) count, size)).trim();
+                    nodata = ascii(read(file, ch, offset, (int) count, size)).trim();
                 }
             }
             // Where the pixels are, checked before a reader looks at them (the JDK's says only "Data segment out
@@ -272,8 +272,10 @@ final class TiffStructure {
     }
 
     /** The values of a SHORT, LONG or LONG8 field. */
-    private static long[] values(FileChannel ch, long offset, int count, int type, ByteOrder order) throws IOException {
+    private static long[] values(Path file, FileChannel ch, long offset, int count, int type, ByteOrder order)
+            throws IOException {
         int size = TYPE_SIZES[type];
+        Arrival.await(file, offset + (long) count * size);
         ByteBuffer b = ByteBuffer.allocate(count * size).order(order);
         while (b.hasRemaining() && ch.read(b, offset + b.position()) >= 0) {
             // until full
@@ -293,10 +295,11 @@ final class TiffStructure {
         return new UnreadableImageException("The TIFF's directory is damaged: " + why + ".");
     }
 
-    private static ByteBuffer read(FileChannel ch, long at, int n, long size) throws IOException {
+    private static ByteBuffer read(Path file, FileChannel ch, long at, int n, long size) throws IOException {
         if (at + n > size) {
             throw damaged("it ends at byte " + size + " inside its header or directory");
         }
+        Arrival.await(file, at + n);
         ByteBuffer b = ByteBuffer.allocate(n);
         while (b.hasRemaining() && ch.read(b, at + b.position()) >= 0) {
             // until full

@@ -23,8 +23,8 @@ import java.util.concurrent.Executors;
  * upload's last byte arrives; a refusal then (an unreadable header, say) FAILS it with the reason. An upload deleted
  * or expired first fails its job, saying so; a restart finds the jobs still waiting and goes on waiting.
  *
- * <p>A job whose image is read in the order it is stored (a JPEG or PNG: {@link ImageSources#readsArriving}) does
- * not wait for the last byte: once the upload's first quarter megabyte has come, it is taken in while the rest
+ * <p>A job whose image is read in the order it is stored (a JPEG, a PNG, a TIFF: {@link ImageSources#readsArriving})
+ * does not wait for the last byte (a TIFF whose directory is at its end waits for that): once the upload's first quarter megabyte has come, it is taken in while the rest
  * arrives (issue 27). Its work directory gets a second name for the upload's file (a hard link: the upload goes on
  * appending to it), its decoder waits for each byte it reads, and its patches are processed as they are sliced; the
  * last byte only ends its upload stage. A paused upload pauses the slicing, a deleted or expired one fails the job,
@@ -148,11 +148,9 @@ final class AwaitedUploads implements UploadEvents {
                 }, true);
                 started = true;
                 slotHeld = false;
-                job.note("slicing began while the image was still arriving (" + mb(Files.size(r.data())) + " of "
-                        + mb(r.length()) + ")");
-                jobs.save(job);
+                noteArrival(job, r);
             } else {
-                log.info("job {}: waits for the last byte of upload {} (only a JPEG or PNG whose length is known is read while it arrives)",
+                log.info("job {}: waits for the last byte of upload {} (only a JPEG, PNG or TIFF whose length is known is read while it arrives)",
                         job.id(), uploadId);
             }
         } catch (Exception e) {
@@ -173,6 +171,20 @@ final class AwaitedUploads implements UploadEvents {
                 }
             }
         }
+    }
+
+    /** Says how much had arrived when slicing began (the upload's own file may be gone by now: the job's link is read). */
+    private void noteArrival(Job job, TusUploads.Receiving r) {
+        long had;
+        try {
+            had = Files.size(jobs.directory(job.id()).uploadFile());
+        } catch (IOException e) {
+            had = r.length(); // sliced already, and removed
+        }
+        job.note(had < r.length() ? "slicing began while the image was still arriving (" + mb(had) + " of "
+                + mb(r.length()) + ")" : "slicing began with the image's last byte: its header (a TIFF's directory, "
+                + "say) is at its end");
+        jobs.save(job);
     }
 
     private static String mb(long bytes) {

@@ -41,11 +41,14 @@ public class TusUploads {
     private static final String UPLOADS = "uploads", DATA = "data";
 
     private final TusFileUploadService tus;
+    /**
+     * The uploads' records read without the library's lock: its getUploadInfo takes the upload's lock, and a PATCH
+     * arriving meanwhile is then answered an empty 200 with its bytes dropped (the library's behaviour).
+     */
+    private final me.desair.tus.server.upload.disk.DiskStorageService records;
     private volatile UploadEvents events = UploadEvents.NONE;
     /** Uploads a request is working on now (see {@link #handle}). */
     private final java.util.Set<String> busy = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** The lengths uploads declared at their creation, while they are receiving (see {@link #receiving}). */
-    private final java.util.Map<String, Long> declaredLengths = new java.util.concurrent.ConcurrentHashMap<>();
     private final Path storage;
     private final LipProperties props;
     private final ScheduledExecutorService cleaner = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -69,6 +72,9 @@ public class TusUploads {
         if (props.maxUploadBytes() > 0) {
             tus.withMaxUploadSize(props.maxUploadBytes());
         }
+        me.desair.tus.server.upload.UuidUploadIdFactory ids = new me.desair.tus.server.upload.UuidUploadIdFactory();
+        ids.setUploadUri(PATH);
+        this.records = new me.desair.tus.server.upload.disk.DiskStorageService(ids, storage.toString());
         long period = Math.max(1000, Math.min(props.uploadExpiry().toMillis() / 4, TimeUnit.MINUTES.toMillis(10)));
         cleaner.scheduleWithFixedDelay(this::removeExpired, 0, period, TimeUnit.MILLISECONDS);
     }
@@ -107,9 +113,6 @@ public class TusUploads {
                     props.minUploadRate(), props.uploadRateGrace()), id == null ? () -> { } : () -> events.received(id))
                     : request, new ProblemErrors(response));
             finished = id != null && "PATCH".equals(request.getMethod()) && state(id) == State.FINISHED;
-            if (id == null && "POST".equals(request.getMethod())) {
-                created(response);
-            }
             if (deleting && state(id) == State.GONE) {
                 events.deleted(id);
             }
@@ -125,9 +128,6 @@ public class TusUploads {
             if (id != null) {
                 busy.remove(id);
             }
-        }
-        if (finished || deleting) {
-            declaredLengths.remove(id);
         }
         if (finished) {
             events.finished(id); // after the upload is free again: its job takes it now
@@ -192,9 +192,9 @@ public class TusUploads {
         }
         UploadInfo info;
         try {
-            info = tus.getUploadInfo(PATH + "/" + uploadId);
-        } catch (TusException e) {
-            info = null;
+            info = record(uploadId);
+        } catch (IOException e) {
+            info = null; // a record that cannot be read is no upload
         }
         if (info == null) {
             throw JobException.notFound("There is no upload with id " + uploadId + " (finished uploads are kept for "
@@ -220,19 +220,13 @@ public class TusUploads {
             return java.util.Optional.empty();
         }
         Path data = storage.resolve(UPLOADS).resolve(uploadId).resolve(DATA);
-        Long length = declaredLengths.get(uploadId);
+        long length;
         try {
-            UploadInfo info = tus.getUploadInfo(PATH + "/" + uploadId);
+            UploadInfo info = record(uploadId);
             if (info == null || !info.isUploadInProgress() || !info.hasLength()) {
                 return java.util.Optional.empty();
             }
             length = info.getLength();
-        } catch (TusException e) {
-            // locked by the PATCH bringing its bytes (the library locks an upload for its record too): the length
-            // declared at its creation is what is needed
-            if (length == null) {
-                return java.util.Optional.empty();
-            }
         } catch (IOException e) {
             return java.util.Optional.empty();
         }
@@ -243,24 +237,6 @@ public class TusUploads {
             return java.util.Optional.of(new Receiving(data, Files.size(data), length));
         } catch (IOException e) {
             return java.util.Optional.empty();
-        }
-    }
-
-    /** Remembers the length an upload just created declared (see {@link #receiving}). */
-    private void created(HttpServletResponse response) {
-        String location = response.getHeader("Location");
-        int at = location == null ? -1 : location.indexOf(PATH + "/");
-        String id = at < 0 ? null : uploadId(location.substring(at));
-        if (id == null || response.getStatus() != 201) {
-            return;
-        }
-        try {
-            UploadInfo info = tus.getUploadInfo(PATH + "/" + id);
-            if (info != null && info.hasLength()) {
-                declaredLengths.put(id, info.getLength());
-            }
-        } catch (TusException | IOException e) {
-            // not known: a job waits for this upload's last byte
         }
     }
 
@@ -281,13 +257,35 @@ public class TusUploads {
         }
     }
 
+    /**
+     * The upload's record, or null when there is none. The library rewrites a record in place, so a read that meets
+     * one half written is tried again.
+     */
+    private UploadInfo record(String uploadId) throws IOException {
+        IOException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                return records.getUploadInfo(PATH + "/" + uploadId, null);
+            } catch (IOException e) {
+                last = e;
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        throw last;
+    }
+
     /** When the upload was created (its first request), or null when that is not known. */
     public synchronized java.time.Instant createdAt(String uploadId) {
         try {
-            UploadInfo info = tus.getUploadInfo(PATH + "/" + uploadId);
+            UploadInfo info = record(uploadId);
             return info == null || info.getCreationTimestamp() == null ? null
                     : java.time.Instant.ofEpochMilli(info.getCreationTimestamp());
-        } catch (TusException | IOException e) {
+        } catch (IOException e) {
             return null;
         }
     }
@@ -325,7 +323,6 @@ public class TusUploads {
     void removeExpired() {
         try {
             tus.cleanup();
-            declaredLengths.keySet().removeIf(id -> state(id) == State.GONE);
             events.swept();
         } catch (Exception e) {
             log.warn("removing expired uploads failed: {}", e.toString());
@@ -342,14 +339,12 @@ public class TusUploads {
 
     public synchronized State state(String uploadId) {
         try {
-            UploadInfo info = tus.getUploadInfo(PATH + "/" + uploadId);
+            UploadInfo info = record(uploadId);
             if (info == null) {
                 return State.GONE;
             }
             return info.isUploadInProgress() || !info.hasLength() ? State.RECEIVING : State.FINISHED;
-        } catch (me.desair.tus.server.exception.UploadAlreadyLockedException e) {
-            return State.RECEIVING; // a request is bringing its bytes now (it was taken for expired before)
-        } catch (TusException | IOException e) {
+        } catch (IOException e) {
             return State.GONE;
         }
     }
