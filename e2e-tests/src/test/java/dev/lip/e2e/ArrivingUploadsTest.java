@@ -255,7 +255,7 @@ class ArrivingUploadsTest {
     }
 
     /**
-     * The attacker's view of slicing as bytes arrive: mutated JPEGs and PNGs (bits flipped, cut, header fields set to
+     * The attacker's view of slicing as bytes arrive: mutated JPEGs, PNGs and TIFFs (bits flipped, cut, header fields set to
      * extremes; FuzzTest's mutations) sent in two PATCHes from two threads at once, while two uploads that never
      * finish hold both places for arriving slicings. Every request answers below 500, every job ends DONE or FAILED
      * with a sentence, the held uploads cost the others nothing but the wait for their last byte, and deleting the
@@ -269,9 +269,11 @@ class ArrivingUploadsTest {
         img.writeJpeg(jpeg, false, 0.9f);
         Path png = dir.resolve("seed.png");
         img.writePng(png);
-        List<byte[]> seeds = List.of(Files.readAllBytes(jpeg), Files.readAllBytes(png));
+        Path tiff = dir.resolve("seed.tif");
+        img.writeTiff(tiff, "Deflate", 64);
+        List<byte[]> seeds = List.of(Files.readAllBytes(jpeg), Files.readAllBytes(png), Files.readAllBytes(tiff));
 
-        runCases(t, seeds, 2026120700L, 24); // each may be sliced as it arrives
+        runCases(t, seeds, 2026120700L, 30); // each may be sliced as it arrives
 
         List<String[]> held = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
@@ -298,7 +300,7 @@ class ArrivingUploadsTest {
         List<java.util.concurrent.Future<String>> runs = new ArrayList<>();
         for (int i = 0; i < cases; i++) {
             long seed = firstSeed + i;
-            byte[] source = seeds.get(i % 2);
+            byte[] source = seeds.get(i % seeds.size());
             runs.add(pool.submit(() -> {
                 java.util.Random r = new java.util.Random(seed);
                 byte[] b = FuzzTest.mutate(source, r);
