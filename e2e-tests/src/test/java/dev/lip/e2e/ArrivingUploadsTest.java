@@ -48,7 +48,11 @@ class ArrivingUploadsTest {
 
     private Trio trio() throws IOException {
         // a watchdog shorter than the pauses below: a decoder waiting for bytes must not be taken for a stuck one
-        Trio t = new Trio(true, "--lip.decoder.stall-timeout=2s");
+        return trio("--lip.decoder.stall-timeout=2s");
+    }
+
+    private Trio trio(String... apiArgs) throws IOException {
+        Trio t = new Trio(true, apiArgs);
         trios.add(t);
         return t;
     }
@@ -263,8 +267,8 @@ class ArrivingUploadsTest {
      */
     @Test
     void mutatedArrivingUploadsFromTwoThreadsEndInAResultOrASentence() throws Exception {
-        Trio t = trio();
-        SampleImage img = SampleImage.generate(500, 400, 3, 8, 29);
+        Trio t = trio(new String[0]); // the decoder's watchdog as configured (a busy machine starts decoders slowly)
+        SampleImage img = SampleImage.generate(700, 500, 3, 8, 29);
         Path jpeg = dir.resolve("seed.jpg");
         img.writeJpeg(jpeg, false, 0.9f);
         Path png = dir.resolve("seed.png");
@@ -274,6 +278,24 @@ class ArrivingUploadsTest {
         List<byte[]> seeds = List.of(Files.readAllBytes(jpeg), Files.readAllBytes(png), Files.readAllBytes(tiff));
 
         runCases(t, seeds, 2026120700L, 30); // each may be sliced as it arrives
+
+        // whole files of a little over the first 256 KB in one PATCH each: the last byte races the intake that
+        // started on the first ones (a job once FAILED there, taken in twice); each must end DONE, and exact
+        SampleImage reference = SampleImage.decode(jpeg);
+        byte[] whole = seeds.get(0);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        List<java.util.concurrent.Future<String>> quick = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            quick.add(pool.submit(() -> {
+                String[] up = create(t, whole.length, "quick.jpg");
+                patch(t, up[0], whole, 0, whole.length);
+                return up[1];
+            }));
+        }
+        for (var q : quick) {
+            assertResult(t, q.get(2, java.util.concurrent.TimeUnit.MINUTES), reference, "a small JPEG in one PATCH");
+        }
+        pool.shutdown();
 
         List<String[]> held = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
@@ -327,6 +349,11 @@ class ArrivingUploadsTest {
             for (var run : runs) {
                 outcomes.merge(run.get(3, java.util.concurrent.TimeUnit.MINUTES), 1, Integer::sum);
             }
+        } catch (java.util.concurrent.ExecutionException e) {
+            // what slicer-api logged at WARN and above, to see why
+            throw new AssertionError(e.getCause().getMessage() + "\nslicer-api's log:\n" + t.log("slicer-api").lines()
+                    .filter(l -> l.contains("ERROR") || l.contains("WARN") || l.startsWith("\tat ") || l.contains("Exception"))
+                    .limit(60).collect(java.util.stream.Collectors.joining("\n")), e);
         } finally {
             pool.shutdownNow();
         }

@@ -44,6 +44,8 @@ final class AwaitedUploads implements UploadEvents {
     /** Jobs taken in while their upload arrives, and of those, the ones whose work directory links the upload's bytes. */
     private final Set<String> arriving = ConcurrentHashMap.newKeySet();
     private final Set<String> linked = ConcurrentHashMap.newKeySet();
+    /** Jobs being taken in at their last byte. */
+    private final Set<String> takingIn = ConcurrentHashMap.newKeySet();
 
     AwaitedUploads(Jobs jobs, JobIntake intake, TusUploads uploads, JobSlicing slicing) {
         this.jobs = jobs;
@@ -261,11 +263,17 @@ final class AwaitedUploads implements UploadEvents {
             return; // an upload without a job: POST /api/v1/jobs?upload=ID makes one
         }
         synchronized (job) {
+            if (!uploadId.equals(job.awaitedUpload()) || job.state().isTerminal()) {
+                return; // taken meanwhile: an intake reading it as it arrived has released it
+            }
             if (arriving.contains(job.id())) {
                 if (linked.contains(job.id())) {
                     release(job, uploadId);
                 }
                 return; // else its intake sees the upload finished when it links it, or takes it as below if it gives up
+            }
+            if (!takingIn.add(job.id())) {
+                return; // the last byte was announced twice (the event, and an arriving intake that gave up)
             }
         }
         Submission submission = job.pendingSubmission();
@@ -285,6 +293,8 @@ final class AwaitedUploads implements UploadEvents {
                 }, true);
             } catch (Exception e) {
                 log.info("job {}: upload {} refused: {}", job.id(), uploadId, e.getMessage());
+            } finally {
+                takingIn.remove(job.id());
             }
         });
     }

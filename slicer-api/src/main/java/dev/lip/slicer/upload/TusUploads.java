@@ -38,14 +38,9 @@ public class TusUploads {
     private static final Logger log = LoggerFactory.getLogger(TusUploads.class);
     public static final String PATH = "/api/v1/uploads";
     /** The library's layout: {@code <storage>/uploads/<id>/data} holds the bytes (DiskStorageService). */
-    private static final String UPLOADS = "uploads", DATA = "data";
+    private static final String UPLOADS = "uploads", DATA = "data", INFO = "info";
 
     private final TusFileUploadService tus;
-    /**
-     * The uploads' records read without the library's lock: its getUploadInfo takes the upload's lock, and a PATCH
-     * arriving meanwhile is then answered an empty 200 with its bytes dropped (the library's behaviour).
-     */
-    private final me.desair.tus.server.upload.disk.DiskStorageService records;
     private volatile UploadEvents events = UploadEvents.NONE;
     /** Uploads a request is working on now (see {@link #handle}). */
     private final java.util.Set<String> busy = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -72,9 +67,6 @@ public class TusUploads {
         if (props.maxUploadBytes() > 0) {
             tus.withMaxUploadSize(props.maxUploadBytes());
         }
-        me.desair.tus.server.upload.UuidUploadIdFactory ids = new me.desair.tus.server.upload.UuidUploadIdFactory();
-        ids.setUploadUri(PATH);
-        this.records = new me.desair.tus.server.upload.disk.DiskStorageService(ids, storage.toString());
         long period = Math.max(1000, Math.min(props.uploadExpiry().toMillis() / 4, TimeUnit.MINUTES.toMillis(10)));
         cleaner.scheduleWithFixedDelay(this::removeExpired, 0, period, TimeUnit.MILLISECONDS);
     }
@@ -258,16 +250,27 @@ public class TusUploads {
     }
 
     /**
-     * The upload's record, or null when there is none. The library rewrites a record in place, so a read that meets
-     * one half written is tried again.
+     * The upload's record, or null when there is none, read without any lock: the library's getUploadInfo takes the
+     * upload's lock (a PATCH meeting it was answered an empty 200, its bytes dropped), and even its plain read takes a
+     * shared file lock, which Java refuses to a second reader in the same JVM (OverlappingFileLockException: a PATCH's
+     * 500). The record is one serialized object, which the library rewrites in place: a read that meets it half
+     * written is tried again. What may be deserialized is restricted process-wide ({@link #restrictDeserialization}).
      */
     private UploadInfo record(String uploadId) throws IOException {
+        if (!JobDirectory.isValidJobId(uploadId)) {
+            return null;
+        }
+        Path info = storage.resolve(UPLOADS).resolve(uploadId).resolve(INFO);
         IOException last = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            try {
-                return records.getUploadInfo(PATH + "/" + uploadId, null);
-            } catch (IOException e) {
-                last = e;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            if (!Files.isRegularFile(info, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return null;
+            }
+            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                    new java.io.BufferedInputStream(Files.newInputStream(info)))) {
+                return in.readObject() instanceof UploadInfo u && u.getOwnerKey() == null ? u : null;
+            } catch (IOException | ClassNotFoundException e) {
+                last = e instanceof IOException io ? io : new IOException(e);
                 try {
                     Thread.sleep(5);
                 } catch (InterruptedException x) {
