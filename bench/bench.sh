@@ -17,6 +17,8 @@
 #                                      jobs started from the web page do
 #   REPEAT=3 bench/bench.sh            each image (and each libvips run) three times, the median reported; the
 #                                      peaks are the highest of the runs, the stages the last run's
+#   FILE=1 bench/bench.sh              the images read in place (lip process file://..., bench/work a source root):
+#                                      no upload
 #
 # Prints one row per image: seconds (project, libvips C, ratio, libvips CLI, ratio), the fraction of output pixels
 # that differ from libvips' (libvips computes luma in floating point, we in exact integers, so boundary pixels may
@@ -55,7 +57,8 @@ api_port=18480; proc_port=18481
 start_services() {
   rm -rf "$work/temp" "$work/results"
   java $HEAP -jar slicer-api/target/slicer-api.jar --server.port=$api_port --lip.temp-dir="$work/temp" \
-    --lip.result-dir="$work/results" --lip.deflate-level=$LEVEL --lip.retention=1m > "$work/slicer-api.log" 2>&1 &
+    --lip.result-dir="$work/results" --lip.deflate-level=$LEVEL --lip.retention=1m \
+    --lip.source-roots="$(realpath "$work")" > "$work/slicer-api.log" 2>&1 &
   api_pid=$!
   java $HEAP -jar patch-processor/target/patch-processor.jar --server.port=$proc_port --lip.temp-dir="$work/temp" \
     > "$work/patch-processor.log" 2>&1 &
@@ -85,7 +88,8 @@ run_project() {
   reset_peak $api_pid; reset_peak $proc_pid
   local t0 t1 id
   t0=$(date +%s.%N)
-  /usr/bin/time -f '%M' -o "$work/client.rss" "${client[@]}" process "$img" -o "$out" -q --tile-size "$TILE" --result-format "$FORMAT" \
+  local input=$img; [ "${FILE:-0}" = 1 ] && input="file://$(realpath "$img")" # read in place: no upload
+  /usr/bin/time -f '%M' -o "$work/client.rss" "${client[@]}" process "$input" -o "$out" -q --tile-size "$TILE" --result-format "$FORMAT" \
     "${preview_opt[@]}" --api "http://localhost:$api_port" > "$work/client.out" 2> "$work/client.err" || { cat "$work/client.err"; exit 1; }
   t1=$(date +%s.%N)
   p=$(echo "$t1 - $t0" | bc)
