@@ -115,7 +115,7 @@
     document.title = 'Job ' + id.substring(0, 8) + ' · ' + job.state;
     $('state').textContent = job.state;
     const p = job.patches || { total: 0, processed: 0, sliced: 0, failed: 0 };
-    if (!(job.state === 'RECEIVING' && job.upload)) { // while its image arrives, showReceiving says how much
+    if (!job.upload) { // while its image arrives, showReceiving says how much
       $('bar').style.width = (p.total ? 100 * p.processed / p.total : 0) + '%';
       $('progress').textContent = p.processed + ' of ' + p.total + ' patches processed (' + p.sliced + ' sliced'
         + (p.failed ? ', ' + p.failed + ' failed' : '') + ')';
@@ -139,15 +139,18 @@
   }
 
   // a job made with its resumable upload: how much of the image has arrived, from the upload itself (tus HEAD)
-  async function showReceiving(upload) {
+  // (a JPEG, PNG or TIFF is sliced as it arrives: then the patches too)
+  async function showReceiving(upload, job) {
     try {
       const r = await Lip.api('/api/v1/uploads/' + upload, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0' } });
       const done = Number(r.headers.get('Upload-Offset'));
       const total = Number(r.headers.get('Upload-Length'));
       if (!r.ok || !(total > 0)) return;
+      const p = job.patches || { total: 0, processed: 0, sliced: 0 };
       $('bar').style.width = (100 * done / total) + '%';
       $('progress').textContent = 'Receiving the image: ' + Lip.bytes(done) + ' of ' + Lip.bytes(total)
-        + ' (' + Math.floor(100 * done / total) + ' %)';
+        + ' (' + Math.floor(100 * done / total) + ' %)' + (job.state !== 'RECEIVING' && p.total
+          ? '; sliced as it arrives: ' + p.processed + ' of ' + p.total + ' patches processed' : '');
     } catch (e) {
       // the upload was taken by its job meanwhile: the next poll shows the job
     }
@@ -174,7 +177,7 @@
       return;
     }
     show(job);
-    if (job.state === 'RECEIVING' && job.upload) await showReceiving(job.upload);
+    if (job.upload && !Lip.terminal(job.state)) await showReceiving(job.upload, job);
     if (!job.resultRequested && !Lip.terminal(job.state) && !askedForResult) {
       // a job submitted without asking for its result (lip upload) waits at PROCESSED until someone does: the
       // viewer is someone, and the stitch it starts is what it shows

@@ -197,6 +197,14 @@ class ArrivingUploadsTest {
             assertTrue(early.path("notes").toString().contains("slicing began while the image was still arriving"),
                     early.toString());
             int slicedThen = sliced(early);
+            if (oneRequest != null) {
+                // a HEAD while the PATCH is open says how much has been written (a page follows the upload by it)
+                HttpResponse<String> head = send(tus(t, up[0]).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+                assertEquals(200, head.statusCode());
+                long offset = Long.parseLong(head.headers().firstValue("Upload-Offset").orElseThrow());
+                assertTrue(offset > 0 && offset <= part, "offset " + offset + " of the " + part + " sent so far");
+                assertEquals(Long.toString(bytes.length), head.headers().firstValue("Upload-Length").orElseThrow());
+            }
             Thread.sleep(4000); // the upload pauses for twice the decoder's watchdog: the job pauses with it
             JsonNode paused = job(t, up[1]);
             assertNotEquals("FAILED", paused.path("state").asText(), paused.toString());

@@ -89,6 +89,9 @@ public class TusUploads {
             }
         }
         String id = uploadId(request.getRequestURI());
+        if (id != null && "HEAD".equals(request.getMethod()) && busy.contains(id) && headWhileReceiving(id, response)) {
+            return;
+        }
         if (id != null && !busy.add(id)) {
             // The library locks an upload per request but answers a second request with an empty 200 (and an error in
             // the log); 423 is what tus clients retry. A cut-off client's request holds it until the read times out.
@@ -126,6 +129,24 @@ public class TusUploads {
         } else if (id != null && "PATCH".equals(request.getMethod())) {
             events.received(id);
         }
+    }
+
+    /**
+     * Answers a HEAD on an upload a PATCH is bringing bytes to now (the library would take the upload's lock, which
+     * the PATCH holds): its offset is what has been written so far, so a page or a client can follow it.
+     */
+    private boolean headWhileReceiving(String id, HttpServletResponse response) throws IOException {
+        UploadInfo info = record(id);
+        Path data = storage.resolve(UPLOADS).resolve(id).resolve(DATA);
+        if (info == null || !info.hasLength() || !Files.isRegularFile(data, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setHeader("Tus-Resumable", "1.0.0");
+        response.setHeader("Upload-Offset", Long.toString(Math.min(Files.size(data), info.getLength())));
+        response.setHeader("Upload-Length", Long.toString(info.getLength()));
+        response.setHeader("Cache-Control", "no-store");
+        return true;
     }
 
     /**
