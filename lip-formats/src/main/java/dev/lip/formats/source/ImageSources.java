@@ -64,7 +64,7 @@ public final class ImageSources {
         try (InputStream in = Arrival.stream(file)) {
             n = in.readNBytes(h, 0, h.length);
         }
-        if (Arrival.arriving(file) && FORMATS.stream().noneMatch(f -> f.readsArriving() && f.recognises(h, n))) {
+        if (Arrival.arriving(file) && !readsArriving(h, n)) {
             // Only a format that reads its bytes in order is shown a file still arriving (a slide scanner's TIFF is
             // recognised from its directory, wherever that is): every other waits for its last byte.
             Arrival.awaitAll(file);
@@ -81,7 +81,16 @@ public final class ImageSources {
      * Whether a file starting with these bytes is read in the order it is stored, so that it can be sliced while it
      * arrives ({@link ImageFormat#readsArriving}): the header's magic numbers alone decide, nothing is parsed.
      */
-    public static boolean readsArriving(byte[] header, int length) {
+    public static boolean readsArriving(Path file) throws IOException {
+        byte[] h = new byte[ImageFormat.HEADER_BYTES];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(h, 0, h.length);
+        }
+        return readsArriving(h, n);
+    }
+
+    private static boolean readsArriving(byte[] header, int length) {
         return FORMATS.stream().anyMatch(f -> f.readsArriving() && f.recognises(header, length));
     }
 

@@ -198,26 +198,18 @@ final class AwaitedUploads implements UploadEvents {
      * upload library's buffer when the request has read more: they are waited for, a few seconds at most.
      */
     private boolean readsInOrder(TusUploads.Receiving r, String uploadId) throws InterruptedException {
-        byte[] head = new byte[dev.lip.formats.source.ImageFormat.HEADER_BYTES];
-        Path data = r.data();
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         try {
-            while (Files.size(data) < Math.min(head.length, r.length())) {
+            while (Files.size(r.data()) < Math.min(dev.lip.formats.source.ImageFormat.HEADER_BYTES, r.length())) {
                 if (System.nanoTime() > deadline || uploads.state(uploadId) != TusUploads.State.RECEIVING) {
                     return false;
                 }
                 Thread.sleep(10);
             }
+            return ImageSources.readsArriving(r.data());
         } catch (IOException e) {
             return false;
         }
-        int n;
-        try (java.io.InputStream in = Files.newInputStream(data)) {
-            n = in.readNBytes(head, 0, head.length);
-        } catch (IOException e) {
-            return false;
-        }
-        return ImageSources.readsArriving(head, n);
     }
 
     /**

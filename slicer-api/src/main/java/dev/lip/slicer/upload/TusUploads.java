@@ -247,14 +247,14 @@ public class TusUploads {
             if (!Files.isRegularFile(data, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.size(data) >= length) {
                 return java.util.Optional.empty();
             }
-            return java.util.Optional.of(new Receiving(data, Files.size(data), length));
+            return java.util.Optional.of(new Receiving(data, length));
         } catch (IOException e) {
             return java.util.Optional.empty();
         }
     }
 
-    /** @param data the bytes so far, in the file they grow in; {@code offset} of {@code length} have come */
-    public record Receiving(Path data, long offset, long length) {
+    /** @param data the bytes so far, in the file they grow in, which will hold {@code length} */
+    public record Receiving(Path data, long length) {
     }
 
     /**
