@@ -4,15 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +20,7 @@ import java.util.stream.Collectors;
 final class ApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String base;
-    private final HttpClient http;
+    private final Http http;
     private final String token;
 
     ApiClient(String base, String token) {
@@ -37,8 +31,7 @@ final class ApiClient {
         }
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.token = token == null || token.isBlank() ? null : token.trim();
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = new Http(this.token);
     }
 
     /** The job's parameters as a query string (URL-encoded), as the job's creation and an upload's metadata take them. */
@@ -53,9 +46,7 @@ final class ApiClient {
         String upload = uploadId == null ? "" : "upload=" + enc(uploadId);
         String all = upload.isEmpty() ? q : q.isEmpty() ? upload : upload + "&" + q;
         // a job from an object in storage is created once the object is copied: allow the time that takes
-        HttpRequest req = HttpRequest.newBuilder(uri("/api/v1/jobs?" + all)).timeout(java.time.Duration.ofHours(1))
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
-        return json(send(req, HttpResponse.BodyHandlers.ofString()));
+        return json(send("POST", "/api/v1/jobs?" + all, Duration.ofHours(1)));
     }
 
     /**
@@ -65,10 +56,8 @@ final class ApiClient {
      */
     void checkJob(Map<String, String> query) {
         String q = queryString(query);
-        HttpRequest req = HttpRequest.newBuilder(uri("/api/v1/jobs/check" + (q.isEmpty() ? "" : "?" + q)))
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build();
         try {
-            send(req, HttpResponse.BodyHandlers.ofString());
+            send("POST", "/api/v1/jobs/check" + (q.isEmpty() ? "" : "?" + q), Duration.ofSeconds(30));
         } catch (CliException e) {
             if (!e.getMessage().contains("(HTTP 404)") && !e.getMessage().contains("(HTTP 405)")) {
                 throw e;
@@ -85,42 +74,42 @@ final class ApiClient {
     }
 
     JsonNode job(String id) {
-        return json(send(HttpRequest.newBuilder(uri("/api/v1/jobs/" + enc(id))).GET().build(),
-                HttpResponse.BodyHandlers.ofString()));
+        return json(send("GET", "/api/v1/jobs/" + enc(id), null));
     }
 
     JsonNode jobs() {
-        return json(send(HttpRequest.newBuilder(uri("/api/v1/jobs")).GET().build(), HttpResponse.BodyHandlers.ofString()));
+        return json(send("GET", "/api/v1/jobs", null));
     }
 
     JsonNode algorithms() {
-        return json(send(HttpRequest.newBuilder(uri("/api/v1/algorithms")).GET().build(), HttpResponse.BodyHandlers.ofString()));
+        return json(send("GET", "/api/v1/algorithms", null));
     }
 
     JsonNode requestResult(String id) {
-        return json(send(HttpRequest.newBuilder(uri("/api/v1/jobs/" + enc(id) + "/result"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()));
+        return json(send("POST", "/api/v1/jobs/" + enc(id) + "/result", null));
     }
 
     JsonNode cancel(String id) {
-        return json(send(HttpRequest.newBuilder(uri("/api/v1/jobs/" + enc(id))).DELETE().build(),
-                HttpResponse.BodyHandlers.ofString()));
+        return json(send("DELETE", "/api/v1/jobs/" + enc(id), null));
     }
 
     /** Downloads the result to {@code out} (through a temporary file beside it, so a failed download leaves nothing). */
     long download(String id, Path out, LongConsumer totalKnown, LongConsumer progress) {
-        HttpRequest req = HttpRequest.newBuilder(uri("/api/v1/jobs/" + enc(id) + "/result")).GET().build();
-        HttpResponse<InputStream> resp = send(req, HttpResponse.BodyHandlers.ofInputStream());
+        String path = "/api/v1/jobs/" + enc(id) + "/result";
         Path abs = out.toAbsolutePath();
         Path tmp = abs.resolveSibling("." + abs.getFileName() + ".part");
-        try (InputStream in = resp.body()) {
-            totalKnown.accept(resp.headers().firstValueAsLong("Content-Length").orElse(-1));
+        try (Http.Opened resp = http.get(uri(path))) {
+            if (resp.status() >= 400) {
+                String body = new String(resp.body().readNBytes(64 * 1024), StandardCharsets.UTF_8);
+                throw failed(new Http.Response(resp.status(), Map.of(), body), path);
+            }
+            totalKnown.accept(resp.length());
             Files.createDirectories(abs.getParent());
             long total = 0;
             try (OutputStream o = Files.newOutputStream(tmp)) {
                 byte[] buf = new byte[1 << 20];
                 int n;
-                while ((n = in.read(buf)) > 0) {
+                while ((n = resp.body().read(buf)) > 0) {
                     o.write(buf, 0, n);
                     total += n;
                     progress.accept(n);
@@ -128,6 +117,8 @@ final class ApiClient {
             }
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             return total;
+        } catch (Http.Unreachable e) {
+            throw unreachable();
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(tmp);
@@ -138,56 +129,52 @@ final class ApiClient {
         }
     }
 
-    private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler) {
-        if (token != null) {
-            req = HttpRequest.newBuilder(req, (name, value) -> true).header("Authorization", "Bearer " + token).build();
-        }
-        HttpResponse<T> resp;
+    private Http.Response send(String method, String path, Duration timeout) {
+        Http.Response resp;
         try {
-            resp = http.send(req, handler);
-        } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw new CliException(LipCli.UNREACHABLE, "Cannot reach slicer-api at " + base + ": is it running? (--api sets the address)");
+            resp = http.send(method, uri(path), Map.of(), timeout);
+        } catch (Http.Unreachable e) {
+            throw unreachable();
         } catch (IOException e) {
             throw new CliException(LipCli.UNREACHABLE, "The connection to slicer-api at " + base + " failed: "
                     + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(LipCli.FAILED, "Interrupted.");
         }
-        if (resp.statusCode() >= 400) {
-            String problem = problem(resp);
-            if (resp.statusCode() == 404 && problem.startsWith("No static resource")) {
-                // Spring's answer for a path it does not serve: the server is some other Spring service
-                throw new CliException(LipCli.USAGE, base + " is not slicer-api: it has no " + req.uri().getPath()
-                        + " (HTTP 404). Is that patch-processor? slicer-api listens on port 8080 and patch-processor "
-                        + "on 8081 unless told otherwise; --api names slicer-api.");
-            }
-            throw new CliException(LipCli.FAILED, problem);
+        if (resp.status() >= 400) {
+            throw failed(resp, path);
         }
         return resp;
     }
 
+    private CliException unreachable() {
+        return new CliException(LipCli.UNREACHABLE, "Cannot reach slicer-api at " + base + ": is it running? (--api sets the address)");
+    }
+
+    private CliException failed(Http.Response resp, String path) {
+        String problem = problem(resp);
+        if (resp.status() == 404 && problem.startsWith("No static resource")) {
+            // Spring's answer for a path it does not serve: the server is some other Spring service
+            return new CliException(LipCli.USAGE, base + " is not slicer-api: it has no " + path.replaceAll("\\?.*", "")
+                    + " (HTTP 404). Is that patch-processor? slicer-api listens on port 8080 and patch-processor "
+                    + "on 8081 unless told otherwise; --api names slicer-api.");
+        }
+        return new CliException(LipCli.FAILED, problem);
+    }
+
     /** The problem detail's sentence, or the status line when the body is not problem+json. */
-    private static String problem(HttpResponse<?> resp) {
-        String body = null;
-        Object b = resp.body();
+    private static String problem(Http.Response resp) {
+        String body = resp.body();
         try {
-            if (b instanceof String s) {
-                body = s;
-            } else if (b instanceof InputStream in) {
-                body = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
-            }
             JsonNode p = JSON.readTree(body);
             if (p != null && p.hasNonNull("detail")) {
-                return p.get("detail").asText() + " (HTTP " + resp.statusCode() + ")";
+                return p.get("detail").asText() + " (HTTP " + resp.status() + ")";
             }
         } catch (IOException | RuntimeException ignored) {
             // not JSON: fall through
         }
-        return "slicer-api answered HTTP " + resp.statusCode() + (body != null && !body.isBlank() && body.length() < 300 ? ": " + body : ".");
+        return "slicer-api answered HTTP " + resp.status() + (body != null && !body.isBlank() && body.length() < 300 ? ": " + body : ".");
     }
 
-    private static JsonNode json(HttpResponse<String> resp) {
+    private static JsonNode json(Http.Response resp) {
         try {
             return JSON.readTree(resp.body());
         } catch (IOException e) {

@@ -7,16 +7,10 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.function.LongConsumer;
 
@@ -40,8 +34,7 @@ final class ResumableUpload {
     private final String api;
     private final String token;
     private final UploadStore store;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final Http http;
     private volatile long offset = -1;
     private volatile long size = -1;
     private volatile String job;
@@ -50,6 +43,7 @@ final class ResumableUpload {
         this.api = api;
         this.token = token;
         this.store = store;
+        this.http = new Http(token);
     }
 
     /** Bytes the server has, as far as this run knows (-1 before the upload started). */
@@ -140,7 +134,7 @@ final class ResumableUpload {
                 if (!e.retry() || attempt >= RETRY_DELAYS_MS.length) {
                     throw new CliException(LipCli.FAILED, e.getMessage());
                 }
-            } catch (ConnectException | HttpConnectTimeoutException e) {
+            } catch (Http.Unreachable e) {
                 if (!started || attempt >= RETRY_DELAYS_MS.length) {
                     throw new CliException(LipCli.UNREACHABLE, "Cannot reach slicer-api at " + api
                             + ": is it running? (--api sets the address)");
@@ -150,9 +144,6 @@ final class ResumableUpload {
                     throw new CliException(LipCli.UNREACHABLE, "The upload was cut off at " + Math.max(offset, 0)
                             + " of " + size + " bytes (" + e.getMessage() + "); run the same command again to resume it.");
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CliException(LipCli.FAILED, "Interrupted.");
             }
             pause(attempt);
         }
@@ -167,18 +158,17 @@ final class ResumableUpload {
         }
     }
 
-    private UploadStore.Entry create(Path image, String jobQuery) throws IOException, InterruptedException, Refused {
+    private UploadStore.Entry create(Path image, String jobQuery) throws IOException, Refused {
         String metadata = "filename " + base64(image.getFileName().toString())
                 + (jobQuery == null ? "" : ",job " + base64(jobQuery));
-        HttpResponse<String> r = send(request(URI.create(api + "/api/v1/uploads")).header("Upload-Length", Long.toString(size))
-                .header("Upload-Metadata", metadata).POST(HttpRequest.BodyPublishers.noBody()));
-        if (r.statusCode() != 201 || r.headers().firstValue("Location").isEmpty()) {
+        Http.Response r = http.send("POST", URI.create(api + "/api/v1/uploads"), tus("Upload-Length", Long.toString(size),
+                "Upload-Metadata", metadata), null);
+        if (r.status() != 201 || r.header("Location").isEmpty()) {
             throw refused(r, "creating the upload");
         }
         // a server that makes the job with its upload names it (Lip-Job); an older one does not, and the job is made
         // after the upload, as before
-        return new UploadStore.Entry(URI.create(api).resolve(r.headers().firstValue("Location").get()),
-                r.headers().firstValue("Lip-Job").orElse(null));
+        return new UploadStore.Entry(URI.create(api).resolve(r.header("Location").get()), r.header("Lip-Job").orElse(null));
     }
 
     private static String base64(String s) {
@@ -186,70 +176,68 @@ final class ResumableUpload {
     }
 
     /** @return the server's offset, or -1 when it does not have the upload */
-    private long head(URI upload) throws IOException, InterruptedException, Refused {
-        HttpResponse<String> r = send(request(upload).method("HEAD", HttpRequest.BodyPublishers.noBody()));
-        if (r.statusCode() == 404 || r.statusCode() == 410) {
+    private long head(URI upload) throws IOException, Refused {
+        Http.Response r = http.send("HEAD", upload, tus(), null);
+        if (r.status() == 404 || r.status() == 410) {
             return -1;
         }
-        if (r.statusCode() / 100 != 2 || r.headers().firstValue("Upload-Offset").isEmpty()) {
+        if (r.status() / 100 != 2 || r.header("Upload-Offset").isEmpty()) {
             throw refused(r, "asking how much of the upload arrived");
         }
-        return Long.parseLong(r.headers().firstValue("Upload-Offset").get().trim());
+        return Long.parseLong(r.header("Upload-Offset").get().trim());
     }
 
     /** Sends the file from {@code from} to its end. @return the server's offset after it */
     private long patch(URI upload, Path image, long from, LongConsumer progress)
-            throws IOException, InterruptedException, Refused {
-        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
-                () -> counting(image, from, progress)), size - from);
-        HttpResponse<String> r = send(request(upload).header("Upload-Offset", Long.toString(from))
-                .header("Content-Type", "application/offset+octet-stream").method("PATCH", body));
-        if (r.statusCode() / 100 != 2 || r.headers().firstValue("Upload-Offset").isEmpty()) {
+            throws IOException, Refused {
+        Http.Response r;
+        try (InputStream body = counting(image, from, progress)) {
+            r = http.stream("PATCH", upload, tus("Upload-Offset", Long.toString(from),
+                    "Content-Type", "application/offset+octet-stream"), size - from, body);
+        }
+        if (r.status() / 100 != 2 || r.header("Upload-Offset").isEmpty()) {
             throw refused(r, "sending the image");
         }
-        return Long.parseLong(r.headers().firstValue("Upload-Offset").get().trim());
+        return Long.parseLong(r.header("Upload-Offset").get().trim());
     }
 
-    private static InputStream counting(Path image, long from, LongConsumer progress) {
-        try {
-            InputStream in = Files.newInputStream(image);
-            in.skipNBytes(from);
-            return new FilterInputStream(in) {
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    int n = super.read(b, off, len);
-                    if (n > 0) {
-                        progress.accept(n);
-                    }
-                    return n;
+    private static InputStream counting(Path image, long from, LongConsumer progress) throws IOException {
+        InputStream in = Files.newInputStream(image);
+        in.skipNBytes(from);
+        return new FilterInputStream(in) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    progress.accept(n);
                 }
-            };
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+                return n;
+            }
+        };
+    }
+
+    /** The tus version header every request carries, and the given header names and values. */
+    private static java.util.Map<String, String> tus(String... more) {
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("Tus-Resumable", TUS);
+        for (int i = 0; i < more.length; i += 2) {
+            headers.put(more[i], more[i + 1]);
         }
-    }
-
-    private HttpRequest.Builder request(URI uri) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Tus-Resumable", TUS);
-        return token != null ? b.header("Authorization", "Bearer " + token) : b;
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return headers;
     }
 
     /** The server's sentence: the problem detail, or the status. */
-    private static Refused refused(HttpResponse<String> r, String what) {
+    private static Refused refused(Http.Response r, String what) {
         String body = r.body() == null ? "" : r.body();
         try {
             JsonNode p = JSON.readTree(body);
             if (p != null && p.hasNonNull("detail")) {
-                return new Refused(r.statusCode(), p.get("detail").asText() + " (HTTP " + r.statusCode() + ")");
+                return new Refused(r.status(), p.get("detail").asText() + " (HTTP " + r.status() + ")");
             }
         } catch (IOException | RuntimeException notJson) {
             // the status line below
         }
-        return new Refused(r.statusCode(), "slicer-api refused " + what + ": HTTP " + r.statusCode()
+        return new Refused(r.status(), "slicer-api refused " + what + ": HTTP " + r.status()
                 + (!body.isBlank() && body.length() < 300 ? ": " + body.trim() : "."));
     }
 

@@ -73,7 +73,8 @@ public class TusUploads {
 
     /** Answers one tus request (POST, PATCH, HEAD, DELETE, OPTIONS); PATCH bodies must keep lip.min-upload-rate. */
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if ("POST".equals(request.getMethod()) && props.maxUploadBytes() > 0
+        String method = method(request);
+        if ("POST".equals(method) && props.maxUploadBytes() > 0
                 && request.getHeader("Upload-Length") != null) {
             try {
                 if (Long.parseLong(request.getHeader("Upload-Length").trim()) > props.maxUploadBytes()) {
@@ -89,7 +90,7 @@ public class TusUploads {
             }
         }
         String id = uploadId(request.getRequestURI());
-        if (id != null && "HEAD".equals(request.getMethod()) && busy.contains(id) && headWhileReceiving(id, response)) {
+        if (id != null && "HEAD".equals(method) && busy.contains(id) && headWhileReceiving(id, response)) {
             return;
         }
         if (id != null && !busy.add(id)) {
@@ -97,17 +98,22 @@ public class TusUploads {
             // the log); 423 is what tus clients retry. A cut-off client's request holds it until the read times out.
             response.setHeader("Tus-Resumable", "1.0.0");
             response.setHeader("Retry-After", "2");
+            if ("PATCH".equals(method)) {
+                // the body is not read: closing at once stops a client that streams it before reading the answer
+                // (HttpURLConnection, curl) from sending it all, and spares Tomcat swallowing it
+                response.setHeader("Connection", "close");
+            }
             Problems.write(response, 423, "The upload " + id + " is receiving another request (a connection that "
                     + "was cut off is noticed within the read timeout); try again in a few seconds.");
             return;
         }
-        boolean deleting = id != null && "DELETE".equals(request.getMethod()) && state(id) != State.GONE;
+        boolean deleting = id != null && "DELETE".equals(method) && state(id) != State.GONE;
         boolean finished = false;
         try {
-            tus.process("PATCH".equals(request.getMethod()) ? new RateCheckedRequest(request, new MinimumRate(
+            tus.process("PATCH".equals(method) ? new RateCheckedRequest(request, new MinimumRate(
                     props.minUploadRate(), props.uploadRateGrace()), id == null ? () -> { } : () -> events.received(id))
-                    : request, new ProblemErrors(response));
-            finished = id != null && "PATCH".equals(request.getMethod()) && state(id) == State.FINISHED;
+                    : request, new TusErrors(response));
+            finished = id != null && "PATCH".equals(method) && state(id) == State.FINISHED;
             if (deleting && state(id) == State.GONE) {
                 events.deleted(id);
             }
@@ -118,7 +124,7 @@ public class TusUploads {
                 Problems.write(response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
             }
         } catch (IOException e) {
-            log.debug("tus {} {} stopped: {}", request.getMethod(), request.getRequestURI(), e.toString());
+            log.debug("tus {} {} stopped: {}", method, request.getRequestURI(), e.toString());
         } finally {
             if (id != null) {
                 busy.remove(id);
@@ -126,9 +132,20 @@ public class TusUploads {
         }
         if (finished) {
             events.finished(id); // after the upload is free again: its job takes it now
-        } else if (id != null && "PATCH".equals(request.getMethod())) {
+        } else if (id != null && "PATCH".equals(method)) {
             events.received(id);
         }
+    }
+
+    /**
+     * The tus method of a request: a client that cannot send PATCH (or DELETE) sends a POST with
+     * {@code X-HTTP-Method-Override}, as tus allows; the library obeys that header, and so must the checks here
+     * (the rate check, the last byte's job) or such a PATCH would pass them by.
+     */
+    private static String method(HttpServletRequest request) {
+        me.desair.tus.server.HttpMethod m = me.desair.tus.server.HttpMethod.getMethodIfSupported(request,
+                java.util.EnumSet.allOf(me.desair.tus.server.HttpMethod.class));
+        return m != null ? m.name() : request.getMethod();
     }
 
     /**
@@ -164,33 +181,6 @@ public class TusUploads {
             return java.util.UUID.fromString(id).toString();
         } catch (IllegalArgumentException e) {
             return id; // no upload of ours: the library answers 404
-        }
-    }
-
-    /** The library's refusals ({@code sendError}) as problem+json, like every other answer of this service. */
-    private static final class ProblemErrors extends jakarta.servlet.http.HttpServletResponseWrapper {
-        ProblemErrors(HttpServletResponse response) {
-            super(response);
-        }
-
-        @Override
-        public void sendError(int status, String message) throws IOException {
-            if (isCommitted()) {
-                super.sendError(status, message);
-                return;
-            }
-            Problems.write((HttpServletResponse) getResponse(), status, message == null || message.isBlank()
-                    ? "The resumable upload request was refused (HTTP " + status + ")." : sentence(message));
-        }
-
-        @Override
-        public void sendError(int status) throws IOException {
-            sendError(status, null);
-        }
-
-        private static String sentence(String m) {
-            String s = m.trim();
-            return s.endsWith(".") ? s : s + ".";
         }
     }
 
