@@ -6,8 +6,8 @@ import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.function.BooleanSupplier;
@@ -39,7 +39,7 @@ public class UploadReceiver {
         long max = props.maxUploadBytes() > 0 ? props.maxUploadBytes() : Long.MAX_VALUE;
         MinimumRate rate = new MinimumRate(props.minUploadRate(), props.uploadRateGrace());
         byte[] buffer = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             long total = 0;
             while (true) {
                 int n;
@@ -50,9 +50,15 @@ public class UploadReceiver {
                             + "failed or timed out before the body was complete.");
                 }
                 if (n < 0) {
+                    // one sync at the end, as the resumable upload's library does after each PATCH: the job made from
+                    // these bytes is answered only once they would survive the machine's crash, not only ours
+                    out.force(false);
                     return total;
                 }
-                out.write(buffer, 0, n);
+                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                while (chunk.hasRemaining()) {
+                    out.write(chunk);
+                }
                 total += n;
                 if (total > max) {
                     throw tooLarge();
