@@ -179,6 +179,10 @@ class ArrivingUploadsTest {
             dev.lip.formats.testing.FieldTools.make("gdal_translate -q -co TILED=YES -co COMPRESS=DEFLATE IN OUT", png, gdalTiff);
             dev.lip.formats.testing.FieldTools.make("vips tiffsave IN OUT --tile --compression deflate", png, vipsTiff);
             inputs.add(gdalTiff);
+            Path bigTiff = dir.resolve("gdal-big.tif"); // a BigTIFF, directory first as GDAL writes it
+            dev.lip.formats.testing.FieldTools.make("gdal_translate -q -co BIGTIFF=YES -co TILED=YES -co COMPRESS=DEFLATE "
+                    + "IN OUT", png, bigTiff);
+            inputs.add(bigTiff);
         }
         for (Path input : inputs) {
             byte[] bytes = Files.readAllBytes(input);
@@ -283,9 +287,18 @@ class ArrivingUploadsTest {
         img.writePng(png);
         Path tiff = dir.resolve("seed.tif");
         img.writeTiff(tiff, "Deflate", 64);
-        List<byte[]> seeds = List.of(Files.readAllBytes(jpeg), Files.readAllBytes(png), Files.readAllBytes(tiff));
+        List<byte[]> seeds = new ArrayList<>(List.of(Files.readAllBytes(jpeg), Files.readAllBytes(png), Files.readAllBytes(tiff)));
+        if (dev.lip.formats.testing.FieldTools.installed("gdal_translate")) {
+            // BigTIFFs, read as they arrive too: deflate blocks (ours) and JPEG tiles (libjpeg-turbo), AlgART's directory
+            for (String compression : List.of("DEFLATE", "JPEG")) {
+                Path big = dir.resolve("seed-big-" + compression + ".tif");
+                dev.lip.formats.testing.FieldTools.make("gdal_translate -q -co BIGTIFF=YES -co TILED=YES -co BLOCKXSIZE=128 "
+                        + "-co BLOCKYSIZE=128 -co COMPRESS=" + compression + " IN OUT", png, big);
+                seeds.add(Files.readAllBytes(big));
+            }
+        }
 
-        runCases(t, seeds, 2026120700L, 30); // each may be sliced as it arrives
+        runCases(t, seeds, 2026120700L, 40); // each may be sliced as it arrives
 
         // whole files of a little over the first 256 KB in one PATCH each: the last byte races the intake that
         // started on the first ones (a job once FAILED there, taken in twice); each must end DONE, and exact

@@ -15,6 +15,16 @@ public final class BigTiffFormat implements ImageFormat {
         return TiffFormat.magic(h, n) == 43;
     }
 
+    /**
+     * As a classic TIFF (see {@link TiffFormat#readsArriving}): AlgART is given the directory once it is in (its blocks
+     * are read by our block reader, which waits for each, or checked whole by {@link BlockEndCheck} before AlgART
+     * decodes them).
+     */
+    @Override
+    public boolean readsArriving() {
+        return true;
+    }
+
     @Override
     public ImageSource open(Path file, SourceLimits limits) throws IOException {
         return BigTiffSource.open(file, limits.pixelLimit());

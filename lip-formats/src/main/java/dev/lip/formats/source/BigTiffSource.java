@@ -64,6 +64,7 @@ final class BigTiffSource implements ImageSource {
     static BigTiffSource open(Path file, PixelLimit limit) throws IOException {
         TiffStructure.Facts facts = TiffStructure.check(file, true, limit);
         facts.checkRowsRead(false); // AlgART parses the directory itself
+        Arrival.await(file, facts.directoryEnd()); // and reads it through its own file access: it must be whole
         TiffReader reader = reader(file);
         try {
             TiffReadMap map = reader.newMap(0);
@@ -105,6 +106,14 @@ final class BigTiffSource implements ImageSource {
                 blocks = TiffBlockReader.of(file, layout);
                 TiffCompression.checkBlockReaderTakes(layout, blocks);
                 endCheck = blocks != null ? null : BlockEndCheck.of(file, layout);
+            }
+            if (blocks == null && Arrival.arriving(file)) {
+                // AlgART decodes these blocks, and its file access does not see bytes that came after it opened
+                // the file ("File exhausted"): it reads the file once it is whole, through a reader opened then
+                Arrival.awaitAll(file);
+                reader.close();
+                reader = reader(file);
+                map = reader.newMap(0);
             }
             String format = "BigTIFF (" + (layout.tiled() ? "tiled" : "striped")
                     + (layout.needsLibTiff() ? ", through libtiff" : "") + ")";

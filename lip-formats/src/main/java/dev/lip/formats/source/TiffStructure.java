@@ -52,7 +52,11 @@ final class TiffStructure {
      * @param rowsMisread RowsPerStrip is in 2^31..2^32-2, which the JDK's reader and AlgART take as a negative int:
      *                    only our block reader may read such a file (it reads the value as the unsigned number it is)
      */
-    record Facts(Placement placement, String nodata, boolean rowsMisread) {
+    /**
+     * @param directoryEnd where the first directory and every value it points to have ended: a reader that parses
+     *                     the directory itself (AlgART's) is given a file still arriving once that much is in
+     */
+    record Facts(Placement placement, String nodata, boolean rowsMisread, long directoryEnd) {
         /** The refusal of such a file where no block reader of ours takes it. */
         void checkRowsRead(boolean ourReader) throws UnreadableImageException {
             if (rowsMisread && !ourReader) {
@@ -85,6 +89,7 @@ final class TiffStructure {
                 throw damaged("its directory claims " + entries + " entries");
             }
             ByteBuffer all = read(file, ch, ifd + countBytes, (int) (entries * entryBytes), size).order(order);
+            long directoryEnd = Math.min(size, ifd + countBytes + entries * entryBytes + (big ? 8 : 4));
             checkSize(all, entries, entryBytes, big, limit);
             Set<Integer> tags = new HashSet<>();
             java.util.Map<Integer, long[]> blocks = new java.util.HashMap<>();
@@ -119,6 +124,7 @@ final class TiffStructure {
                     if (offset > size || bytes > size - offset) {
                         throw damaged("tag " + tag + "'s " + count + " values lie outside the file");
                     }
+                    directoryEnd = Math.max(directoryEnd, offset + bytes);
                 }
                 if (tag == 259 && count > 0) {
                     compression = Short.toUnsignedInt(all.getShort(at + (big ? 12 : 8)));
@@ -166,7 +172,7 @@ final class TiffStructure {
                     ascii(geo.get(GeoTiffTags.GEO_ASCII)));
             return new Facts(new Placement(geoTags.locates() ? geoTags : null,
                     PixelSize.of(description, resolution[0], resolution[1], resolutionUnit)), nodata == null || nodata.isEmpty() ? null : nodata,
-                    rowsMisread);
+                    rowsMisread, directoryEnd);
         }
     }
 
