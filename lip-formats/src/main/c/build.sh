@@ -3,6 +3,7 @@
 # where a C compiler and its library's headers are there (Debian: gcc, libjpeg62-turbo-dev, libisal-dev):
 #   liblipjpeg.so   libjpeg's scanline API for whole baseline JPEGs (JpegScanlines)
 #   liblipisal.so   ISA-L's streaming inflate for PNG image data (IsalInflater)
+#   liblippredict.so  TIFF's horizontal predictor undone on 8-bit samples (HorizontalPredictor); no library needed
 # A library not built is said in one line, and the JDK's decoder runs in its place.
 # Usage: build.sh OUTPUT_DIRECTORY
 set -eu
@@ -27,3 +28,4 @@ build() { # name source header library package
 }
 build lipjpeg lip_jpeg.c jpeglib.h jpeg libjpeg62-turbo-dev
 build lipisal lip_isal.c isa-l/igzip_lib.h isal libisal-dev
+build lippredict lip_predict.c stdint.h c ""

@@ -2,6 +2,7 @@ package dev.lip.formats.source;
 
 import dev.lip.formats.NativeLibraries;
 import com.sun.jna.Library;
+import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.NativeLongByReference;
@@ -22,6 +23,10 @@ final class Libdeflate implements AutoCloseable {
         int libdeflate_zlib_decompress(Pointer decompressor, byte[] in, NativeLong inBytes, byte[] out,
                                        NativeLong outBytesAvailable, NativeLongByReference actualOutBytes);
 
+        /** The same into native memory (JNA copies a byte[] argument in before the call and out after it). */
+        int libdeflate_zlib_decompress(Pointer decompressor, byte[] in, NativeLong inBytes, Pointer out,
+                                       NativeLong outBytesAvailable, NativeLongByReference actualOutBytes);
+
         void libdeflate_free_decompressor(Pointer decompressor);
     }
 
@@ -33,6 +38,8 @@ final class Libdeflate implements AutoCloseable {
     private final Api api;
     private final Pointer handle;
     private final NativeLongByReference actual = new NativeLongByReference();
+    /** Where {@link #inflateUndoingPredictor} inflates, grown to the largest block. */
+    private Memory nativeOut;
 
     private Libdeflate(Api api) {
         this.api = api;
@@ -63,8 +70,37 @@ final class Libdeflate implements AutoCloseable {
         return result == SUCCESS ? (int) actual.getValue().longValue() : -1;
     }
 
+    /**
+     * As {@link #inflate}, with TIFF's horizontal predictor then undone on the block's 8-bit samples where they were
+     * inflated, in native memory ({@link HorizontalPredictor}), before the one copy into {@code out}: inflating into
+     * {@code out} and undoing the predictor on it costs JNA four copies of the block (in and out for each call).
+     * The predictor is undone only when the block came whole ({@code capacity} bytes); else the caller refuses it.
+     */
+    int inflateUndoingPredictor(byte[] in, int length, byte[] out, int capacity, int rows, int rowBytes, int bands) {
+        if (nativeOut == null || nativeOut.size() < capacity) {
+            if (nativeOut != null) {
+                nativeOut.close();
+            }
+            nativeOut = new Memory(Math.max(1, capacity));
+        }
+        int result = api.libdeflate_zlib_decompress(handle, in, new NativeLong(length), nativeOut,
+                new NativeLong(capacity), actual);
+        if (result != SUCCESS) {
+            return -1;
+        }
+        int produced = (int) actual.getValue().longValue();
+        if (produced == capacity) {
+            HorizontalPredictor.undo8(nativeOut, capacity, rows, rowBytes, bands);
+        }
+        nativeOut.read(0, out, 0, produced);
+        return produced;
+    }
+
     @Override
     public void close() {
         api.libdeflate_free_decompressor(handle);
+        if (nativeOut != null) {
+            nativeOut.close();
+        }
     }
 }
