@@ -289,9 +289,10 @@ class ArrivingUploadsTest {
         img.writeTiff(tiff, "Deflate", 64);
         List<byte[]> seeds = new ArrayList<>(List.of(Files.readAllBytes(jpeg), Files.readAllBytes(png), Files.readAllBytes(tiff)));
         if (dev.lip.formats.testing.FieldTools.installed("gdal_translate")) {
-            // BigTIFFs, read as they arrive too: deflate blocks (ours) and JPEG tiles (libjpeg-turbo), AlgART's directory
-            for (String compression : List.of("DEFLATE", "JPEG")) {
-                Path big = dir.resolve("seed-big-" + compression + ".tif");
+            // BigTIFFs, read as they arrive too: deflate blocks with a predictor (inflated and undone in native memory)
+            // and JPEG tiles (libjpeg-turbo), AlgART's directory
+            for (String compression : List.of("DEFLATE -co PREDICTOR=2", "JPEG")) {
+                Path big = dir.resolve("seed-big-" + compression.split(" ")[0] + ".tif");
                 dev.lip.formats.testing.FieldTools.make("gdal_translate -q -co BIGTIFF=YES -co TILED=YES -co BLOCKXSIZE=128 "
                         + "-co BLOCKYSIZE=128 -co COMPRESS=" + compression + " IN OUT", png, big);
                 seeds.add(Files.readAllBytes(big));
