@@ -15,8 +15,9 @@
 #                                      then writes its pyramid too, 2x2 means); tiff: one level on both sides
 #   PREVIEW=1 bench/bench.sh           jobs keep the input's JPEG preview pyramid for the viewer (lip --preview), as
 #                                      jobs started from the web page do
-#   REPEAT=3 bench/bench.sh            each image (and each libvips run) three times, the median reported; the
-#                                      peaks are the highest of the runs, the stages the last run's
+#   REPEAT=3 bench/bench.sh            each image (and each libvips run) three times, the median reported (and
+#                                      each run on a line of its own); the peaks are the highest of the runs, the
+#                                      stages the last run's
 #   FILE=1 bench/bench.sh              the images read in place (lip process file://..., bench/work a source root):
 #                                      no upload
 #
@@ -154,4 +155,7 @@ for img in "${images[@]}"; do
   printf '%-28s %9.1f %9.1f %6.2f %9.1f %6.2f %9s %8s %8s %8s %8s %9s %11s   %s | %.1f\n' "$name" "$p" "$v" "$(echo "$p / $v" | bc -l)" \
     "$c" "$(echo "$p / $c" | bc -l)" "$mismatch" "$api_mb" "$dec_mb" "$proc_mb" "$cli_mb" "$out_mb/$ref_mb" \
     "$(printf '%.1f/%.1f' "$ours" "$vdecode")" "$stages" "$rest"
+  if [ "$REPEAT" -gt 1 ]; then # each run, to see the noise the medians hide
+    printf '%-28s runs: ours %s  libvips C %s\n' "" "$(printf '%.1f ' "${runs[@]}")" "$(printf '%.1f ' "${vruns[@]}")"
+  fi
 done
