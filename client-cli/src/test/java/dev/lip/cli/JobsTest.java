@@ -22,6 +22,20 @@ class JobsTest {
         assertEquals(new Jobs.Shown(40, 1692, "PROCESSING (sliced 1692)"), Jobs.shown(processing));
     }
 
+    /** A job about to end is asked about often, so its result is fetched when ready; others at the given interval. */
+    @Test
+    void aJobAboutToEndIsPolledOften() throws Exception {
+        var slicing = JSON.readTree("{\"state\":\"SLICING\",\"patches\":{\"total\":1600,\"processed\":800}}");
+        assertEquals(250, Jobs.pollWait(slicing, 250));
+        var lastPatches = JSON.readTree("{\"state\":\"PROCESSING\",\"patches\":{\"total\":1600,\"processed\":1530}}");
+        assertEquals(50, Jobs.pollWait(lastPatches, 250));
+        var stitching = JSON.readTree("{\"state\":\"STITCHING\",\"patches\":{\"total\":1600,\"processed\":1600}}");
+        assertEquals(50, Jobs.pollWait(stitching, 250));
+        assertEquals(20, Jobs.pollWait(stitching, 20), "never slower than asked");
+        var receiving = JSON.readTree("{\"state\":\"RECEIVING\"}");
+        assertEquals(250, Jobs.pollWait(receiving, 250));
+    }
+
     /** Issue 26: the server's refusals name the client's flags, not the REST fields. */
     @Test
     void refusalsNameTheClientsFlags() {
