@@ -163,15 +163,8 @@ final class ApiClient {
     /** The problem detail's sentence, or the status line when the body is not problem+json. */
     private static String problem(Http.Response resp) {
         String body = resp.body();
-        try {
-            JsonNode p = JSON.readTree(body);
-            if (p != null && p.hasNonNull("detail")) {
-                return p.get("detail").asText() + " (HTTP " + resp.status() + ")";
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // not JSON: fall through
-        }
-        return "slicer-api answered HTTP " + resp.status() + (body != null && !body.isBlank() && body.length() < 300 ? ": " + body : ".");
+        return resp.problem().orElseGet(() -> "slicer-api answered HTTP " + resp.status()
+                + (body != null && !body.isBlank() && body.length() < 300 ? ": " + body : "."));
     }
 
     private static JsonNode json(Http.Response resp) {

@@ -38,6 +38,21 @@ final class Http {
 
     /** A response read whole: slicer-api's answers other than a result's bytes are small (JSON, problem details). */
     record Response(int status, Map<String, List<String>> headers, String body) {
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        /** The problem detail's sentence with the status ("... (HTTP 409)"), when the body is problem+json. */
+        Optional<String> problem() {
+            try {
+                com.fasterxml.jackson.databind.JsonNode p = JSON.readTree(body == null ? "" : body);
+                if (p != null && p.hasNonNull("detail")) {
+                    return Optional.of(p.get("detail").asText() + " (HTTP " + status + ")");
+                }
+            } catch (IOException | RuntimeException notJson) {
+                // no sentence: the caller says the status
+            }
+            return Optional.empty();
+        }
+
         /** The header's first value; names are case-insensitive, as HTTP has them. */
         Optional<String> header(String name) {
             for (Map.Entry<String, List<String>> h : headers.entrySet()) {

@@ -1,7 +1,5 @@
 package dev.lip.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -29,7 +27,6 @@ final class ResumableUpload {
     private static final String TUS = "1.0.0";
     /** Waits before trying again; long enough in all for a server to notice a cut connection (its read timeout). */
     private static final int[] RETRY_DELAYS_MS = {500, 2000, 5000, 10000, 15000};
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String api;
     private final String token;
@@ -229,16 +226,8 @@ final class ResumableUpload {
     /** The server's sentence: the problem detail, or the status. */
     private static Refused refused(Http.Response r, String what) {
         String body = r.body() == null ? "" : r.body();
-        try {
-            JsonNode p = JSON.readTree(body);
-            if (p != null && p.hasNonNull("detail")) {
-                return new Refused(r.status(), p.get("detail").asText() + " (HTTP " + r.status() + ")");
-            }
-        } catch (IOException | RuntimeException notJson) {
-            // the status line below
-        }
-        return new Refused(r.status(), "slicer-api refused " + what + ": HTTP " + r.status()
-                + (!body.isBlank() && body.length() < 300 ? ": " + body.trim() : "."));
+        return new Refused(r.status(), r.problem().orElseGet(() -> "slicer-api refused " + what + ": HTTP " + r.status()
+                + (!body.isBlank() && body.length() < 300 ? ": " + body.trim() : ".")));
     }
 
     private static String idOf(URI upload) {

@@ -34,20 +34,21 @@ final class HorizontalPredictor {
 
     /** Undoes the predictor on {@code rows} rows of {@code rowBytes} 8-bit samples, {@code bands} a pixel, in place. */
     static void undo8(byte[] block, int rows, int rowBytes, int bands) {
-        if (rows < 0 || rowBytes < 0 || bands <= 0 || (long) rows * rowBytes > block.length) {
-            // the C code trusts these: never let it past the array
-            throw new IllegalArgumentException("a predictor's block of " + rows + " rows of " + rowBytes
-                    + " bytes does not fit in " + block.length + " bytes");
-        }
+        checkFits(block.length, rows, rowBytes, bands);
         Holder.API.lip_undo_hdiff8(block, rows, rowBytes, bands);
     }
 
     /** The same on {@code size} bytes of native memory (a block inflated there, see {@link Libdeflate}). */
     static void undo8(Pointer block, long size, int rows, int rowBytes, int bands) {
+        checkFits(size, rows, rowBytes, bands);
+        Holder.API.lip_undo_hdiff8(block, rows, rowBytes, bands);
+    }
+
+    /** The C code trusts its arguments: it is never let past the block. */
+    private static void checkFits(long size, int rows, int rowBytes, int bands) {
         if (rows < 0 || rowBytes < 0 || bands <= 0 || (long) rows * rowBytes > size) {
             throw new IllegalArgumentException("a predictor's block of " + rows + " rows of " + rowBytes
                     + " bytes does not fit in " + size + " bytes");
         }
-        Holder.API.lip_undo_hdiff8(block, rows, rowBytes, bands);
     }
 }

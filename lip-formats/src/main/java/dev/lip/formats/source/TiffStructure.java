@@ -51,8 +51,6 @@ final class TiffStructure {
      * @param nodata    GDAL's GDAL_NODATA text ({@code -9999}, {@code nan}), or null
      * @param rowsMisread RowsPerStrip is in 2^31..2^32-2, which the JDK's reader and AlgART take as a negative int:
      *                    only our block reader may read such a file (it reads the value as the unsigned number it is)
-     */
-    /**
      * @param directoryEnd where the first directory and every value it points to have ended: a reader that parses
      *                     the directory itself (AlgART's) is given a file still arriving once that much is in
      */
