@@ -57,11 +57,11 @@ class DeploymentFilesTest {
     @Test
     @SuppressWarnings("unchecked")
     void kubernetesManifests() throws IOException {
-        Map<String, Object> pvc = load("k8s/storage.yaml").get(0);
+        Map<String, Object> pvc = load("k8s/slicer-api/storage.yaml").get(0);
         assertEquals("PersistentVolumeClaim", pvc.get("kind"));
         assertEquals(List.of("ReadWriteMany"), map(pvc, "spec").get("accessModes"));
 
-        List<Map<String, Object>> api = load("k8s/slicer-api.yaml");
+        List<Map<String, Object>> api = load("k8s/slicer-api/slicer-api.yaml");
         assertEquals(List.of("Deployment", "Service"), api.stream().map(d -> d.get("kind")).toList());
         assertEquals(1, map(api.get(0), "spec").get("replicas"), "one slicer-api per work directory");
         assertEquals("Recreate", map(api.get(0), "spec", "strategy").get("type"));
@@ -72,8 +72,8 @@ class DeploymentFilesTest {
         assertTrue((Integer) map(proc.get(0), "spec").get("replicas") > 1, "several processors");
         assertProbesAndSharedVolume(proc.get(0), 8081);
 
-        assertEquals(List.of("storage.yaml", "slicer-api.yaml", "patch-processor.yaml"),
-                load("k8s/kustomization.yaml").get(0).get("resources"));
+        assertEquals(List.of("slicer-api", "patch-processor.yaml"), load("k8s/kustomization.yaml").get(0).get("resources"));
+        assertEquals(List.of("storage.yaml", "slicer-api.yaml"), load("k8s/slicer-api/kustomization.yaml").get(0).get("resources"));
     }
 
     @Test
@@ -131,7 +131,7 @@ class DeploymentFilesTest {
     @SuppressWarnings("unchecked")
     void kubernetesDistributedManifests() throws IOException {
         Map<String, Object> kustomization = load("k8s/distributed/kustomization.yaml").get(0);
-        assertEquals(List.of("../storage.yaml", "../slicer-api.yaml", "artemis.yaml", "patch-processor.yaml", "keda.yaml"),
+        assertEquals(List.of("../slicer-api", "artemis.yaml", "patch-processor.yaml", "keda.yaml"),
                 kustomization.get("resources"));
         List<Map<String, Object>> artemis = load("k8s/distributed/artemis.yaml");
         assertEquals(List.of("StatefulSet", "Service", "Secret"), artemis.stream().map(d -> d.get("kind")).toList());

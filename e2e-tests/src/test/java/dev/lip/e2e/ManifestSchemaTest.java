@@ -1,0 +1,122 @@
+package dev.lip.e2e;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Issue 25: the Kubernetes manifests are what the API's schemas accept, as `kubectl apply -k` would send them. kustomize
+ * (inside kubectl) builds each directory, so a kustomization that cannot build fails here as it would for a user, and
+ * {@code k8s/validate/validate.mjs} checks every resulting object against Kubernetes' and KEDA's schemas (the
+ * kubernetes-models packages, installed with npm by .ci/run or by this test). Where kubectl is missing, the files that
+ * are whole objects are checked as they are. Skipped where Node.js or npm is not installed.
+ */
+class ManifestSchemaTest {
+
+    private static final Path VALIDATOR = Trio.ROOT.resolve("k8s/validate");
+
+    private record Run(int exit, String output) {
+    }
+
+    private static Run run(Path dir, List<String> command) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("manifest-run", ".txt");
+        try {
+            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(out.toFile()).start();
+            if (!p.waitFor(3, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new AssertionError("no answer in 3 minutes from " + command);
+            }
+            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    private static boolean onPath(String tool) throws InterruptedException {
+        try {
+            return run(Trio.ROOT, List.of(tool, tool.equals("kubectl") ? "version" : "--version",
+                    tool.equals("kubectl") ? "--client" : "--version")).exit() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @BeforeAll
+    static void installTheValidator() throws IOException, InterruptedException {
+        assumeTrue(onPath("node") && onPath("npm"), "Node.js and npm are not installed: the manifests' schemas are not checked");
+        if (!Files.isDirectory(VALIDATOR.resolve("node_modules/kubernetes-models"))) {
+            Run install = run(VALIDATOR, List.of("npm", "ci", "--no-audit", "--no-fund"));
+            assumeTrue(install.exit() == 0, "npm ci in k8s/validate failed (offline?): " + install.output());
+        }
+    }
+
+    /** Each directory as kubectl apply -k sends it, or, without kubectl, the files that are whole objects. */
+    private static List<Path> manifests(Path tmp) throws IOException, InterruptedException {
+        List<Path> files = new ArrayList<>();
+        if (onPath("kubectl")) {
+            for (String dir : List.of("k8s", "k8s/distributed")) {
+                Run built = run(Trio.ROOT, List.of("kubectl", "kustomize", dir));
+                assertEquals(0, built.exit(), "kubectl kustomize " + dir + ": " + built.output());
+                Path file = tmp.resolve(dir.replace('/', '-') + ".yaml");
+                Files.writeString(file, built.output());
+                files.add(file);
+            }
+        } else {
+            for (String f : List.of("k8s/slicer-api/storage.yaml", "k8s/slicer-api/slicer-api.yaml", "k8s/patch-processor.yaml",
+                    "k8s/distributed/artemis.yaml", "k8s/distributed/patch-processor.yaml", "k8s/distributed/keda.yaml")) {
+                files.add(Trio.ROOT.resolve(f));
+            }
+        }
+        return files;
+    }
+
+    private static Run validate(List<Path> files) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("node", VALIDATOR.resolve("validate.mjs").toString()));
+        files.forEach(f -> command.add(f.toString()));
+        return run(Trio.ROOT, command);
+    }
+
+    @Test
+    void everyManifestPassesItsSchema(@TempDir Path tmp) throws IOException, InterruptedException {
+        Run result = validate(manifests(tmp));
+        assertEquals(0, result.exit(), result.output());
+        for (String object : List.of("apps/v1 Deployment slicer-api", "apps/v1 Deployment patch-processor",
+                "v1 PersistentVolumeClaim lip-data", "apps/v1 StatefulSet artemis", "keda.sh/v1alpha1 ScaledObject patch-processor",
+                "keda.sh/v1alpha1 TriggerAuthentication artemis-auth")) {
+            assertTrue(result.output().contains("VALID") && result.output().contains(object), object + " checked: " + result.output());
+        }
+        assertTrue(!result.output().contains("INVALID"), result.output());
+    }
+
+    /** The validator refuses what the API server would: a wrong type, a kind that does not exist, a missing field. */
+    @Test
+    void aBrokenManifestIsRefusedWithTheField(@TempDir Path tmp) throws IOException, InterruptedException {
+        String processor = Files.readString(Trio.ROOT.resolve("k8s/distributed/patch-processor.yaml"));
+        String keda = Files.readString(Trio.ROOT.resolve("k8s/distributed/keda.yaml"));
+        Path broken = tmp.resolve("broken.yaml");
+        Files.writeString(broken, String.join("\n---\n",
+                processor.replaceFirst("replicas: \\d+", "replicas: \"three\""),
+                processor.replace("kind: Deployment", "kind: Deploymnet"),
+                processor.replaceFirst("containerPort: \\d+", "containerPort: http"),
+                keda.substring(0, keda.indexOf("---")).replace("scaleTargetRef: {name: patch-processor}", "")));
+        Run result = validate(List.of(broken));
+        assertEquals(1, result.exit(), result.output());
+        for (String refusal : List.of("/spec/replicas must be integer", "no schema for apiVersion apps/v1 kind Deploymnet",
+                "containerPort must be integer", "must have required property scaleTargetRef")) {
+            assertTrue(result.output().contains(refusal), refusal + " in " + result.output());
+        }
+    }
+}
