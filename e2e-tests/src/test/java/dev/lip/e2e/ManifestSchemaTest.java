@@ -1,6 +1,5 @@
 package dev.lip.e2e;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +20,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * (inside kubectl) builds each directory, so a kustomization that cannot build fails here as it would for a user, and
  * {@code k8s/validate/validate.mjs} checks every resulting object against Kubernetes' and KEDA's schemas (the
  * kubernetes-models packages, installed with npm by .ci/run or by this test). Where kubectl is missing, the files that
- * are whole objects are checked as they are. Skipped where Node.js or npm is not installed.
+ * are whole objects are checked as they are. Skipped where Node.js or npm is not installed. docker-compose.yml is
+ * checked against the Compose file schema by docker-compose itself, with each profile (no Docker engine needed).
  */
 class ManifestSchemaTest {
 
@@ -47,15 +47,13 @@ class ManifestSchemaTest {
 
     private static boolean onPath(String tool) throws InterruptedException {
         try {
-            return run(Trio.ROOT, List.of(tool, tool.equals("kubectl") ? "version" : "--version",
-                    tool.equals("kubectl") ? "--client" : "--version")).exit() == 0;
+            return run(Trio.ROOT, tool.equals("kubectl") ? List.of(tool, "version", "--client") : List.of(tool, "--version")).exit() == 0;
         } catch (IOException e) {
             return false;
         }
     }
 
-    @BeforeAll
-    static void installTheValidator() throws IOException, InterruptedException {
+    private static void installTheValidator() throws IOException, InterruptedException {
         assumeTrue(onPath("node") && onPath("npm"), "Node.js and npm are not installed: the manifests' schemas are not checked");
         if (!Files.isDirectory(VALIDATOR.resolve("node_modules/kubernetes-models"))) {
             Run install = run(VALIDATOR, List.of("npm", "ci", "--no-audit", "--no-fund"));
@@ -91,6 +89,7 @@ class ManifestSchemaTest {
 
     @Test
     void everyManifestPassesItsSchema(@TempDir Path tmp) throws IOException, InterruptedException {
+        installTheValidator();
         Run result = validate(manifests(tmp));
         assertEquals(0, result.exit(), result.output());
         for (String object : List.of("apps/v1 Deployment slicer-api", "apps/v1 Deployment patch-processor",
@@ -104,6 +103,7 @@ class ManifestSchemaTest {
     /** The validator refuses what the API server would: a wrong type, a kind that does not exist, a missing field. */
     @Test
     void aBrokenManifestIsRefusedWithTheField(@TempDir Path tmp) throws IOException, InterruptedException {
+        installTheValidator();
         String processor = Files.readString(Trio.ROOT.resolve("k8s/distributed/patch-processor.yaml"));
         String keda = Files.readString(Trio.ROOT.resolve("k8s/distributed/keda.yaml"));
         Path broken = tmp.resolve("broken.yaml");
@@ -118,5 +118,25 @@ class ManifestSchemaTest {
                 "containerPort must be integer", "must have required property scaleTargetRef")) {
             assertTrue(result.output().contains(refusal), refusal + " in " + result.output());
         }
+    }
+
+    /** Every profile of docker-compose.yml is a valid Compose file (docker-compose config parses and checks it). */
+    @Test
+    void theComposeFileIsValidWithEveryProfile(@TempDir Path tmp) throws IOException, InterruptedException {
+        assumeTrue(onPath("docker-compose"), "docker-compose is not installed: the Compose file's schema is not checked");
+        for (String profile : List.of("", "s3", "distributed")) {
+            List<String> command = new ArrayList<>(List.of("docker-compose", "-f", "docker-compose.yml"));
+            if (!profile.isEmpty()) {
+                command.addAll(List.of("--profile", profile));
+            }
+            command.addAll(List.of("config", "-q"));
+            Run result = run(Trio.ROOT, command);
+            assertEquals(0, result.exit(), "profile '" + profile + "': " + result.output());
+        }
+        Path broken = tmp.resolve("docker-compose.yml");
+        Files.writeString(broken, Files.readString(Trio.ROOT.resolve("docker-compose.yml")).replaceFirst("replicas: 3", "replicas: three"));
+        Run refused = run(Trio.ROOT, List.of("docker-compose", "-f", broken.toString(), "--profile", "distributed", "config", "-q"));
+        assertEquals(1, refused.exit(), refused.output());
+        assertTrue(refused.output().contains("replicas"), refused.output());
     }
 }
