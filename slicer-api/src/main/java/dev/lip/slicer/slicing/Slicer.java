@@ -25,7 +25,8 @@ import java.util.function.Predicate;
 /**
  * Cuts an image into patches (core plus halo) and publishes each to {@code pending/} as soon as it is complete, so
  * processing starts while slicing goes on. Random-access sources are read patch by patch; the others are streamed
- * once, top to bottom, through a {@link BandAssembler}.
+ * once, top to bottom, through a {@link BandAssembler}, their patches written by a {@link PatchWriter} while the
+ * decoding goes on.
  */
 public final class Slicer {
 
@@ -48,6 +49,9 @@ public final class Slicer {
     public interface Cores {
         void add(PixelRegion patch, Tile tile) throws IOException;
     }
+
+    /** Patches of a streamed image waiting for the writer thread: about a band of a 20000-pixel-wide RGB image. */
+    private static final long WRITE_QUEUE_BYTES = 32L << 20;
 
     private final int threads;
     private Cores cores = (patch, tile) -> {
@@ -90,26 +94,30 @@ public final class Slicer {
             sliceRegions(source, more, grid, job, statistics, progress, published);
             return;
         }
-        BandAssembler assembler = new BandAssembler(grid, info.bands(), info.sampleFormat(), (row, rows) -> {
-            checkCancelled(progress::cancelled);
-            for (int c = 0; c < grid.columns(); c++) {
-                Tile tile = grid.tile(row, c);
-                PatchName name = new PatchName(tile.row(), tile.column());
-                boolean there = published.test(name);
-                if (!there || !statistics.isEmpty()) {
-                    PixelRegion patch = rows.crop(tile.patch());
-                    statistics.add(patch, tile.core());
-                    cores.add(patch, tile);
-                    if (!there) {
-                        job.addPending(name, patch);
+        try (PatchWriter writer = new PatchWriter(job, progress, WRITE_QUEUE_BYTES)) {
+            BandAssembler assembler = new BandAssembler(grid, info.bands(), info.sampleFormat(), (row, rows) -> {
+                checkCancelled(progress::cancelled);
+                for (int c = 0; c < grid.columns(); c++) {
+                    Tile tile = grid.tile(row, c);
+                    PatchName name = new PatchName(tile.row(), tile.column());
+                    boolean there = published.test(name);
+                    if (!there || !statistics.isEmpty()) {
+                        PixelRegion patch = rows.crop(tile.patch());
+                        statistics.add(patch, tile.core());
+                        cores.add(patch, tile);
+                        if (!there) {
+                            writer.submit(name, patch, tile);
+                            continue;
+                        }
                     }
+                    progress.patchWritten(tile);
                 }
-                progress.patchWritten(tile);
+            });
+            source.streamRows(assembler);
+            writer.finish();
+            if (!assembler.complete()) {
+                throw new UnreadableImageException("The image ended before its last row (truncated?).");
             }
-        });
-        source.streamRows(assembler);
-        if (!assembler.complete()) {
-            throw new UnreadableImageException("The image ended before its last row (truncated?).");
         }
     }
 

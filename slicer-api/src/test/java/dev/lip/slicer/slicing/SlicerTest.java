@@ -240,4 +240,63 @@ class SlicerTest {
         assertEquals(0, inside.get(), "a thread was still reading when the failure was reported");
         assertEquals("tile 0 is damaged", e.getMessage());
     }
+
+    /**
+     * A streamed image's patches are written by another thread (PatchWriter): each is announced only once its file is
+     * in pending/, and a write that fails (here pending/ is a file, not a directory) fails the slicing with its
+     * IOException instead of leaving the decoding thread waiting for a writer that stopped.
+     */
+    @org.junit.jupiter.api.Test
+    void aStreamedImagesPatchesAreAnnouncedWhenWrittenAndAFailedWriteFailsTheSlicing() throws IOException {
+        SampleImage img = SampleImage.generate(300, 260, 3, 8, 7);
+        Path file = dir.resolve("in.png");
+        img.writePng(file);
+        JobDirectory job = new JobDirectory(dir, "job");
+        job.createDirectories();
+        TileGrid grid = new TileGrid(img.width, img.height, 16, 3);
+        ImageSources sources = new ImageSources(1_000_000);
+        AtomicInteger announcedBeforeWritten = new AtomicInteger();
+        AtomicInteger written = new AtomicInteger();
+        Slicer.Progress progress = new Slicer.Progress() {
+            @Override
+            public void patchWritten(Tile tile) {
+                written.incrementAndGet();
+                if (!java.nio.file.Files.exists(job.pending().resolve(new PatchName(tile.row(), tile.column()).fileName()))) {
+                    announcedBeforeWritten.incrementAndGet();
+                }
+            }
+
+            @Override
+            public boolean cancelled() {
+                return false;
+            }
+        };
+        try (ImageSource src = sources.open(file)) {
+            org.junit.jupiter.api.Assertions.assertFalse(src.supportsRegions(), "a PNG is streamed");
+            new Slicer(1).slice(src, () -> sources.open(file), grid, job, new JobStatistics(Set.of()), progress);
+        }
+        assertEquals(grid.tileCount(), written.get());
+        assertEquals(0, announcedBeforeWritten.get());
+
+        JobDirectory broken = new JobDirectory(dir, "broken");
+        broken.createDirectories();
+        java.nio.file.Files.delete(broken.pending());
+        java.nio.file.Files.writeString(broken.pending(), "not a directory");
+        written.set(0);
+        try (ImageSource src = sources.open(file)) {
+            org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> new Slicer(1).slice(src,
+                    () -> sources.open(file), grid, broken, new JobStatistics(Set.of()), new Slicer.Progress() {
+                        @Override
+                        public void patchWritten(Tile tile) {
+                            written.incrementAndGet();
+                        }
+
+                        @Override
+                        public boolean cancelled() {
+                            return false;
+                        }
+                    }));
+        }
+        assertEquals(0, written.get(), "no patch announced that was not written");
+    }
 }
