@@ -21,7 +21,7 @@ if [ $# -gt 0 ]; then images=("$@"); else
 [ -f slicer-api/target/slicer-api.jar ] || ./mvnw -q -B -DskipTests package
 [ -f "$work/e2e.cp" ] || ./mvnw -q -B -o dependency:build-classpath -pl e2e-tests -Dmdep.includeScope=test \
   -Dmdep.outputFile="$PWD/$work/e2e.cp" >/dev/null
-client=(java -jar client-cli/target/client-cli.jar)
+client=(./lip)  # as a user runs it, the launcher and its class archive included
 api=18580; s3=18589; broker=18590
 export AWS_ENDPOINT_URL=http://127.0.0.1:$s3 AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret AWS_REGION=us-east-1
 pids=()

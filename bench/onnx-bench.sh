@@ -21,7 +21,7 @@ command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq bc
 models/fetch-models.sh >/dev/null
 [ -f slicer-api/target/slicer-api.jar ] && [ -f client-cli/target/client-cli.jar ] || ./mvnw -q -B -DskipTests package
 img=${1:-$(IMAGES=jpg bench/make-images.sh "$SIZE" "$work")}
-client=(java -jar client-cli/target/client-cli.jar)
+client=(./lip)  # as a user runs it, the launcher and its class archive included
 api_port=18480; proc_port=18481
 model=(--algorithm onnx --tile-size "$TILE" --overlap "$OVERLAP" --param model=ch_PP-OCRv4_det_infer.onnx
        --param channels=bgr --param mean=0.485,0.456,0.406 --param std=0.229,0.224,0.225)

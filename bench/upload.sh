@@ -33,7 +33,7 @@ for run in 1 2 3; do
 done
 for run in 1 2 3; do
   t0=$(date +%s.%N)
-  LIP_CACHE_DIR="$work/ucache" java -jar client-cli/target/client-cli.jar upload "$file" -q --no-resume \
+  LIP_CACHE_DIR="$work/ucache" ./lip upload "$file" -q --no-resume \
     --api "http://127.0.0.1:$api" >/dev/null 2>&1 || true
   t1=$(date +%s.%N)
   job=$(curl -s "http://127.0.0.1:$api/api/v1/jobs" | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])')

@@ -46,4 +46,39 @@ class LauncherTest {
             assertTrue(!trio.log(service).contains("Commons Logging discovery"), service + "'s log:\n" + trio.log(service));
         }
     }
+
+    /**
+     * ./lip archives the classes of its first command that talks to slicer-api (AppCDS) and later commands load the
+     * client's own classes from that archive; their output is the same, with no word from the JVM about the archive.
+     */
+    @Test
+    void theLauncherArchivesTheClientsClassesAndLaterCommandsUseThem(Trio trio) throws Exception {
+        Path lip = Trio.ROOT.resolve("lip");
+        Path archive = Trio.ROOT.resolve("client-cli/target/client-cli.jsa");
+        Files.deleteIfExists(archive);
+        Trio.Run first = Trio.run(List.of(lip.toString(), "algorithms", "--api", trio.api()));
+        assertEquals(0, first.exitCode(), first.stderr());
+        assertTrue(!Files.exists(archive), "algorithms is not a command the archive is made from");
+        Trio.Run list = Trio.run(List.of(lip.toString(), "list", "--api", trio.api()));
+        assertEquals(0, list.exitCode(), list.stderr());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(archive) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(Files.exists(archive), "the archive is made after a list");
+
+        Path classes = dir.resolve("classes.log");
+        Trio.Run again = Trio.run(List.of(lip.toString(), "list", "--api", trio.api()),
+                Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load:file=" + classes));
+        assertEquals(0, again.exitCode(), again.stderr());
+        assertEquals(list.stdout().lines().findFirst(), again.stdout().lines().findFirst(), "the same listing's header");
+        assertTrue(!again.stdout().contains("cds") && !again.stderr().contains("[cds]"), again.stdout() + again.stderr());
+        String loaded = Files.readString(classes);
+        assertTrue(loaded.lines().anyMatch(l -> l.contains("dev.lip.cli.LipCli ") && l.contains("shared objects file")),
+                "the client's main class comes from the archive:\n" + loaded.lines().filter(l -> l.contains("dev.lip.cli")).toList());
+
+        Trio.Run off = Trio.run(List.of(lip.toString(), "--version"), Map.of("LIP_CDS", "0"));
+        assertEquals(0, off.exitCode(), off.stderr());
+        assertTrue(off.stdout().startsWith("lip "), off.stdout());
+    }
 }
