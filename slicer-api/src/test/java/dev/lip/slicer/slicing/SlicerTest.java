@@ -27,6 +27,21 @@ class SlicerTest {
     @TempDir
     Path dir;
 
+    /** Counts the patches announced; never cancelled. */
+    private static Slicer.Progress counting(AtomicInteger written) {
+        return new Slicer.Progress() {
+            @Override
+            public void patchWritten(Tile tile) {
+                written.incrementAndGet();
+            }
+
+            @Override
+            public boolean cancelled() {
+                return false;
+            }
+        };
+    }
+
     @ParameterizedTest(name = "{0} tile {1} overlap {2} threads {3}")
     @CsvSource({"png,64,0,1", "png,48,5,1", "png,32,32,1", "png,16,16,1", "tiled-tiff,64,9,1", "tiled-tiff,32,9,3",
             "striped-tiff,32,20,1", "bigtiff,48,48,1", "bigtiff,16,7,4", "png,16,40,1", "striped-tiff,16,35,2",
@@ -48,17 +63,7 @@ class SlicerTest {
         AtomicInteger written = new AtomicInteger();
         ImageSources sources = new ImageSources(1_000_000);
         try (ImageSource src = sources.open(file)) {
-            new Slicer(threads).slice(src, () -> sources.open(file), grid, job, new JobStatistics(Set.of()), new Slicer.Progress() {
-                @Override
-                public void patchWritten(Tile tile) {
-                    written.incrementAndGet();
-                }
-
-                @Override
-                public boolean cancelled() {
-                    return false;
-                }
-            });
+            new Slicer(threads).slice(src, () -> sources.open(file), grid, job, new JobStatistics(Set.of()), counting(written));
         }
         assertEquals(grid.tileCount(), written.get());
         assertEquals(grid.tileCount(), job.count(job.pending()));
@@ -285,17 +290,7 @@ class SlicerTest {
         written.set(0);
         try (ImageSource src = sources.open(file)) {
             org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> new Slicer(1).slice(src,
-                    () -> sources.open(file), grid, broken, new JobStatistics(Set.of()), new Slicer.Progress() {
-                        @Override
-                        public void patchWritten(Tile tile) {
-                            written.incrementAndGet();
-                        }
-
-                        @Override
-                        public boolean cancelled() {
-                            return false;
-                        }
-                    }));
+                    () -> sources.open(file), grid, broken, new JobStatistics(Set.of()), counting(written)));
         }
         assertEquals(0, written.get(), "no patch announced that was not written");
     }
