@@ -47,6 +47,23 @@ class HorizontalPredictorTest {
         }
     }
 
+    /** RGB rows go five pixels a step through SSSE3 where the CPU has it: every width around the steps and the tail. */
+    @Test
+    void rgbRowsOfEveryWidthUpToSixtyFourPixels() {
+        Assumptions.assumeTrue(HorizontalPredictor.available(), "liblippredict was not built (no C compiler)");
+        Random r = new Random(28);
+        for (int width = 1; width <= 64; width++) {
+            int rows = 1 + r.nextInt(4);
+            int rowBytes = width * 3;
+            byte[] block = new byte[rows * rowBytes + r.nextInt(17)];
+            r.nextBytes(block);
+            byte[] expected = block.clone();
+            reference(expected, rows, rowBytes, 3);
+            HorizontalPredictor.undo8(block, rows, rowBytes, 3);
+            assertArrayEquals(expected, block, width + " RGB pixels wide");
+        }
+    }
+
     @Test
     void aBlockThatDoesNotFitIsRefusedBeforeTheCCodeSeesIt() {
         Assumptions.assumeTrue(HorizontalPredictor.available(), "liblippredict was not built (no C compiler)");
