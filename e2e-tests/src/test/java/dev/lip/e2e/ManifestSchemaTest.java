@@ -4,12 +4,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,27 +25,19 @@ class ManifestSchemaTest {
 
     private static final Path VALIDATOR = Trio.ROOT.resolve("k8s/validate");
 
-    private record Run(int exit, String output) {
+    /** A command's exit status, what it printed (standard output) and its messages (standard error). */
+    private record Run(int exit, String stdout, String output) {
     }
 
-    private static Run run(Path dir, List<String> command) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("manifest-run", ".txt");
-        try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).start();
-            if (!p.waitFor(3, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new AssertionError("no answer in 3 minutes from " + command);
-            }
-            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-        }
+    /** Runs a command through {@link Trio#run} (paths are absolute: it runs in the test's directory). */
+    private static Run run(List<String> command) throws IOException, InterruptedException {
+        Trio.Run r = Trio.run(command);
+        return new Run(r.exitCode(), r.stdout(), r.stdout() + r.stderr());
     }
 
     private static boolean onPath(String tool) throws InterruptedException {
         try {
-            return run(Trio.ROOT, tool.equals("kubectl") ? List.of(tool, "version", "--client") : List.of(tool, "--version")).exit() == 0;
+            return run(tool.equals("kubectl") ? List.of(tool, "version", "--client") : List.of(tool, "--version")).exit() == 0;
         } catch (IOException e) {
             return false;
         }
@@ -56,7 +46,7 @@ class ManifestSchemaTest {
     private static void installTheValidator() throws IOException, InterruptedException {
         assumeTrue(onPath("node") && onPath("npm"), "Node.js and npm are not installed: the manifests' schemas are not checked");
         if (!Files.isDirectory(VALIDATOR.resolve("node_modules/kubernetes-models"))) {
-            Run install = run(VALIDATOR, List.of("npm", "ci", "--no-audit", "--no-fund"));
+            Run install = run(List.of("npm", "ci", "--prefix", VALIDATOR.toString(), "--no-audit", "--no-fund"));
             assumeTrue(install.exit() == 0, "npm ci in k8s/validate failed (offline?): " + install.output());
         }
     }
@@ -66,10 +56,10 @@ class ManifestSchemaTest {
         List<Path> files = new ArrayList<>();
         if (onPath("kubectl")) {
             for (String dir : List.of("k8s", "k8s/distributed")) {
-                Run built = run(Trio.ROOT, List.of("kubectl", "kustomize", dir));
+                Run built = run(List.of("kubectl", "kustomize", Trio.ROOT.resolve(dir).toString()));
                 assertEquals(0, built.exit(), "kubectl kustomize " + dir + ": " + built.output());
                 Path file = tmp.resolve(dir.replace('/', '-') + ".yaml");
-                Files.writeString(file, built.output());
+                Files.writeString(file, built.stdout());
                 files.add(file);
             }
         } else {
@@ -84,7 +74,7 @@ class ManifestSchemaTest {
     private static Run validate(List<Path> files) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("node", VALIDATOR.resolve("validate.mjs").toString()));
         files.forEach(f -> command.add(f.toString()));
-        return run(Trio.ROOT, command);
+        return run(command);
     }
 
     @Test
@@ -125,17 +115,17 @@ class ManifestSchemaTest {
     void theComposeFileIsValidWithEveryProfile(@TempDir Path tmp) throws IOException, InterruptedException {
         assumeTrue(onPath("docker-compose"), "docker-compose is not installed: the Compose file's schema is not checked");
         for (String profile : List.of("", "s3", "distributed")) {
-            List<String> command = new ArrayList<>(List.of("docker-compose", "-f", "docker-compose.yml"));
+            List<String> command = new ArrayList<>(List.of("docker-compose", "-f", Trio.ROOT.resolve("docker-compose.yml").toString()));
             if (!profile.isEmpty()) {
                 command.addAll(List.of("--profile", profile));
             }
             command.addAll(List.of("config", "-q"));
-            Run result = run(Trio.ROOT, command);
+            Run result = run(command);
             assertEquals(0, result.exit(), "profile '" + profile + "': " + result.output());
         }
         Path broken = tmp.resolve("docker-compose.yml");
         Files.writeString(broken, Files.readString(Trio.ROOT.resolve("docker-compose.yml")).replaceFirst("replicas: 3", "replicas: three"));
-        Run refused = run(Trio.ROOT, List.of("docker-compose", "-f", broken.toString(), "--profile", "distributed", "config", "-q"));
+        Run refused = run(List.of("docker-compose", "-f", broken.toString(), "--profile", "distributed", "config", "-q"));
         assertEquals(1, refused.exit(), refused.output());
         assertTrue(refused.output().contains("replicas"), refused.output());
     }

@@ -6,11 +6,9 @@ import dev.lip.common.protocol.JobDirectory;
 import dev.lip.common.protocol.PatchName;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -75,38 +73,13 @@ final class PatchWriter implements AutoCloseable {
     @Override
     public void close() {
         writer.shutdown();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                if (writer.awaitTermination(1, TimeUnit.MINUTES)) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Slicer.awaitUninterruptibly(writer);
     }
 
     private void rethrow() throws IOException {
         Throwable e = failure.get();
-        if (e == null) {
-            return;
+        if (e != null) {
+            throw Slicer.rethrown(e);
         }
-        if (e instanceof IOException io) {
-            throw io;
-        }
-        if (e instanceof UncheckedIOException u) {
-            throw u.getCause();
-        }
-        if (e instanceof RuntimeException re) {
-            throw re;
-        }
-        if (e instanceof Error err) {
-            throw err;
-        }
-        throw new IOException(e);
     }
 }

@@ -195,8 +195,15 @@ public final class Slicer {
                 throw new SlicingCancelledException();
             }
         }
+        if (cause != null) {
+            throw rethrown(cause);
+        }
+    }
+
+    /** A worker's failure for the caller: thrown as it is where it may be, else wrapped in an IOException. */
+    static IOException rethrown(Throwable cause) {
         if (cause instanceof IOException io) {
-            throw io;
+            return io;
         }
         if (cause instanceof RuntimeException re) {
             throw re;
@@ -204,12 +211,11 @@ public final class Slicer {
         if (cause instanceof Error err) {
             throw err;
         }
-        if (cause != null) {
-            throw new IOException(cause);
-        }
+        return new IOException(cause);
     }
 
-    private static void awaitUninterruptibly(ExecutorService pool) {
+    /** Waits for the pool's workers to end, however long; an interrupt is kept for the caller, not obeyed. */
+    static void awaitUninterruptibly(ExecutorService pool) {
         boolean interrupted = false;
         while (true) {
             try {
