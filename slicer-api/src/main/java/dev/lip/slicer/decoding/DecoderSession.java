@@ -39,8 +39,14 @@ public final class DecoderSession implements AutoCloseable {
     /** The highest resident memory seen (VmHWM), logged at the end for bench/bench.sh and operators. */
     private volatile long peakBytes;
 
-    DecoderSession(Process p, String label, DecoderLimits limits, ScheduledExecutorService watch, ObjectMapper json) {
+    /** Run once when the session is closed (the pool's count of decoding jobs). */
+    private final Runnable onClose;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    DecoderSession(Process p, String label, DecoderLimits limits, ScheduledExecutorService watch, ObjectMapper json,
+                   Runnable onClose) {
         this.p = p;
+        this.onClose = onClose;
         this.limits = limits;
         this.watch = watch;
         this.json = json;
@@ -173,10 +179,18 @@ public final class DecoderSession implements AutoCloseable {
         t.start();
     }
 
+    /** The decoder's process (for tests). */
+    Process process() {
+        return p;
+    }
+
     /** Ends the process (done with, or the job refused). */
     @Override
     public void close() {
         p.destroyForcibly();
-        log.info("{}: decoder process {} ended, peak {} MB", label, p.pid(), peakBytes >> 20);
+        if (closed.compareAndSet(false, true)) {
+            log.info("{}: decoder process {} ended, peak {} MB", label, p.pid(), peakBytes >> 20);
+            onClose.run();
+        }
     }
 }

@@ -16,6 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * Gives each job a decoder process of its own ({@link DecoderMain}, talked to through a {@link DecoderSession}), so
  * that an abort in OpenSlide, a crash in a codec or a runaway allocation fails that one job and never the service.
  * One process is kept started and waiting, with its codecs loaded, so that a job does not wait for a JVM to start.
+ * The next one is started once no job is decoding, not as soon as the waiting one is taken: a decoder's start is
+ * about a core-second of class loading and compiling, which on a two-core machine was taken from the job that had
+ * just begun (its slicing is what the user waits for), and is free once that slicing has ended.
  */
 public final class Decoders implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Decoders.class);
@@ -30,6 +33,8 @@ public final class Decoders implements AutoCloseable {
         return t;
     });
     private final AtomicReference<Process> spare = new AtomicReference<>();
+    /** Sessions open: the spare is replaced when this comes back to 0. */
+    private final java.util.concurrent.atomic.AtomicInteger decoding = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     /** @param javaOptions more JVM options for the decoder processes (lip.decoder.java-options) */
@@ -44,21 +49,41 @@ public final class Decoders implements AutoCloseable {
      * process, which holds the image open in between.
      */
     public DecoderSession open(String label) throws IOException {
-        Process p = take();
-        log.info("{}: decoder process {}", label, p.pid());
-        return new DecoderSession(p, label, limits, watch, json);
-    }
-
-    /** The process for a request: the one waiting, and another started for the next. */
-    private Process take() throws IOException {
         if (closed) {
             throw new DecoderFailure("The service is stopping.");
         }
-        Process p = spare.getAndSet(null);
-        if (!closed) {
-            watch.execute(this::startSpare);
+        decoding.incrementAndGet();
+        try {
+            Process p = take();
+            log.info("{}: decoder process {}", label, p.pid());
+            return new DecoderSession(p, label, limits, watch, json, this::ended);
+        } catch (IOException | RuntimeException e) {
+            ended();
+            throw e;
         }
+    }
+
+    /** The process for a request: the one waiting, else one started now. */
+    private Process take() throws IOException {
+        Process p = spare.getAndSet(null);
         return p != null && p.isAlive() ? p : start();
+    }
+
+    /** A session has ended: the last one open starts the spare for the next job. */
+    private void ended() {
+        if (decoding.decrementAndGet() == 0 && !closed) {
+            try {
+                watch.execute(this::startSpare);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closed meanwhile
+            }
+        }
+    }
+
+    /** Whether a started process waits for the next job (for tests). */
+    boolean hasSpare() {
+        Process p = spare.get();
+        return p != null && p.isAlive();
     }
 
     private void startSpare() {
