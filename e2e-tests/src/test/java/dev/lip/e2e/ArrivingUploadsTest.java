@@ -270,6 +270,31 @@ class ArrivingUploadsTest {
         assertTrue(job(t, other[1]).path("error").asText().contains("deleted"), job(t, other[1]).toString());
     }
 
+    @Test
+    void anUploadThatExpiresBeforeItsLastByteFailsItsJobWithASentence() throws Exception {
+        Trio t = trio("--lip.decoder.stall-timeout=2s", "--lip.upload-expiry=3s");
+        SampleImage img = SampleImage.generate(1600, 1200, 3, 8, 29);
+        Path jpeg = dir.resolve("expiring.jpg");
+        img.writeJpeg(jpeg, false, 0.9f);
+        byte[] bytes = Files.readAllBytes(jpeg);
+
+        // one job slicing its upload as it arrives, one still waiting for its first quarter megabyte
+        String[] slicing = create(t, bytes.length, "expiring.jpg");
+        patch(t, slicing[0], bytes, 0, bytes.length / 2);
+        String[] waiting = create(t, bytes.length, "waiting.jpg");
+        patch(t, waiting[0], bytes, 0, 1000);
+        for (String[] up : List.of(slicing, waiting)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> job(t, up[1]).path("state").asText().equals("FAILED"));
+            assertTrue(job(t, up[1]).path("error").asText().contains("The upload expired before its last byte "
+                    + "arrived (lip.upload-expiry)"), job(t, up[1]).toString());
+            assertEquals(404, send(tus(t, up[0]).method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode(),
+                    "the upload is gone");
+        }
+        assertTrue(sliced(job(t, slicing[1])) > 0, "the first job was slicing its first half when it expired: "
+                + job(t, slicing[1]));
+        assertEquals(0, sliced(job(t, waiting[1])), job(t, waiting[1]).toString());
+    }
+
     /**
      * The attacker's view of slicing as bytes arrive: mutated JPEGs, PNGs and TIFFs (bits flipped, cut, header fields set to
      * extremes; FuzzTest's mutations) sent in two PATCHes from two threads at once, while two uploads that never
