@@ -35,6 +35,15 @@ final class DistributedCluster implements AutoCloseable {
 
     /** @param apiArgs more slicer-api arguments */
     DistributedCluster(S3ProxyExtension s3, Path dir, String... apiArgs) throws Exception {
+        this(s3, dir, 0, apiArgs);
+    }
+
+    /**
+     * @param externalBrokerPort a broker already listening on 127.0.0.1 at this port, which slicer-api and the
+     *                           processors join as a cluster's do (slicer-api starts none); 0: slicer-api's embedded one
+     * @param apiArgs            more slicer-api arguments
+     */
+    DistributedCluster(S3ProxyExtension s3, Path dir, int externalBrokerPort, String... apiArgs) throws Exception {
         this.s3 = s3;
         this.dir = dir;
         try (S3Client client = s3()) {
@@ -42,9 +51,10 @@ final class DistributedCluster implements AutoCloseable {
                 client.createBucket(b -> b.bucket(BUCKET));
             }
         }
-        this.brokerPort = Trio.freePort();
-        List<String> args = new ArrayList<>(List.of("--lip.queue=artemis", "--lip.store=" + STORE,
-                "--lip.broker.embedded=true", "--lip.broker.port=" + brokerPort));
+        this.brokerPort = externalBrokerPort != 0 ? externalBrokerPort : Trio.freePort();
+        List<String> args = new ArrayList<>(List.of("--lip.queue=artemis", "--lip.store=" + STORE));
+        args.addAll(externalBrokerPort != 0 ? List.of("--spring.artemis.broker-url=tcp://127.0.0.1:" + brokerPort)
+                : List.of("--lip.broker.embedded=true", "--lip.broker.port=" + brokerPort));
         args.addAll(List.of(apiArgs));
         this.trio = new Trio(env(), false, args.toArray(String[]::new));
     }

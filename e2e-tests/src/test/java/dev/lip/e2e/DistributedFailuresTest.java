@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 25, the guarantees of the work directory from the broker: a processor killed mid-job has its patches
  * delivered to another; slicer-api killed mid-job (its embedded broker with it) resumes, the processors reconnect,
- * nothing is lost; a poison patch is dead-lettered and fails its job naming it, while the next job finishes.
+ * nothing is lost; a broker of its own stopped and restarted mid-job under running services loses nothing; a poison patch is dead-lettered and fails its job naming it, while the next job finishes.
  */
 class DistributedFailuresTest {
     @RegisterExtension
@@ -92,6 +92,41 @@ class DistributedFailuresTest {
             Path out = dir.resolve("r.tif");
             download(api, id, out);
             Masks.assertMaskEquals(img.thresholdMask(128, false), 1200, 900, out, "after slicer-api and its broker were killed");
+        }
+    }
+
+    @Test
+    void aBrokerOfItsOwnStoppedAndRestartedMidJobLosesNothing() throws Exception {
+        // the broker a cluster runs apart from slicer-api (here in the test's JVM, its journal in a directory of the
+        // test's): stopped while slicer-api publishes and the processor consumes, then started again on its journal
+        Path journal = dir.resolve("broker");
+        int port = Trio.freePort();
+        dev.lip.distributed.EmbeddedBroker broker = dev.lip.distributed.EmbeddedBroker.start(journal, port, 3);
+        try (DistributedCluster cluster = new DistributedCluster(S3, dir, port)) {
+            Http api = new Http(cluster.trio.api(), null);
+            cluster.startProcessor("processor", "--lip.threads=2");
+            SampleImage img = SampleImage.generate(1200, 900, 3, 8, 5);
+            Path in = dir.resolve("b.png");
+            img.writePng(in);
+            String id = submit(api, in, "?tileSize=32&overlap=4");
+            requestResult(api, id);
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (cluster.processed(0) < 150) {
+                assertTrue(System.currentTimeMillis() < deadline, "the processor got going");
+                Thread.sleep(20);
+            }
+            broker.close();
+            JsonNode mid = api.get("/api/v1/jobs/" + id).json();
+            assertTrue(!mid.path("state").asText().equals("DONE"), "stopped mid-job: " + mid);
+            assertEquals(200, api.get("/api/v1/jobs/" + id).status(), "slicer-api answers without its broker");
+            broker = dev.lip.distributed.EmbeddedBroker.start(journal, port, 3);
+            JsonNode job = api.awaitState(id, s -> s.equals("DONE") || s.equals("FAILED"), 240);
+            assertEquals("DONE", job.path("state").asText(), job.toString());
+            Path out = dir.resolve("b.tif");
+            download(api, id, out);
+            Masks.assertMaskEquals(img.thresholdMask(128, false), 1200, 900, out, "after the broker was restarted");
+        } finally {
+            broker.close();
         }
     }
 
