@@ -53,11 +53,15 @@ public final class Decoders implements AutoCloseable {
             throw new DecoderFailure("The service is stopping.");
         }
         decoding.incrementAndGet();
+        Process p = null;
         try {
-            Process p = take();
+            p = take();
             log.info("{}: decoder process {}", label, p.pid());
             return new DecoderSession(p, label, limits, watch, json, this::ended);
         } catch (IOException | RuntimeException e) {
+            if (p != null) {
+                p.destroyForcibly(); // no session holds it
+            }
             ended();
             throw e;
         }
