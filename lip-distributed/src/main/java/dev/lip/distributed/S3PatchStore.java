@@ -51,8 +51,19 @@ public final class S3PatchStore implements PatchStore {
     @Override
     public Optional<byte[]> get(String key) throws IOException {
         String object = object(key);
-        try {
-            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(object)).asByteArray());
+        // read into one array of the object's length: getObjectAsBytes grows a buffer and copies it twice more,
+        // 7% of a processor's CPU in the distributed mode (perf)
+        try (var in = s3.getObject(b -> b.bucket(bucket).key(object))) {
+            Long length = in.response().contentLength();
+            if (length == null || length < 0 || length > Integer.MAX_VALUE - 8) {
+                return Optional.of(in.readAllBytes());
+            }
+            byte[] bytes = in.readNBytes(length.intValue());
+            if (bytes.length != length || in.read() != -1) {
+                throw new IOException("cannot read " + key + " in object storage: " + bytes.length
+                        + " bytes came where the server announced " + length);
+            }
+            return Optional.of(bytes);
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
