@@ -42,7 +42,10 @@ public final class S3PatchStore implements PatchStore {
     public void put(String key, byte[] bytes) throws IOException {
         String object = object(key);
         try {
-            s3.putObject(b -> b.bucket(bucket).key(object), RequestBody.fromBytes(bytes));
+            // the caller's array as it is (put returns once it is sent): fromBytes would copy each patch first
+            s3.putObject(b -> b.bucket(bucket).key(object), RequestBody.fromContentProvider(
+                    software.amazon.awssdk.http.ContentStreamProvider.fromByteArrayUnsafe(bytes), bytes.length,
+                    "application/octet-stream"));
         } catch (S3Exception e) {
             throw io("cannot store " + key, e);
         }
