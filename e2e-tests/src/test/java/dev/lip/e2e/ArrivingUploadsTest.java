@@ -94,34 +94,7 @@ class ArrivingUploadsTest {
      */
     private java.util.concurrent.CompletableFuture<HttpResponse<String>> patchHeld(
             Trio t, String location, byte[] bytes, int part, java.util.concurrent.CountDownLatch go) {
-        java.io.InputStream held = new java.io.InputStream() {
-            private int at;
-
-            @Override
-            public int read() {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                if (at == part) {
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return -1;
-                    }
-                }
-                if (at >= bytes.length) {
-                    return -1;
-                }
-                int n = Math.min(len, (at < part ? part : bytes.length) - at);
-                System.arraycopy(bytes, at, b, off, n);
-                at += n;
-                return n;
-            }
-        };
+        java.io.InputStream held = new HeldBody(bytes, part, go);
         return http.sendAsync(tus(t, location).header("Upload-Offset", "0")
                 .header("Content-Type", "application/offset+octet-stream")
                 .method("PATCH", HttpRequest.BodyPublishers.fromPublisher(
