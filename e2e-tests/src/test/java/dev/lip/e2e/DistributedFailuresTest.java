@@ -43,6 +43,24 @@ class DistributedFailuresTest {
         Files.write(out, api.get("/api/v1/jobs/" + id + "/result").bytes());
     }
 
+    /**
+     * Starts a processor of two threads, submits {@code img} as a PNG in 1102 small patches and returns the job's id
+     * once the processor has done 150 of them: a job under way, for a failure in its middle.
+     */
+    private String jobUnderWay(DistributedCluster cluster, Http api, SampleImage img, String name) throws Exception {
+        cluster.startProcessor("processor", "--lip.threads=2");
+        Path in = dir.resolve(name + ".png");
+        img.writePng(in);
+        String id = submit(api, in, "?tileSize=32&overlap=4");
+        requestResult(api, id);
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (cluster.processed(0) < 150) {
+            assertTrue(System.currentTimeMillis() < deadline, "the processor got going");
+            Thread.sleep(20);
+        }
+        return id;
+    }
+
     @Test
     void aProcessorKilledMidJobHasItsPatchesDeliveredToAnother() throws Exception {
         try (DistributedCluster cluster = new DistributedCluster(S3, dir)) {
@@ -74,17 +92,8 @@ class DistributedFailuresTest {
     void slicerApiKilledMidJobWithItsBrokerResumesAndTheProcessorsReconnect() throws Exception {
         try (DistributedCluster cluster = new DistributedCluster(S3, dir)) {
             Http api = new Http(cluster.trio.api(), null);
-            cluster.startProcessor("processor", "--lip.threads=2");
             SampleImage img = SampleImage.generate(1200, 900, 3, 8, 3);
-            Path in = dir.resolve("r.png");
-            img.writePng(in);
-            String id = submit(api, in, "?tileSize=32&overlap=4");
-            requestResult(api, id);
-            long deadline = System.currentTimeMillis() + 120_000;
-            while (cluster.processed(0) < 150) {
-                assertTrue(System.currentTimeMillis() < deadline, "the processor got going");
-                Thread.sleep(20);
-            }
+            String id = jobUnderWay(cluster, api, img, "r");
             cluster.trio.killApi(); // and the embedded broker in it
             cluster.trio.startApi();
             JsonNode job = api.awaitState(id, s -> s.equals("DONE") || s.equals("FAILED"), 240);
@@ -104,17 +113,8 @@ class DistributedFailuresTest {
         dev.lip.distributed.EmbeddedBroker broker = dev.lip.distributed.EmbeddedBroker.start(journal, port, 3);
         try (DistributedCluster cluster = new DistributedCluster(S3, dir, port)) {
             Http api = new Http(cluster.trio.api(), null);
-            cluster.startProcessor("processor", "--lip.threads=2");
             SampleImage img = SampleImage.generate(1200, 900, 3, 8, 5);
-            Path in = dir.resolve("b.png");
-            img.writePng(in);
-            String id = submit(api, in, "?tileSize=32&overlap=4");
-            requestResult(api, id);
-            long deadline = System.currentTimeMillis() + 120_000;
-            while (cluster.processed(0) < 150) {
-                assertTrue(System.currentTimeMillis() < deadline, "the processor got going");
-                Thread.sleep(20);
-            }
+            String id = jobUnderWay(cluster, api, img, "b");
             broker.close();
             JsonNode mid = api.get("/api/v1/jobs/" + id).json();
             assertTrue(!mid.path("state").asText().equals("DONE"), "stopped mid-job: " + mid);
