@@ -34,20 +34,12 @@ public final class EmbeddedBroker implements AutoCloseable {
      */
     public static EmbeddedBroker start(Path dir, int port, int maxAttempts) throws Exception {
         int chosen = port != 0 ? port : freePort();
-        ConfigurationImpl config = new ConfigurationImpl();
-        config.setName("lip-embedded");
-        config.setPersistenceEnabled(true);
-        config.setJournalType(JournalType.NIO); // no libaio: the same on every machine
-        config.setJournalDirectory(dir.resolve("journal").toString());
-        config.setBindingsDirectory(dir.resolve("bindings").toString());
-        config.setPagingDirectory(dir.resolve("paging").toString());
-        config.setLargeMessagesDirectory(dir.resolve("large-messages").toString());
+        ConfigurationImpl config = journalled("lip-embedded", dir, chosen);
         config.setSecurityEnabled(false);
         config.setGlobalMaxSize(64L << 20);
         config.setIDCacheSize(ArtemisPatchQueue.DUPLICATE_IDS);
         config.setPersistIDCache(true);
         config.setJMXManagementEnabled(false);
-        config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + chosen);
         config.addAddressSetting(ArtemisPatchQueue.QUEUE, new AddressSettings()
                 .setMaxDeliveryAttempts(maxAttempts)
                 .setDeadLetterAddress(SimpleString.of(ArtemisPatchQueue.DEAD_LETTERS))
@@ -58,7 +50,26 @@ public final class EmbeddedBroker implements AutoCloseable {
         config.addQueueConfiguration(QueueConfiguration.of(ArtemisPatchQueue.RESULTS).setRoutingType(RoutingType.ANYCAST));
         config.addQueueConfiguration(QueueConfiguration.of(ArtemisRoster.QUEUE).setRoutingType(RoutingType.ANYCAST)
                 .setLastValue(true));
-        EmbeddedBroker broker = new EmbeddedBroker("tcp://127.0.0.1:" + chosen);
+        return start(config, chosen);
+    }
+
+    /** A persistent broker's configuration: its journal under {@code dir}, listening on 127.0.0.1:{@code port}. */
+    static ConfigurationImpl journalled(String name, Path dir, int port) throws Exception {
+        ConfigurationImpl config = new ConfigurationImpl();
+        config.setName(name);
+        config.setPersistenceEnabled(true);
+        config.setJournalType(JournalType.NIO); // no libaio: the same on every machine
+        config.setJournalDirectory(dir.resolve("journal").toString());
+        config.setBindingsDirectory(dir.resolve("bindings").toString());
+        config.setPagingDirectory(dir.resolve("paging").toString());
+        config.setLargeMessagesDirectory(dir.resolve("large-messages").toString());
+        config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port);
+        return config;
+    }
+
+    /** Starts a broker with {@code config}, whose acceptor listens on 127.0.0.1:{@code port}. */
+    static EmbeddedBroker start(ConfigurationImpl config, int port) throws Exception {
+        EmbeddedBroker broker = new EmbeddedBroker("tcp://127.0.0.1:" + port);
         broker.server.setConfiguration(config);
         broker.server.start();
         return broker;
@@ -69,7 +80,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         return url;
     }
 
-    private static int freePort() throws java.io.IOException {
+    static int freePort() throws java.io.IOException {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

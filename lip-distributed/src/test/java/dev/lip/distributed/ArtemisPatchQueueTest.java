@@ -20,9 +20,14 @@ class ArtemisPatchQueueTest extends PatchQueueContract {
     @Override
     protected PatchQueue newQueue(int maxAttempts) throws Exception {
         if (broker == null) {
-            broker = EmbeddedBroker.start(dir.resolve("broker"), 0, maxAttempts);
+            broker = startBroker(dir.resolve("broker"), maxAttempts);
         }
         return new ArtemisPatchQueue(broker.url(), null, null, maxAttempts);
+    }
+
+    /** The broker under test, started afresh for each test: the embedded one, with the test's attempts. */
+    EmbeddedBroker startBroker(Path dir, int maxAttempts) throws Exception {
+        return EmbeddedBroker.start(dir, 0, maxAttempts);
     }
 
     @Override
@@ -34,6 +39,7 @@ class ArtemisPatchQueueTest extends PatchQueueContract {
     protected void afterQueuesClosed() throws Exception {
         if (broker != null) {
             broker.close();
+            broker = null;
         }
     }
 }

@@ -4,8 +4,6 @@ import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.core.server.JournalType;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.yaml.snakeyaml.Yaml;
@@ -76,16 +74,8 @@ final class DeployedBroker {
 
     /** The configuration the image would run with, given the deployment file's environment. */
     static ConfigurationImpl configuration(Map<String, String> env, Path dir, int port) throws Exception {
-        ConfigurationImpl config = new ConfigurationImpl();
-        config.setName("deployed");
-        config.setPersistenceEnabled(true);
-        config.setJournalType(JournalType.NIO);
-        config.setJournalDirectory(dir.resolve("journal").toString());
-        config.setBindingsDirectory(dir.resolve("bindings").toString());
-        config.setPagingDirectory(dir.resolve("paging").toString());
-        config.setLargeMessagesDirectory(dir.resolve("large-messages").toString());
+        ConfigurationImpl config = EmbeddedBroker.journalled("deployed", dir, port);
         config.setSecurityEnabled(false);
-        config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port);
         // what `artemis create` writes for match="#" (Artemis 2.40's etc/broker.xml)
         config.addAddressSetting("#", new AddressSettings().setDeadLetterAddress(SimpleString.of("DLQ"))
                 .setExpiryAddress(SimpleString.of("ExpiryQueue")).setRedeliveryDelay(0)
@@ -111,11 +101,9 @@ final class DeployedBroker {
         return config;
     }
 
-    /** Starts a broker with that configuration; the caller stops it. */
-    static EmbeddedActiveMQ start(ConfigurationImpl config) throws Exception {
-        EmbeddedActiveMQ server = new EmbeddedActiveMQ();
-        server.setConfiguration(config);
-        server.start();
-        return server;
+    /** Starts a broker configured as a deployment file configures the image; the caller stops it. */
+    static EmbeddedBroker start(Map<String, String> env, Path dir) throws Exception {
+        int port = EmbeddedBroker.freePort();
+        return EmbeddedBroker.start(configuration(env, dir, port), port);
     }
 }
