@@ -49,35 +49,67 @@ public final class ArtemisPatchQueue implements PatchQueue {
     private static final String REASON = "reason";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final String brokerUrl;
+    private final String user;
+    private final String password;
     private final Connection connection;
     private final int maxAttempts;
-    private final ArtemisPublisher publisher;
     private final ArtemisRoster roster;
+    private Connection publishing;
+    private ArtemisPublisher publisher;
 
     /**
      * @param brokerUrl   Artemis' URL ({@code tcp://host:61616}); the consumer window is set to 0 here
      * @param maxAttempts attempts of a patch before its failure dead-letters it
      */
     public ArtemisPatchQueue(String brokerUrl, String user, String password, int maxAttempts) throws IOException {
+        this.brokerUrl = brokerUrl;
+        this.user = user;
+        this.password = password;
         this.maxAttempts = maxAttempts;
         try {
-            ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl);
-            factory.setConsumerWindowSize(0);
-            factory.setReconnectAttempts(-1); // a broker restarted mid-job is waited for, not a failure
-            factory.setRetryInterval(500);
-            // a processor started before its broker waits for it a minute, then says it cannot reach it
-            factory.setInitialConnectAttempts(120);
-            factory.setBlockOnDurableSend(true); // publish returns once the broker has journalled the message
-            // publishAll's sends are confirmed by the broker once journalled (without a window they would be
-            // "completed" at once, before the broker has them)
-            factory.setConfirmationWindowSize(1 << 20);
-            this.connection = user == null ? factory.createConnection() : factory.createConnection(user, password);
-            connection.start();
-            this.publisher = new ArtemisPublisher(connection.createSession(false, Session.AUTO_ACKNOWLEDGE));
+            this.connection = connect(false);
             this.roster = new ArtemisRoster(connection);
         } catch (JMSException e) {
             throw io("cannot connect to the broker at " + brokerUrl, e);
         }
+    }
+
+    /**
+     * A started connection. Only the publishing one has a confirmation window: with one, Artemis keeps a connection
+     * whose client vanished (a processor killed) for the client to re-attach, a connection TTL long (60 s), and
+     * the deliveries it held with it; without, the broker fails it as soon as its socket closes and delivers them
+     * again to another consumer at once.
+     */
+    private Connection connect(boolean confirmed) throws JMSException {
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl);
+        factory.setConsumerWindowSize(0);
+        factory.setReconnectAttempts(-1); // a broker restarted mid-job is waited for, not a failure
+        factory.setRetryInterval(500);
+        // a processor started before its broker waits for it a minute, then says it cannot reach it
+        factory.setInitialConnectAttempts(120);
+        factory.setBlockOnDurableSend(true); // publish returns once the broker has journalled the message
+        if (confirmed) {
+            // publishAll's sends are confirmed by the broker once journalled (without a window they would be
+            // "completed" at once, before the broker has them)
+            factory.setConfirmationWindowSize(1 << 20);
+        }
+        Connection c = user == null ? factory.createConnection() : factory.createConnection(user, password);
+        c.start();
+        return c;
+    }
+
+    /** The publisher, on a connection of its own made at the first publish (processors never publish patches). */
+    private synchronized ArtemisPublisher publisher() throws IOException {
+        if (publisher == null) {
+            try {
+                publishing = connect(true);
+                publisher = new ArtemisPublisher(publishing.createSession(false, Session.AUTO_ACKNOWLEDGE));
+            } catch (JMSException e) {
+                throw io("cannot connect to the broker at " + brokerUrl + " to publish", e);
+            }
+        }
+        return publisher;
     }
 
     static IOException io(String what, JMSException e) {
@@ -91,12 +123,12 @@ public final class ArtemisPatchQueue implements PatchQueue {
 
     @Override
     public void publish(PatchMessage message, long jobPatches) throws IOException {
-        publisher.publish(message, jobPatches);
+        publisher().publish(message, jobPatches);
     }
 
     @Override
     public void publishAll(java.util.List<PatchMessage> messages, long jobPatches) throws IOException {
-        publisher.publishAll(messages, jobPatches);
+        publisher().publishAll(messages, jobPatches);
     }
 
     @Override
@@ -213,6 +245,11 @@ public final class ArtemisPatchQueue implements PatchQueue {
     @Override
     public void close() throws IOException {
         try {
+            synchronized (this) {
+                if (publishing != null) {
+                    publishing.close();
+                }
+            }
             connection.close();
         } catch (JMSException e) {
             throw io("cannot close the connection", e);
