@@ -16,9 +16,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * Gives each job a decoder process of its own ({@link DecoderMain}, talked to through a {@link DecoderSession}), so
  * that an abort in OpenSlide, a crash in a codec or a runaway allocation fails that one job and never the service.
  * One process is kept started and waiting, with its codecs loaded, so that a job does not wait for a JVM to start.
- * The next one is started once no job is decoding, not as soon as the waiting one is taken: a decoder's start is
- * about a core-second of class loading and compiling, which on a two-core machine was taken from the job that had
- * just begun (its slicing is what the user waits for), and is free once that slicing has ended.
+ * For a job decoding alone, the next one is started once it has ended, not as soon as the waiting one is taken: a
+ * decoder's start is about a core-second of class loading and compiling, which on a two-core machine was taken from
+ * the job that had just begun (its slicing is what the user waits for). When jobs overlap (a batch of images, many
+ * users), it is started at once: otherwise each job came while the one before it was decoding, found none waiting
+ * and waited half a second in its submission for a start of its own.
  */
 public final class Decoders implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Decoders.class);
@@ -52,10 +54,13 @@ public final class Decoders implements AutoCloseable {
         if (closed) {
             throw new DecoderFailure("The service is stopping.");
         }
-        decoding.incrementAndGet();
+        int open = decoding.incrementAndGet();
         Process p = null;
         try {
             p = take();
+            if (open > 1) {
+                startSpareSoon(); // jobs overlap: the next one should find a decoder waiting
+            }
             log.info("{}: decoder process {}", label, p.pid());
             return new DecoderSession(p, label, limits, watch, json, this::ended);
         } catch (IOException | RuntimeException e) {
@@ -75,7 +80,13 @@ public final class Decoders implements AutoCloseable {
 
     /** A session has ended: the last one open starts the spare for the next job. */
     private void ended() {
-        if (decoding.decrementAndGet() == 0 && !closed) {
+        if (decoding.decrementAndGet() == 0) {
+            startSpareSoon();
+        }
+    }
+
+    private void startSpareSoon() {
+        if (!closed) {
             try {
                 watch.execute(this::startSpare);
             } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -84,10 +95,20 @@ public final class Decoders implements AutoCloseable {
         }
     }
 
+    /** Returns once the starts asked for so far have been made (for tests: they run on {@code watch}). */
+    void awaitStarts() throws Exception {
+        watch.submit(() -> { }).get();
+    }
+
     /** Whether a started process waits for the next job (for tests). */
     boolean hasSpare() {
         Process p = spare.get();
         return p != null && p.isAlive();
+    }
+
+    /** The process waiting for the next job, or null (for tests). */
+    Process spare() {
+        return spare.get();
     }
 
     private void startSpare() {
