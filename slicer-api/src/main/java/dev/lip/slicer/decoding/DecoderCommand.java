@@ -17,12 +17,27 @@ final class DecoderCommand {
 
     /** @param javaOptions more JVM options for decoder processes (lip.decoder.java-options), after ours */
     static List<String> of(DecoderLimits limits, List<String> javaOptions) {
+        return of(limits, javaOptions, null);
+    }
+
+    /**
+     * @param javaOptions more JVM options for decoder processes (lip.decoder.java-options), after ours
+     * @param classes     the extracted class path and its archive to start from, or null: slicer-api's own
+     */
+    static List<String> of(DecoderLimits limits, List<String> javaOptions, DecoderClassPath.Prepared classes) {
         List<String> cmd = new ArrayList<>();
         if (limits.addressSpaceBytes() > 0) {
             // ulimit -v is the one portable way to limit a child's address space; the shell execs Java, keeping the pid
             cmd.addAll(List.of("/bin/sh", "-c", "ulimit -v \"$0\" && exec \"$@\"",
                     Long.toString(limits.addressSpaceBytes() >> 10)));
         }
+        cmd.addAll(java(limits, javaOptions, classes));
+        return cmd;
+    }
+
+    /** The Java command alone, from {@code java} on (without the address-space limit). */
+    static List<String> java(DecoderLimits limits, List<String> javaOptions, DecoderClassPath.Prepared classes) {
+        List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + (limits.heapBytes() >> 20) + "m");
         cmd.addAll(List.of("-XX:+UseSerialGC", "-Xmn64m", "-Xss1m",
@@ -34,20 +49,34 @@ final class DecoderCommand {
                 "-XX:-CreateCoredumpOnCrash",
                 "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "lip-decoder-crash-%p.log"),
                 "-Djava.awt.headless=true",
+                // the JVM's own warnings (class data sharing's among them) go to standard error: standard output is
+                // the event stream, and a line on it that is no event stops the decoder
+                "-Xlog:disable", "-Xlog:all=warning:stderr",
                 // PinnedFile names the image by its descriptor's number
                 "--add-opens=java.base/java.io=ALL-UNNAMED"));
+        if (classes != null && classes.archive() != null) {
+            cmd.add("-XX:SharedArchiveFile=" + classes.archive());
+        }
         cmd.addAll(javaOptions);
         System.getProperties().stringPropertyNames().stream().sorted()
                 .filter(k -> k.startsWith("lip.") || k.startsWith("jna.") || k.equals("java.library.path"))
                 .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
         String classPath = System.getProperty("java.class.path");
-        if (isSpringBootJar(classPath)) {
+        if (classes != null) {
+            cmd.addAll(List.of("-cp", classes.classPath(), MAIN));
+        } else if (isSpringBootJar(classPath)) {
             cmd.addAll(List.of("-cp", classPath, "-Dloader.main=" + MAIN,
                     "org.springframework.boot.loader.launch.PropertiesLauncher"));
         } else {
             cmd.addAll(List.of("-cp", classPath, MAIN));
         }
         return cmd;
+    }
+
+    /** The Spring Boot jar slicer-api runs from ({@code java -jar slicer-api.jar}), if it does. */
+    static java.util.Optional<Path> bootJar() {
+        String classPath = System.getProperty("java.class.path");
+        return isSpringBootJar(classPath) ? java.util.Optional.of(Path.of(classPath)) : java.util.Optional.empty();
     }
 
     /** slicer-api run as {@code java -jar slicer-api.jar}: its classes are nested inside the jar. */

@@ -26,7 +26,8 @@ public final class Decoders implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Decoders.class);
 
     private final DecoderLimits limits;
-    private final List<String> command;
+    private final List<String> javaOptions;
+    private volatile List<String> command;
     private final ObjectMapper json = new ObjectMapper()
             .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -41,9 +42,46 @@ public final class Decoders implements AutoCloseable {
 
     /** @param javaOptions more JVM options for the decoder processes (lip.decoder.java-options) */
     public Decoders(DecoderLimits limits, List<String> javaOptions) {
+        this(limits, javaOptions, null);
+    }
+
+    /**
+     * @param javaOptions more JVM options for the decoder processes (lip.decoder.java-options)
+     * @param workDir     where the decoders' classes are extracted from slicer-api's jar to start faster
+     *                    ({@link DecoderClassPath}); null: they start from slicer-api's class path
+     */
+    public Decoders(DecoderLimits limits, List<String> javaOptions, Path workDir) {
         this.limits = limits;
+        this.javaOptions = javaOptions;
         this.command = DecoderCommand.of(limits, javaOptions);
-        watch.execute(this::startSpare);
+        watch.execute(() -> {
+            if (workDir != null) {
+                startFromExtractedClasses(workDir);
+            }
+            startSpare();
+        });
+    }
+
+    /** Until this is done (a second or two after the service's start), decoders start from the jar as before. */
+    private void startFromExtractedClasses(Path workDir) {
+        var jar = DecoderCommand.bootJar();
+        if (jar.isEmpty()) {
+            return; // run from a class path (tests, an IDE): nothing to extract
+        }
+        try {
+            var extracted = DecoderClassPath.extracted(jar.get(), workDir);
+            if (extracted.isPresent()) {
+                var classes = DecoderClassPath.archived(extracted.get(),
+                        DecoderCommand.java(limits, javaOptions, extracted.get()));
+                command = DecoderCommand.of(limits, javaOptions, classes);
+                log.info("decoder processes start from the classes extracted to {}{}", workDir.resolve(DecoderClassPath.DIR),
+                        classes.archive() != null ? ", with a class-data-sharing archive" : " (no class-data-sharing archive could be made)");
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("decoder processes start from slicer-api's jar: cannot extract its classes ({})", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closing
+        }
     }
 
     /**

@@ -63,7 +63,7 @@ public class JobService {
         this.uploads = uploads;
         this.tusUploads = tusUploads;
         this.limits = new SourceLimits(props.maxPixels(), props.progressiveJpegMaxPixels(), props.maxExpansion());
-        this.decoders = new Decoders(props.decoder().limits(), props.decoder().javaOptionList());
+        this.decoders = new Decoders(props.decoder().limits(), props.decoder().javaOptionList(), props.tempDir());
         this.repository = new JobRepository(props.tempDir(), json, List.of(props.resultDir(), props.effectiveUploadDir()));
         this.jobs = new Jobs(props.tempDir(), props.resultDir(), repository);
         this.disk = new DiskSpace(props.tempDir(), props.minFreeBytes());
