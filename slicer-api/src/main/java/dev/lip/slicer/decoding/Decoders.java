@@ -54,12 +54,17 @@ public final class Decoders implements AutoCloseable {
         this.limits = limits;
         this.javaOptions = javaOptions;
         this.command = DecoderCommand.of(limits, javaOptions);
-        watch.execute(() -> {
-            if (workDir != null) {
+        if (workDir == null) {
+            watch.execute(this::startSpare);
+        } else {
+            // on a thread of its own: watch also runs the decoders' memory and stall checks
+            Thread t = new Thread(() -> {
                 startFromExtractedClasses(workDir);
-            }
-            startSpare();
-        });
+                startSpareSoon();
+            }, "decoder-classes");
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
     /** Until this is done (a second or two after the service's start), decoders start from the jar as before. */
