@@ -174,7 +174,9 @@ class LimitsTest {
         String id = run.stdout().replaceAll("(?s).*Job ([0-9a-f-]+):.*", "$1");
         assertTrue(Files.exists(trio.resultDir.resolve(id + ".tif")));
         long deadline = System.currentTimeMillis() + 15_000;
-        while (Files.exists(trio.tempDir.resolve(id)) && System.currentTimeMillis() < deadline) {
+        // the work files and the result go one after the other: wait for both
+        while ((Files.exists(trio.tempDir.resolve(id)) || Files.exists(trio.resultDir.resolve(id + ".tif")))
+                && System.currentTimeMillis() < deadline) {
             Thread.sleep(200);
         }
         assertFalse(Files.exists(trio.tempDir.resolve(id)), "work files removed after the retention");
