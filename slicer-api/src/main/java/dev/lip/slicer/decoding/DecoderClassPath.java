@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * loader nor from directories. The archive comes from one training start with {@code -XX:ArchiveClassesAtExit}
  * (JDK 19's {@code AutoCreateSharedArchive} would make it by itself). Both live in the work directory, in a
  * directory named by the jar's size and time and the Java version, made under a temporary name and renamed once
- * whole: a crash midway leaves nothing that is used, and a new jar or Java gets a directory of its own.
+ * whole: a crash midway leaves nothing that is used, and a new jar or Java gets a directory of its own. Each start
+ * checks that every extracted file is still there at its size, and extracts again if not.
  */
 final class DecoderClassPath {
     static final String DIR = ".decoder-classes";
@@ -54,7 +55,8 @@ final class DecoderClassPath {
                 + Runtime.version().feature() + "." + Runtime.version().interim() + "." + Runtime.version().update();
         Path root = Files.createDirectories(workDir.resolve(DIR));
         Path dir = root.resolve(key);
-        if (!Files.isRegularFile(dir.resolve(CLASS_PATH))) {
+        if (!intact(dir)) {
+            delete(dir); // damaged (a file removed or cut short, by a cleaner of old files perhaps): made again
             Path tmp = Files.createTempDirectory(root, "." + key + "-");
             try {
                 if (!extract(bootJar, tmp)) {
@@ -73,7 +75,7 @@ final class DecoderClassPath {
             }
         }
         String classPath = String.join(java.io.File.pathSeparator, Files.readAllLines(dir.resolve(CLASS_PATH)).stream()
-                .map(name -> dir.resolve(name).toString()).toList());
+                .map(line -> dir.resolve(line.substring(0, line.lastIndexOf(' '))).toString()).toList());
         Path archive = dir.resolve(ARCHIVE);
         return Optional.of(new Prepared(classPath, Files.isRegularFile(archive) ? archive : null));
     }
@@ -105,6 +107,30 @@ final class DecoderClassPath {
         }
         Files.deleteIfExists(tmp);
         return prepared;
+    }
+
+    /**
+     * Whether {@code dir} holds every file its list names, each of the size it had when extracted: a decoder started
+     * from a class path missing a jar would fail every job.
+     */
+    private static boolean intact(Path dir) throws IOException {
+        Path list = dir.resolve(CLASS_PATH);
+        if (!Files.isRegularFile(list)) {
+            return false;
+        }
+        for (String line : Files.readAllLines(list)) {
+            int space = line.lastIndexOf(' ');
+            Path file = space > 0 ? dir.resolve(line.substring(0, space)) : null;
+            try {
+                if (file == null || !Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        || Files.size(file) != Long.parseLong(line.substring(space + 1))) {
+                    return false;
+                }
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return false if {@code bootJar} is no Spring Boot jar */
@@ -146,7 +172,11 @@ final class DecoderClassPath {
                 }
                 names.add(name);
             }
-            Files.write(into.resolve(CLASS_PATH), names);
+            List<String> lines = new ArrayList<>();
+            for (String name : names) {
+                lines.add(name + " " + Files.size(into.resolve(name)));
+            }
+            Files.write(into.resolve(CLASS_PATH), lines);
             return true;
         }
     }

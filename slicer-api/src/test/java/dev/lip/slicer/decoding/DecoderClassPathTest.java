@@ -5,9 +5,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.jar.JarEntry;
@@ -81,6 +83,21 @@ class DecoderClassPathTest {
         DecoderClassPath.Prepared again = DecoderClassPath.extracted(jar, work).orElseThrow();
         assertEquals(archived, again, "the second start finds both");
         assertEquals(made, Files.getLastModifiedTime(Path.of(entries.get(0))), "not extracted again");
+
+        // a file removed (a cleaner of old files in /tmp) or cut short: extracted again, whole
+        Path libA = Path.of(entries.get(2));
+        long libSize = Files.size(libA);
+        Files.delete(libA);
+        try (var cut = FileChannel.open(Path.of(entries.get(0)), StandardOpenOption.WRITE)) {
+            cut.truncate(10);
+        }
+        DecoderClassPath.Prepared repaired = DecoderClassPath.extracted(jar, work).orElseThrow();
+        assertEquals(first.classPath(), repaired.classPath());
+        assertEquals(libSize, Files.size(libA), "the removed library is back");
+        Process repairedRun = new ProcessBuilder(java, "-cp", repaired.classPath(), ExitingMain.class.getName())
+                .redirectErrorStream(true).start();
+        String repairedSaid = new String(repairedRun.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, repairedRun.waitFor(), "the classes cut short are whole again: " + repairedSaid);
 
         Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 60_000)); // a new build
         DecoderClassPath.Prepared rebuilt = DecoderClassPath.extracted(jar, work).orElseThrow();
