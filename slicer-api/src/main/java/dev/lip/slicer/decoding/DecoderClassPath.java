@@ -37,10 +37,12 @@ final class DecoderClassPath {
     private static final String CLASS_PATH = "class-path";
 
     /**
-     * @param classPath a class path ({@link java.io.File#pathSeparator}-separated) and the CDS archive of its classes, or
-     *                  null where the training made none (the decoder then starts without, as before)
+     * @param dir       where the classes were extracted
+     * @param classPath their class path ({@link java.io.File#pathSeparator}-separated)
+     * @param archive   the CDS archive of its classes, or null where the training made none (the decoder then starts
+     *                  without, as before)
      */
-    record Prepared(String classPath, Path archive) {
+    record Prepared(Path dir, String classPath, Path archive) {
     }
 
     private DecoderClassPath() {
@@ -55,7 +57,8 @@ final class DecoderClassPath {
                 + Runtime.version().feature() + "." + Runtime.version().interim() + "." + Runtime.version().update();
         Path root = Files.createDirectories(workDir.resolve(DIR));
         Path dir = root.resolve(key);
-        if (!intact(dir)) {
+        Optional<List<Path>> files = listed(dir);
+        if (files.isEmpty()) {
             delete(dir); // damaged (a file removed or cut short, by a cleaner of old files perhaps): made again
             Path tmp = Files.createTempDirectory(root, "." + key + "-");
             try {
@@ -63,6 +66,7 @@ final class DecoderClassPath {
                     return Optional.empty();
                 }
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+                files = listed(dir);
             } finally {
                 delete(tmp);
             }
@@ -74,10 +78,10 @@ final class DecoderClassPath {
                 }
             }
         }
-        String classPath = String.join(java.io.File.pathSeparator, Files.readAllLines(dir.resolve(CLASS_PATH)).stream()
-                .map(line -> dir.resolve(line.substring(0, line.lastIndexOf(' '))).toString()).toList());
+        String classPath = String.join(java.io.File.pathSeparator, files.orElseThrow(() -> new IOException(
+                "the classes extracted to " + dir + " went missing at once")).stream().map(Path::toString).toList());
         Path archive = dir.resolve(ARCHIVE);
-        return Optional.of(new Prepared(classPath, Files.isRegularFile(archive) ? archive : null));
+        return Optional.of(new Prepared(dir, classPath, Files.isRegularFile(archive) ? archive : null));
     }
 
     /**
@@ -88,49 +92,51 @@ final class DecoderClassPath {
      * @param training the decoder's command from {@code java} on, with the class path of {@code prepared}
      */
     static Prepared archived(Prepared prepared, List<String> training) throws IOException, InterruptedException {
-        if (prepared.archive() != null || prepared.classPath().isEmpty()) {
+        if (prepared.archive() != null) {
             return prepared;
         }
-        Path dir = Path.of(prepared.classPath().split(java.io.File.pathSeparator)[0]).getParent();
-        Path archive = dir.resolve(ARCHIVE);
-        Path tmp = dir.resolve(ARCHIVE + ".tmp");
+        Path archive = prepared.dir().resolve(ARCHIVE);
+        Path tmp = prepared.dir().resolve(ARCHIVE + ".tmp");
         List<String> cmd = new ArrayList<>(training);
         cmd.add(1, "-XX:ArchiveClassesAtExit=" + tmp);
         Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-            p.destroyForcibly();
+        boolean ended = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly().waitFor(); // killed while it may be writing the archive: what it wrote is not used
         }
-        if (Files.isRegularFile(tmp) && Files.size(tmp) > 0) {
+        if (ended && Files.isRegularFile(tmp) && Files.size(tmp) > 0) {
             Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return new Prepared(prepared.classPath(), archive);
+            return new Prepared(prepared.dir(), prepared.classPath(), archive);
         }
         Files.deleteIfExists(tmp);
         return prepared;
     }
 
     /**
-     * Whether {@code dir} holds every file its list names, each of the size it had when extracted: a decoder started
-     * from a class path missing a jar would fail every job.
+     * The files {@code dir}'s list names, in its order, if every one is there at the size it had when extracted;
+     * empty if not (a decoder started from a class path missing a jar would fail every job).
      */
-    private static boolean intact(Path dir) throws IOException {
+    private static Optional<List<Path>> listed(Path dir) throws IOException {
         Path list = dir.resolve(CLASS_PATH);
         if (!Files.isRegularFile(list)) {
-            return false;
+            return Optional.empty();
         }
+        List<Path> files = new ArrayList<>();
         for (String line : Files.readAllLines(list)) {
             int space = line.lastIndexOf(' ');
             Path file = space > 0 ? dir.resolve(line.substring(0, space)) : null;
             try {
                 if (file == null || !Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
                         || Files.size(file) != Long.parseLong(line.substring(space + 1))) {
-                    return false;
+                    return Optional.empty();
                 }
             } catch (NumberFormatException e) {
-                return false;
+                return Optional.empty();
             }
+            files.add(file);
         }
-        return true;
+        return Optional.of(files);
     }
 
     /** @return false if {@code bootJar} is no Spring Boot jar */
